@@ -1,0 +1,300 @@
+//! Orchestration of the stages for many files: read → pipeline → rdf → store, in parallel
+//! over reports and in bounded chunks, so memory stays flat however many reports there are.
+//!
+//! Architecture invariant: this module owns concurrency and the file system walk; the stages it
+//! calls stay single-document and pure. Results are gathered in input order, so the store's
+//! content does not depend on the number of threads.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::eval::{self, GoldKey, ReportScore};
+use crate::knowledge::Knowledge;
+use crate::model::{Document, Extraction};
+use crate::pipeline;
+use crate::rdf;
+use crate::store::{GovStore, StoreLocation};
+
+/// Reports handled together: large enough to keep both cores busy, small enough that a chunk's
+/// texts and quads stay a few tens of megabytes.
+const CHUNK: usize = 256;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub threads: Option<usize>,
+    pub progress: bool,
+}
+
+/// What a build did.
+pub struct BuildOutcome {
+    pub store: GovStore,
+    /// One line per file that could not be built ("path: problem").
+    pub failures: Vec<String>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub reports: usize,
+    pub bytes: usize,
+    pub agencies: usize,
+    pub laws: usize,
+    pub policy_documents: usize,
+    pub initiatives: usize,
+    pub implements: usize,
+    pub cites: usize,
+    pub triples: usize,
+    pub seconds: f64,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "built {} reports: {} agencies, {} laws, {} policy documents, {} initiatives, {} implements, {} cites; {} triples in {:.2} s ({:.1} MB/s)",
+            self.reports,
+            self.agencies,
+            self.laws,
+            self.policy_documents,
+            self.initiatives,
+            self.implements,
+            self.cites,
+            self.triples,
+            self.seconds,
+            self.bytes as f64 / 1e6 / self.seconds.max(1e-9)
+        )
+    }
+}
+
+/// Distinct entities and relations over all reports of a build.
+#[derive(Default)]
+struct Distinct {
+    agencies: BTreeSet<String>,
+    laws: BTreeSet<String>,
+    documents: BTreeSet<String>,
+    initiatives: BTreeSet<String>,
+    implements: BTreeSet<(String, String)>,
+    cites: BTreeSet<(String, String)>,
+}
+
+impl Distinct {
+    fn add(&mut self, x: &Extraction) {
+        self.agencies.extend(x.agencies.iter().map(|a| a.canonical.clone()));
+        self.laws.extend(x.laws.iter().map(|a| a.canonical.clone()));
+        self.documents.extend(x.policy_documents.iter().map(|a| a.title.clone()));
+        self.initiatives.extend(x.initiatives.iter().map(|a| a.canonical.clone()));
+        self.implements.extend(x.implements.iter().map(|r| (r.agency.clone(), r.initiative.clone())));
+        self.cites.extend(x.cites.iter().map(|r| (r.agency.clone(), r.law.clone())));
+    }
+}
+
+/// Reads one report file into a [`Document`].
+pub fn read_document(path: &Path) -> Result<Document> {
+    let source = crate::read::read_source(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("report").to_string();
+    Ok(Document {
+        id: rdf::doc_id(&name).to_string(),
+        name,
+        text: source.text,
+        format: format!("{:?}", source.format).to_lowercase(),
+        encoding: source.encoding,
+    })
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder.build().context("cannot start worker threads")
+}
+
+/// The report files under `paths`; an error when there are none.
+fn inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let files = crate::read::collect_inputs(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        bail!("{}: no report files found", shown.join(", "));
+    }
+    Ok(files)
+}
+
+/// Two files with the same stem would share a report graph: refuse the second.
+fn check_unique_ids(files: &[PathBuf]) -> Vec<String> {
+    let mut seen: HashMap<String, &PathBuf> = HashMap::new();
+    let mut failures = Vec::new();
+    for file in files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let id = rdf::doc_id(name).to_string();
+        if let Some(first) = seen.get(&id) {
+            failures.push(format!("{}: same report id `{id}` as {}; rename one of them", file.display(), first.display()));
+        } else {
+            seen.insert(id, file);
+        }
+    }
+    failures
+}
+
+type Processed = std::result::Result<(Document, Extraction), String>;
+
+fn process_chunk(chunk: &[PathBuf], knowledge: &Knowledge) -> Vec<Processed> {
+    chunk
+        .par_iter()
+        .map(|path| {
+            let doc = read_document(path).map_err(|e| format!("{}: {}", path.display(), e))?;
+            let extraction = pipeline::process(&doc, knowledge);
+            Ok((doc, extraction))
+        })
+        .collect()
+}
+
+/// Builds the store from the reports under `paths`.
+///
+/// Files that cannot be read are reported in `failures` and leave their old graph untouched;
+/// when no file can be read at all, nothing is written and the store is not even created.
+pub fn build(paths: &[PathBuf], knowledge: &Knowledge, location: StoreLocation, options: &BuildOptions) -> Result<BuildOutcome> {
+    let started = Instant::now();
+    let files = inputs(paths)?;
+    let mut failures = check_unique_ids(&files);
+    let failed_paths: BTreeSet<String> = failures.iter().filter_map(|f| f.split(": ").next().map(str::to_string)).collect();
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| !failed_paths.contains(&f.display().to_string())).collect();
+    let pool = thread_pool(options.threads)?;
+    let progress = if options.progress && files.len() > 3 {
+        let bar = ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} reports ({per_sec}, eta {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut distinct = Distinct::default();
+    let mut summary = Summary::default();
+    let mut chunks = files.chunks(CHUNK);
+    // Read chunks until one report succeeds, so bad input never creates or touches a store.
+    let mut first: Vec<Processed> = Vec::new();
+    for chunk in chunks.by_ref() {
+        let results = pool.install(|| process_chunk(chunk, knowledge));
+        progress.inc(chunk.len() as u64);
+        let any_ok = results.iter().any(|r| r.is_ok());
+        first.extend(results);
+        if any_ok {
+            break;
+        }
+    }
+    if first.iter().all(|r| r.is_err()) {
+        progress.finish_and_clear();
+        failures.extend(first.into_iter().filter_map(|r| r.err()));
+        if failures.len() == 1 {
+            bail!("{}", failures[0]);
+        }
+        bail!("no report could be read ({} files failed: {})", failures.len(), failures.join("; "));
+    }
+    let store = GovStore::create(location)?;
+    let mut written: Vec<oxigraph::model::NamedNode> = Vec::new();
+    let mut previous: Vec<oxigraph::model::Quad> = Vec::new();
+    let loaded: Result<()> = (|| {
+        let mut loader = store.bulk_loader();
+        let mut handle = |results: Vec<Processed>, loader: &mut oxigraph::store::BulkLoader<'_>| -> Result<()> {
+            let mut graphs = Vec::new();
+            let mut quads = Vec::new();
+            for result in results {
+                match result {
+                    Err(failure) => failures.push(failure),
+                    Ok((doc, extraction)) => {
+                        summary.reports += 1;
+                        summary.bytes += doc.text.len();
+                        distinct.add(&extraction);
+                        let (graph, report_quads) = rdf::report_quads(&extraction);
+                        summary.triples += report_quads.len();
+                        graphs.push(graph);
+                        quads.extend(report_quads);
+                    }
+                }
+            }
+            previous.extend(store.take_graphs(&graphs)?);
+            written.extend(graphs);
+            loader.load_quads(quads).context("cannot write report graphs")
+        };
+        handle(first, &mut loader)?;
+        for chunk in chunks {
+            let results = pool.install(|| process_chunk(chunk, knowledge));
+            progress.inc(chunk.len() as u64);
+            handle(results, &mut loader)?;
+        }
+        loader.commit().context("cannot commit report graphs")
+    })();
+    progress.finish_and_clear();
+    if let Err(err) = loaded {
+        // Put back what the rebuilt reports had: a failed build loses nothing.
+        store.restore_graphs(&written, previous)?;
+        return Err(err);
+    }
+    store.flush()?;
+    summary.agencies = distinct.agencies.len();
+    summary.laws = distinct.laws.len();
+    summary.policy_documents = distinct.documents.len();
+    summary.initiatives = distinct.initiatives.len();
+    summary.implements = distinct.implements.len();
+    summary.cites = distinct.cites.len();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(BuildOutcome { store, failures, summary })
+}
+
+/// Extractions of every readable report under `paths`, in input order, and one line per failure.
+pub fn extract_paths(paths: &[PathBuf], knowledge: &Knowledge, threads: Option<usize>) -> Result<(Vec<Extraction>, Vec<String>)> {
+    let files = inputs(paths)?;
+    let pool = thread_pool(threads)?;
+    let mut extractions = Vec::new();
+    let mut failures = Vec::new();
+    for chunk in files.chunks(CHUNK) {
+        for result in pool.install(|| process_chunk(chunk, knowledge)) {
+            match result {
+                Ok((_, x)) => extractions.push(x),
+                Err(e) => failures.push(e),
+            }
+        }
+    }
+    if extractions.is_empty() && !failures.is_empty() {
+        if failures.len() == 1 {
+            bail!("{}", failures[0]);
+        }
+        bail!("no report could be read ({})", failures.join("; "));
+    }
+    Ok((extractions, failures))
+}
+
+/// Scores every report under `paths` that has a key `<stem>.json` in `gold`.
+pub fn evaluate(paths: &[PathBuf], gold: &Path, knowledge: &Knowledge) -> Result<Vec<ReportScore>> {
+    if !gold.is_dir() {
+        bail!("{}: answer-key folder not found", gold.display());
+    }
+    let files = inputs(paths)?;
+    let mut scores = Vec::new();
+    for file in files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let key_path = gold.join(format!("{}.json", rdf::doc_id(name)));
+        if !key_path.is_file() {
+            continue;
+        }
+        let key: GoldKey = serde_json::from_str(
+            &std::fs::read_to_string(&key_path).with_context(|| format!("{}: cannot read", key_path.display()))?,
+        )
+        .with_context(|| format!("{}: not an answer key", key_path.display()))?;
+        let doc = read_document(&file).with_context(|| file.display().to_string())?;
+        let extraction = pipeline::process(&doc, knowledge);
+        scores.push(eval::score(&extraction, &key));
+    }
+    if scores.is_empty() {
+        bail!("{}: no answer key matches any of the reports", gold.display());
+    }
+    Ok(scores)
+}

@@ -1,0 +1,311 @@
+//! Agency and place rules.
+//!
+//! - A national body from the table (国务院, 国家发展改革委).
+//! - A local form after a place name (东丽区司法局), after a level character (区司法局, 市委), or,
+//!   for forms that are unambiguous alone, bare (政务服务办).
+//! - 党组 after a body, or bare (the author's).
+//! - Numbered intermediate courts (三中院, 天津市第一中级人民法院), universities after a place
+//!   (天津财经大学), named subdistricts (华新街道).
+//! - Self-references (我办, 本单位) → the author.
+//! - Places: names from the table not part of an agency name, and deictic 我区/全市….
+
+use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
+use crate::knowledge::Entry;
+use crate::model::{Level, Span};
+
+/// Level characters that make a form relative to a jurisdiction level.
+const LEVEL_CHARS: &[char] = &['市', '区', '县', '省'];
+/// Characters before a level character that make the phrase generic (各区司法局, 全市政务服务办).
+const GENERIC_BEFORE_LEVEL: &[char] = &['各', '全', '每', '该', '两', '多', '本', '我', '等'];
+const DEICTIC_PREFIXES: &[char] = &['我', '全', '本'];
+const NUMERALS: &str = "一二三四五六七八九十";
+
+pub fn find(cx: &Context<'_>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    let hits = &cx.hits;
+    let mut i = 0;
+    while i < hits.len() {
+        let (start, end, entry) = hits[i];
+        match entry {
+            Entry::Place(place) => {
+                if let Some(&(next_start, next_end, Entry::AgencyForm(form))) = hits.get(i + 1) {
+                    if next_start == end {
+                        let start = with_party_prefix(cx, start);
+                        push_agency(cx, &mut out, Span::new(start, next_end), AgencyRef::Form {
+                            form,
+                            jurisdiction: JurisdictionRef::Named(place),
+                        });
+                        i += 2;
+                        continue;
+                    }
+                }
+                out.push(Mention { span: Span::new(start, end), referent: Referent::Place(PlaceRef::Known(place)) });
+            }
+            Entry::AgencyForm(form) => {
+                if let Some((span, jurisdiction)) = relative_form(cx, start, end, form) {
+                    push_agency(cx, &mut out, span, AgencyRef::Form { form, jurisdiction });
+                }
+            }
+            Entry::NationalAgency(n) => push_agency(cx, &mut out, Span::new(start, end), AgencyRef::National(n)),
+            Entry::SelfReference => {
+                out.push(Mention { span: Span::new(start, end), referent: Referent::Agency(AgencyRef::Author) })
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bare_party_groups(cx, &mut out);
+    intermediate_courts(cx, &mut out);
+    universities(cx, &mut out);
+    subdistricts(cx, &mut out);
+    deictic_places(cx, &mut out);
+    out.sort_by(|a, b| a.span.cmp(&b.span));
+    remove_nested(&mut out);
+    out
+}
+
+/// A form after a level character, or standing alone when the table allows it.
+fn relative_form(cx: &Context<'_>, start: usize, end: usize, form: usize) -> Option<(Span, JurisdictionRef)> {
+    let entry = &cx.knowledge.agency_forms[form];
+    let mut before = cx.text[..start].chars().rev();
+    match before.next() {
+        Some(level) if LEVEL_CHARS.contains(&level) => {
+            if before.next().is_some_and(|c| GENERIC_BEFORE_LEVEL.contains(&c)) {
+                return None;
+            }
+            let level_start = start - level.len_utf8();
+            let span_start = with_party_prefix(cx, level_start);
+            Some((Span::new(span_start, end), JurisdictionRef::Level(level)))
+        }
+        Some(c) if is_han(c) && entry.short.chars().count() < 4 => None,
+        _ if entry.bare && entry.short.chars().count() >= 3 => Some((Span::new(start, end), JurisdictionRef::Own)),
+        _ => None,
+    }
+}
+
+/// Includes a preceding 中共 (中共天津市委) in the mention.
+fn with_party_prefix(cx: &Context<'_>, start: usize) -> usize {
+    if cx.text[..start].ends_with("中共") {
+        start - "中共".len()
+    } else {
+        start
+    }
+}
+
+/// Adds an agency mention, extended by a following 党组 into the body's party group.
+fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: AgencyRef) {
+    let rest = &cx.text[span.end..];
+    if rest.starts_with("党组") && !rest.starts_with("党组织") {
+        let group = Span::new(span.start, span.end + "党组".len());
+        out.push(Mention { span: group, referent: Referent::Agency(AgencyRef::PartyGroupOf(Box::new(agency))) });
+    } else {
+        out.push(Mention { span, referent: Referent::Agency(agency) });
+    }
+}
+
+/// 党组 standing alone (or as 办党组) is the author's party group.
+fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
+    for (at, _) in cx.text.match_indices("党组") {
+        let span = Span::new(at, at + "党组".len());
+        if cx.text[span.end..].starts_with('织') || out.iter().any(|m| m.span.overlaps(span)) {
+            continue;
+        }
+        let start = if cx.text[..at].ends_with('办') { at - '办'.len_utf8() } else { at };
+        let previous = cx.text[..start].chars().next_back();
+        if previous.is_some_and(|c| is_han(c) && c != '办') && start == at {
+            // Part of a longer word (机关党组…) we do not know.
+            if !matches!(previous, Some('和' | '、' | '及' | '与')) {
+                continue;
+            }
+        }
+        out.push(Mention {
+            span: Span::new(start, span.end),
+            referent: Referent::Agency(AgencyRef::PartyGroupOf(Box::new(AgencyRef::Author))),
+        });
+    }
+}
+
+/// 三中院 (relative to the municipality) and 天津市第一中级人民法院.
+fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
+    for (at, _) in cx.text.match_indices("中院") {
+        let Some(number) = cx.text[..at].chars().next_back().filter(|c| NUMERALS.contains(*c)) else { continue };
+        let span = Span::new(at - number.len_utf8(), at + "中院".len());
+        out.push(Mention {
+            span,
+            referent: Referent::Agency(AgencyRef::IntermediateCourt {
+                number: number.to_string(),
+                jurisdiction: JurisdictionRef::Level('市'),
+            }),
+        });
+    }
+    for (at, _) in cx.text.match_indices("中级人民法院") {
+        let head = &cx.text[..at];
+        let mut chars = head.char_indices().rev();
+        let Some((number_at, number)) = chars.next().filter(|(_, c)| NUMERALS.contains(*c)) else { continue };
+        let Some((di_at, '第')) = chars.next() else { continue };
+        let end = at + "中级人民法院".len();
+        let (start, jurisdiction) = match cx.knowledge.place_ending_at(cx.text, di_at) {
+            Some((place_start, place)) => (place_start, JurisdictionRef::Named(place)),
+            None => (di_at, JurisdictionRef::Level('市')),
+        };
+        let _ = number_at;
+        out.retain(|m| !(m.span.start >= start && m.span.end <= end));
+        out.push(Mention {
+            span: Span::new(start, end),
+            referent: Referent::Agency(AgencyRef::IntermediateCourt { number: number.to_string(), jurisdiction }),
+        });
+    }
+}
+
+/// A university or college named after a place (天津财经大学, 天津大学).
+fn universities(cx: &Context<'_>, out: &mut Vec<Mention>) {
+    for suffix in ["大学", "学院"] {
+        for (at, _) in cx.text.match_indices(suffix) {
+            let end = at + suffix.len();
+            // Up to six characters of name between the place and the suffix.
+            let mut cut = at;
+            for step in 0..=6 {
+                if step > 0 {
+                    match cx.text[..cut].chars().next_back() {
+                        Some(c) if is_han(c) => cut -= c.len_utf8(),
+                        _ => break,
+                    }
+                }
+                if let Some((place_start, place)) = cx.knowledge.place_ending_at(cx.text, cut) {
+                    let level = cx.knowledge.places[place].level.agency_level();
+                    let span = Span::new(place_start, end);
+                    out.retain(|m| !span.contains(m.span));
+                    out.push(Mention {
+                        span,
+                        referent: Referent::Agency(AgencyRef::Named {
+                            canonical: cx.slice(span).to_string(),
+                            kind: "academic",
+                            level,
+                        }),
+                    });
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A named subdistrict: two or three characters before 街道, after a level character, a place, or a
+/// list mark (区华新街道, 、金桥街道). Classes (各街道, 相关街道) are not named.
+fn subdistricts(cx: &Context<'_>, out: &mut Vec<Mention>) {
+    for (at, _) in cx.text.match_indices("街道") {
+        let end = at + "街道".len();
+        for name_chars in [2usize, 3] {
+            let start = cx.text[..at].char_indices().rev().nth(name_chars - 1).map(|(i, _)| i);
+            let Some(start) = start else { continue };
+            let name = &cx.text[start..at];
+            if !name.chars().all(is_han) || name.chars().any(|c| "各全该相关属地所有镇乡和与及的个".contains(c)) {
+                continue;
+            }
+            let before = cx.text[..start].chars().next_back();
+            let (span_start, jurisdiction) = if let Some((place_start, place)) = cx.knowledge.place_ending_at(cx.text, start) {
+                (place_start, JurisdictionRef::Named(place))
+            } else if before.is_some_and(|c| c == '区' || c == '县') {
+                (start, JurisdictionRef::Level('区'))
+            } else if before.is_none_or(|c| "、，,（(：:和与及".contains(c)) {
+                (start, JurisdictionRef::Level('区'))
+            } else {
+                continue;
+            };
+            let span = Span::new(span_start, end);
+            out.retain(|m| !span.contains(m.span));
+            out.push(Mention {
+                span,
+                referent: Referent::Agency(AgencyRef::Subdistrict { name: format!("{name}街道"), jurisdiction }),
+            });
+            break;
+        }
+    }
+}
+
+/// 我区, 全区, 本市, 全市… refer to the report's own jurisdiction at that level.
+fn deictic_places(cx: &Context<'_>, out: &mut Vec<Mention>) {
+    for (i, c) in cx.text.char_indices() {
+        if !DEICTIC_PREFIXES.contains(&c) {
+            continue;
+        }
+        let rest = &cx.text[i + c.len_utf8()..];
+        let Some(level) = rest.chars().next().filter(|l| LEVEL_CHARS.contains(l)) else { continue };
+        // 全市各部门 is fine; 全区域/全市场 are other words.
+        if rest[level.len_utf8()..].starts_with(['域', '场', '长', '委', '政']) {
+            continue;
+        }
+        let span = Span::new(i, i + c.len_utf8() + level.len_utf8());
+        out.push(Mention { span, referent: Referent::Place(PlaceRef::Deictic(level)) });
+    }
+}
+
+/// Drops mentions inside a longer one (华新 inside 华新街道…).
+fn remove_nested(mentions: &mut Vec<Mention>) {
+    let spans: Vec<Span> = mentions.iter().map(|m| m.span).collect();
+    mentions.retain(|m| !spans.iter().any(|s| *s != m.span && s.contains(m.span)));
+}
+
+/// The level an agency of a place's level has: used by resolve for named bodies.
+pub fn level_of_place_level(level: crate::knowledge::PlaceLevel) -> Level {
+    level.agency_level()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::Knowledge;
+
+    fn agencies(text: &str) -> Vec<(String, AgencyRef)> {
+        let k = Knowledge::embedded().unwrap();
+        let cx = Context::new(text, &k);
+        find(&cx)
+            .into_iter()
+            .filter_map(|m| match m.referent {
+                Referent::Agency(a) => Some((cx.slice(m.span).to_string(), a)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn level_character_makes_a_relative_form() {
+        let found = agencies("区司法局牵头");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "区司法局");
+        assert!(matches!(found[0].1, AgencyRef::Form { jurisdiction: JurisdictionRef::Level('区'), .. }));
+    }
+
+    #[test]
+    fn generic_level_phrases_are_not_agencies() {
+        assert!(agencies("各区司法局").is_empty());
+        assert!(agencies("全市政务服务办").is_empty());
+    }
+
+    #[test]
+    fn party_committee_and_its_commission() {
+        let found = agencies("在区委全面依法治区委员会的领导下，区委、区政府");
+        let names: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(names, vec!["区委全面依法治区委员会", "区委", "区政府"]);
+    }
+
+    #[test]
+    fn party_group_after_a_body_and_bare() {
+        let found = agencies("市政务服务办党组高度重视，办党组书记");
+        assert!(matches!(found[0].1, AgencyRef::PartyGroupOf(_)));
+        assert_eq!(found[0].0, "市政务服务办党组");
+        assert_eq!(found[1].0, "办党组");
+    }
+
+    #[test]
+    fn numbered_intermediate_court() {
+        let found = agencies("与三中院联合");
+        assert_eq!(found[0].0, "三中院");
+    }
+
+    #[test]
+    fn self_reference_is_the_author() {
+        let found = agencies("我办高度重视");
+        assert_eq!(found[0].1, AgencyRef::Author);
+    }
+}

@@ -1,0 +1,159 @@
+//! Initiative rules. Known initiatives (initiatives.tsv, any variant) are found anywhere.
+//! Quoted terms are sorted by the rules of `data/initiative_rules.toml`, in its order:
+//! slogan patterns → name heads → completing words → genus words → action verbs → slogan.
+
+use super::{Context, InitiativeRef, Mention, Referent};
+use crate::knowledge::{normalize_name, Entry, Knowledge};
+use crate::model::Span;
+use crate::segment::Enclosed;
+
+pub fn find(cx: &Context<'_>) -> Vec<Mention> {
+    let k = cx.knowledge;
+    let mut out: Vec<Mention> = Vec::new();
+    for &(start, end, entry) in &cx.hits {
+        if let Entry::Initiative(index) = entry {
+            let known = &k.initiatives[index];
+            out.push(Mention {
+                span: Span::new(start, end),
+                referent: Referent::Initiative(InitiativeRef {
+                    canonical: known.canonical.clone(),
+                    scope: known.scope.clone(),
+                }),
+            });
+        }
+    }
+    for quote in &cx.quotes {
+        if out.iter().any(|m| m.span.overlaps(quote.inner)) {
+            continue;
+        }
+        if let Some(mention) = classify_quote(cx, quote) {
+            out.push(mention);
+        }
+    }
+    out
+}
+
+/// What a quoted term is, by the rules; `None` for slogans and anything not an initiative.
+fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
+    let k: &Knowledge = cx.knowledge;
+    let rules = &k.rules;
+    let raw = cx.slice(quote.inner);
+    let term = raw.trim();
+    let name = normalize_name(term);
+    if name.is_empty() || k.slogans.contains(&name) || k.generic_phrases.contains(&name) {
+        return None;
+    }
+    if k.law(&name).is_some() || k.place_by_name.contains_key(&name) || k.national_by_name.contains_key(&name) {
+        return None;
+    }
+    let after = cx.after(quote.outer.end, 12);
+    let initiative = |span: Span, canonical: String| {
+        Some(Mention {
+            span,
+            referent: Referent::Initiative(InitiativeRef { canonical, scope: "local_brand".to_string() }),
+        })
+    };
+    // Rule 3 first for short terms: “八五”普法 names 八五普法 even though 八五 alone is too short.
+    if let Some(word) = rules.completing_words.iter().find(|w| after.starts_with(w.as_str())) {
+        if !is_slogan_shape(k, &name) || name.chars().count() < rules.min_chars {
+            let span = Span::new(quote.outer.start, quote.outer.end + word.len());
+            return initiative(span, format!("{name}{word}"));
+        }
+    }
+    // Rule 1.
+    if is_slogan_shape(k, &name) || name.chars().count() < rules.min_chars || name.contains('、') {
+        return None;
+    }
+    // Rule 2.
+    if rules.name_heads.iter().any(|h| name.ends_with(h.as_str())) {
+        return initiative(quote.inner, name);
+    }
+    // Rule 4.
+    if rules.genus_words.iter().any(|g| after.starts_with(g.as_str())) {
+        return initiative(quote.inner, name);
+    }
+    // Rule 5: an action verb right before the quote, or before the run of quotes it ends.
+    if name.chars().count() >= rules.verb_rule_min_chars {
+        let start = start_of_quote_run(cx, quote);
+        let before = cx.before(start, 4);
+        if rules.action_verbs.iter().any(|v| before.ends_with(v.as_str())) {
+            return initiative(quote.inner, name);
+        }
+    }
+    None
+}
+
+/// Political formulas and descriptive labels: markers (思想, 意识…), numbered formulas
+/// (四个意识, 两个维护), and telling endings (智享式, 主力军, 路线图).
+fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
+    let rules = &k.rules;
+    if rules.slogan_markers.iter().any(|m| name.contains(m.as_str())) {
+        return true;
+    }
+    if rules.slogan_endings.iter().any(|e| name.ends_with(e.as_str())) {
+        return true;
+    }
+    rules.numbered_formula_prefixes.iter().any(|p| {
+        name.strip_prefix(p.as_str()).is_some_and(|rest| rest.starts_with('个'))
+    })
+}
+
+/// A quote preceded directly by other quotes (“甲”“乙”、“丙”) shares the words before the first.
+fn start_of_quote_run(cx: &Context<'_>, quote: &Enclosed) -> usize {
+    let mut start = quote.outer.start;
+    while let Some(previous) = cx
+        .quotes
+        .iter()
+        .find(|q| q.outer.end <= start && cx.text[q.outer.end..start].chars().all(|c| "、，, ".contains(c)))
+    {
+        if previous.outer.start >= start {
+            break;
+        }
+        start = previous.outer.start;
+    }
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn initiatives(text: &str) -> Vec<(String, String)> {
+        let k = Knowledge::embedded().unwrap();
+        let cx = Context::new(text, &k);
+        find(&cx)
+            .into_iter()
+            .filter_map(|m| match m.referent {
+                Referent::Initiative(i) => Some((cx.slice(m.span).to_string(), i.canonical)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn completing_word_joins_the_name() {
+        assert_eq!(initiatives("做好“八五”普法工作"), vec![("“八五”普法".into(), "八五普法".into())]);
+    }
+
+    #[test]
+    fn name_head_makes_an_initiative() {
+        assert_eq!(initiatives("开展“丽企赋能百日行动”")[0].1, "丽企赋能百日行动");
+    }
+
+    #[test]
+    fn genus_word_after_the_quote() {
+        assert_eq!(initiatives("开展“对标先进谋提升”主题活动")[0].1, "对标先进谋提升");
+    }
+
+    #[test]
+    fn formulas_and_metaphors_are_slogans() {
+        assert!(initiatives("增强“四个意识”、坚定“四个自信”、做到“两个维护”").is_empty());
+        assert!(initiatives("抓好“关键少数”，建强“主力军”，绘好“路线图”").is_empty());
+        assert!(initiatives("打造“智享式”服务").is_empty());
+    }
+
+    #[test]
+    fn unknown_quoted_label_defaults_to_slogan() {
+        assert!(initiatives("突出“围绕中心工作”").is_empty());
+    }
+}

@@ -1,0 +1,185 @@
+//! Law and policy-document rules.
+//!
+//! - 《X》 is a law when the table knows X (by title or short name), or X follows a law pattern:
+//!   中华人民共和国…法/条例, 中国共产党…条例/规定/准则, or <place>…条例 (a local regulation).
+//!   Every other 《X》 is a policy document, typed by how its title ends.
+//! - A law nested in a title (《…学习宣传贯彻实施<天津市法治宣传教育条例>工作方案》) is a law mention too.
+//! - A known law name outside 《》 (宪法、民法典) is a law mention.
+
+use super::{AgencyRef, Context, DocumentRef, LawRef, Mention, Referent};
+use crate::knowledge::{Entry, Knowledge, PlaceLevel, NATIONAL_PREFIX};
+use crate::model::Span;
+use crate::segment::Enclosed;
+
+/// Verbs before a title that make the author its issuer (制定《…》).
+const ISSUING_VERBS: &[&str] = &["制定", "出台", "编制", "印发", "修订", "发布", "制发", "起草", "编印", "编写", "形成"];
+
+pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for title in &cx.titles {
+        let inner = cx.slice(title.inner);
+        if let Some(law) = classify_law(cx.knowledge, inner) {
+            out.push(Mention { span: title.inner, referent: Referent::Law(law) });
+            continue;
+        }
+        out.push(Mention {
+            span: title.inner,
+            referent: Referent::Document(DocumentRef {
+                title: inner.trim().to_string(),
+                doc_type: cx.knowledge.document_type(inner.trim()).to_string(),
+                issuer: issuer(cx, title, agencies),
+            }),
+        });
+        for nested in nested_titles(cx, title.inner) {
+            if let Some(law) = classify_law(cx.knowledge, cx.slice(nested)) {
+                out.push(Mention { span: nested, referent: Referent::Law(law) });
+            }
+        }
+    }
+    for &(start, end, entry) in &cx.hits {
+        if let Entry::Law(index) = entry {
+            let span = Span::new(start, end);
+            if cx.title_containing(span).is_some() {
+                continue;
+            }
+            let law = &cx.knowledge.laws[index];
+            out.push(Mention {
+                span,
+                referent: Referent::Law(LawRef { canonical: law.title.clone(), kind: law.kind.clone() }),
+            });
+        }
+    }
+    out
+}
+
+/// Titles nested inside a title: 《…》, <…>, 〈…〉.
+fn nested_titles(cx: &Context<'_>, inner: Span) -> Vec<Span> {
+    let text = cx.slice(inner);
+    let mut spans = Vec::new();
+    for (open, close) in [('《', '》'), ('<', '>'), ('〈', '〉'), ('＜', '＞')] {
+        let mut search = 0;
+        while let Some(o) = text[search..].find(open).map(|i| search + i) {
+            let from = o + open.len_utf8();
+            let Some(c) = text[from..].find(close).map(|i| from + i) else { break };
+            spans.push(Span::new(inner.start + from, inner.start + c));
+            search = c + close.len_utf8();
+        }
+    }
+    spans
+}
+
+/// Whether a title names a law, and which. Trailing edition notes (（2023年修订）) are ignored.
+pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
+    let title = title.trim();
+    let base = strip_edition(title);
+    if let Some(entry) = k.law(base) {
+        return Some(LawRef { canonical: entry.title.clone(), kind: entry.kind.clone() });
+    }
+    let han_only = base.chars().all(super::is_han);
+    if !han_only || base.chars().count() < 4 {
+        return None;
+    }
+    let kind = if let Some(rest) = base.strip_prefix(NATIONAL_PREFIX) {
+        if rest.ends_with('法') || rest.ends_with("法典") {
+            "law"
+        } else if rest.ends_with("条例") {
+            "administrative_regulation"
+        } else {
+            return None;
+        }
+    } else if base.starts_with("中国共产党") && ["条例", "规定", "准则", "规则"].iter().any(|e| base.ends_with(e)) {
+        "party_regulation"
+    } else if base.ends_with("条例") && starts_with_regional_place(k, base) {
+        "local_regulation"
+    } else {
+        return None;
+    };
+    Some(LawRef { canonical: base.to_string(), kind: kind.to_string() })
+}
+
+/// 天津市…, 上海市…, 浙江省… (a place that can pass local regulations), as a prefix.
+fn starts_with_regional_place(k: &Knowledge, title: &str) -> bool {
+    title.char_indices().skip(1).take(12).any(|(i, _)| {
+        k.place_by_name.get(&title[..i]).is_some_and(|&p| {
+            matches!(k.places[p].level, PlaceLevel::Provincial | PlaceLevel::Prefectural | PlaceLevel::Zone)
+        })
+    })
+}
+
+fn strip_edition(title: &str) -> &str {
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if title.ends_with(close) {
+            if let Some(i) = title.rfind(open) {
+                let note = &title[i..];
+                if note.contains("修") || note.contains("试行") || note.chars().any(|c| c.is_ascii_digit()) {
+                    return title[..i].trim_end();
+                }
+            }
+        }
+    }
+    title
+}
+
+/// The issuer named right before the title (国家发改委《…》, 区政府重大行政决策《…》), or the
+/// author when the title follows an issuing verb (制定《…》).
+fn issuer(cx: &Context<'_>, title: &Enclosed, agencies: &[Mention]) -> Option<AgencyRef> {
+    let before = cx.before(title.outer.start, 8);
+    let window_start = title.outer.start - before.len();
+    if let Some(agency) = agencies
+        .iter()
+        .rev()
+        .find(|m| m.span.end <= title.outer.start && m.span.end >= window_start)
+        .filter(|m| !cx.text[m.span.end..title.outer.start].contains(['，', '。', '；', ',', ';']))
+    {
+        if let Referent::Agency(a) = &agency.referent {
+            return Some(a.clone());
+        }
+    }
+    // A run of titles (制定《甲》《乙》、《丙》) shares the verb before the first.
+    let mut at = title.outer.start;
+    loop {
+        let head = cx.before(at, 4);
+        if ISSUING_VERBS.iter().any(|v| head.ends_with(v)) {
+            return Some(AgencyRef::Author);
+        }
+        let previous = cx.titles.iter().find(|t| {
+            t.outer.end <= at && cx.text[t.outer.end..at].chars().all(|c| "、，,和及与 ".contains(c))
+        });
+        match previous {
+            Some(t) if t.outer.start < at => at = t.outer.start,
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k() -> Knowledge {
+        Knowledge::embedded().unwrap()
+    }
+
+    #[test]
+    fn national_law_pattern_without_table() {
+        let law = classify_law(&k(), "中华人民共和国某某促进法").unwrap();
+        assert_eq!(law.kind, "law");
+    }
+
+    #[test]
+    fn party_regulation_pattern() {
+        assert_eq!(classify_law(&k(), "中国共产党某某工作条例").unwrap().kind, "party_regulation");
+    }
+
+    #[test]
+    fn edition_note_is_ignored() {
+        assert_eq!(strip_edition("中华人民共和国行政复议法（2023年修订）"), "中华人民共和国行政复议法");
+        assert_eq!(strip_edition("东丽区行政许可事项清单（2025年版）"), "东丽区行政许可事项清单");
+    }
+
+    #[test]
+    fn plans_are_not_laws() {
+        assert!(classify_law(&k(), "东丽区2024年营商环境白皮书").is_none());
+        assert!(classify_law(&k(), "天津市行政备案管理办法").is_none());
+    }
+}

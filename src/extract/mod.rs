@@ -1,0 +1,174 @@
+//! Extract stage: text in, mentions and relation candidates out. Pure: no I/O, no store.
+//!
+//! Each entity kind has its own rules module; they read the text, the shared gazetteer hits and
+//! the bracket/quote spans, and return [`Mention`]s whose referent is still relative
+//! (区司法局 → "the 区-level jurisdiction's 司法局"). The `resolve` stage makes them canonical.
+
+pub mod agencies;
+pub mod initiatives;
+pub mod laws;
+pub mod metadata;
+pub mod relations;
+
+use crate::knowledge::{Entry, Knowledge};
+use crate::model::Span;
+use crate::segment::{self, Enclosed};
+
+/// Which jurisdiction a relative agency form refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JurisdictionRef {
+    /// A place named right before the form (东丽区司法局).
+    Named(usize),
+    /// A level character before the form: 市, 区, 县, 省 (市政务服务办).
+    Level(char),
+    /// Nothing before it (政务服务办): the report's own jurisdiction.
+    Own,
+}
+
+/// What an agency mention refers to, before resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AgencyRef {
+    /// A row of national_agencies.tsv.
+    National(usize),
+    /// A row of agency_forms.tsv in some jurisdiction.
+    Form { form: usize, jurisdiction: JurisdictionRef },
+    /// A named body recognised by pattern, already canonical (天津财经大学), with kind and level.
+    Named { canonical: String, kind: &'static str, level: crate::model::Level },
+    /// The report's author (我办, 本单位).
+    Author,
+    /// The party group (党组) of another referent (市政务服务办党组, or bare 党组 = the author's).
+    PartyGroupOf(Box<AgencyRef>),
+    /// A numbered intermediate court of a jurisdiction (三中院 → 第三中级人民法院).
+    IntermediateCourt { number: String, jurisdiction: JurisdictionRef },
+    /// A named subdistrict (华新街道) of a jurisdiction.
+    Subdistrict { name: String, jurisdiction: JurisdictionRef },
+}
+
+/// What a law mention refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LawRef {
+    pub canonical: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InitiativeRef {
+    pub canonical: String,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DocumentRef {
+    pub title: String,
+    pub doc_type: String,
+    /// Issuer named right before the title, or (for 制定/印发/出台…) the author.
+    pub issuer: Option<AgencyRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PlaceRef {
+    Known(usize),
+    /// 我区/全区/本区 (level 区), 我市/全市/本市 (level 市) …
+    Deictic(char),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Referent {
+    Agency(AgencyRef),
+    Law(LawRef),
+    Document(DocumentRef),
+    Initiative(InitiativeRef),
+    Place(PlaceRef),
+}
+
+/// One occurrence in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub span: Span,
+    pub referent: Referent,
+}
+
+/// Everything the rules found in one text.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub metadata: metadata::Metadata,
+    pub mentions: Vec<Mention>,
+}
+
+/// Spans and hits shared by the rules modules, computed once per text.
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub knowledge: &'a Knowledge,
+    pub hits: Vec<(usize, usize, Entry)>,
+    pub titles: Vec<Enclosed>,
+    pub quotes: Vec<Enclosed>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(text: &'a str, knowledge: &'a Knowledge) -> Self {
+        Self {
+            text,
+            knowledge,
+            hits: knowledge.scan(text),
+            titles: segment::book_titles(text, 120),
+            quotes: segment::quotations(text, 40),
+        }
+    }
+
+    pub fn slice(&self, span: Span) -> &'a str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// The 《…》 title whose inner text contains `span`, if any.
+    pub fn title_containing(&self, span: Span) -> Option<&Enclosed> {
+        self.titles.iter().find(|t| t.inner.contains(span))
+    }
+
+    /// The “…” quotation whose inner text contains `span`, if any.
+    pub fn quote_containing(&self, span: Span) -> Option<&Enclosed> {
+        self.quotes.iter().find(|q| q.outer.contains(span))
+    }
+
+    /// The text right before byte `at`, at most `chars` characters.
+    pub fn before(&self, at: usize, chars: usize) -> &'a str {
+        let head = &self.text[..at];
+        let start = head.char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i);
+        &head[start..]
+    }
+
+    /// The text right after byte `at`, at most `chars` characters.
+    pub fn after(&self, at: usize, chars: usize) -> &'a str {
+        let tail = &self.text[at..];
+        let end = tail.char_indices().nth(chars).map_or(tail.len(), |(i, _)| i);
+        &tail[..end]
+    }
+}
+
+/// Runs every rule over one text.
+pub fn extract(text: &str, knowledge: &Knowledge) -> Found {
+    extract_in(&Context::new(text, knowledge))
+}
+
+fn extract_in(context: &Context<'_>) -> Found {
+    let context = context;
+    let mut mentions = agencies::find(context);
+    let metadata = metadata::read(context, &mentions);
+    let laws = laws::find(context, &mentions);
+    mentions.extend(laws);
+    mentions.extend(initiatives::find(context));
+    mentions.sort_by(|a, b| a.span.cmp(&b.span));
+    mentions.dedup();
+    Found { metadata, mentions }
+}
+
+pub fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+/// Mentions plus relation candidates: everything extraction hands to resolution.
+pub fn extract_with_relations(text: &str, knowledge: &Knowledge) -> (Found, Vec<relations::RelationCandidate>) {
+    let context = Context::new(text, knowledge);
+    let found = extract_in(&context);
+    let relations = relations::find(&context, &found.mentions);
+    (found, relations)
+}

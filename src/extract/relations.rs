@@ -1,0 +1,74 @@
+//! Relation rules.
+//!
+//! - implements: the author carries out every initiative its report names (the subject of most
+//!   sentences is implicit: the author); in addition, a body named right before an initiative in
+//!   the same clause (落实国务院“证照分离”, 配合市委依法治市办开展“一规划两纲要”…) carries it out too.
+//! - cites: the author studies, publicises or applies every law its report names.
+//! The evidence is the clause around the target mention.
+
+use super::{AgencyRef, Context, Mention, Referent};
+use crate::model::Span;
+use crate::segment;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RelationKind {
+    Implements,
+    Cites,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationCandidate {
+    pub kind: RelationKind,
+    pub agent: AgencyRef,
+    /// Index into the mention list.
+    pub target: usize,
+    pub evidence: Span,
+}
+
+/// How far (in characters) before an initiative a named body may stand and still be its agent.
+const AGENT_WINDOW_CHARS: usize = 8;
+
+pub fn find(cx: &Context<'_>, mentions: &[Mention]) -> Vec<RelationCandidate> {
+    let mut out = Vec::new();
+    for (index, mention) in mentions.iter().enumerate() {
+        let kind = match &mention.referent {
+            Referent::Initiative(_) => RelationKind::Implements,
+            Referent::Law(_) => RelationKind::Cites,
+            _ => continue,
+        };
+        let evidence = segment::clause_around(cx.text, mention.span);
+        out.push(RelationCandidate { kind, agent: AgencyRef::Author, target: index, evidence });
+        if kind == RelationKind::Implements {
+            if let Some(agent) = named_agent(cx, mentions, mention.span, evidence) {
+                let evidence = Span::new(evidence.start.min(agent.1.start), evidence.end);
+                out.push(RelationCandidate { kind, agent: agent.0, target: index, evidence });
+            }
+        }
+    }
+    out
+}
+
+/// A body named shortly before `target` in the same clause, with nothing but a verb or a run of
+/// quoted names between (国务院“证照分离”“高效办成一次办”“跨省通办”).
+fn named_agent(cx: &Context<'_>, mentions: &[Mention], target: Span, clause: Span) -> Option<(AgencyRef, Span)> {
+    let mut at = target.start;
+    // Step back over a run of quoted initiatives.
+    while let Some(q) = cx.quotes.iter().find(|q| q.outer.end == at || q.outer.end + "、".len() == at && cx.text[q.outer.end..at] == *"、") {
+        at = q.outer.start;
+    }
+    if let Some(q) = cx.quote_containing(Span::new(at, at)).filter(|q| q.outer.start < at) {
+        at = q.outer.start;
+    }
+    let agent = mentions.iter().rev().find(|m| {
+        m.span.end <= at && m.span.start >= clause.start && matches!(m.referent, Referent::Agency(_))
+    })?;
+    let gap = &cx.text[agent.span.end..at];
+    if gap.chars().count() > AGENT_WINDOW_CHARS || gap.contains(['，', '、', ',', '和', '与', '及']) {
+        return None;
+    }
+    match &agent.referent {
+        Referent::Agency(AgencyRef::Author) => None,
+        Referent::Agency(a) => Some((a.clone(), agent.span)),
+        _ => None,
+    }
+}

@@ -1,0 +1,524 @@
+//! Knowledge tables from `data/`: gazetteers, suffix lists, jurisdiction and initiative rules.
+//!
+//! Architecture invariant: knowledge is data. This module parses the TSV/TOML files a domain
+//! expert edits and builds the matchers; it holds no Chinese vocabulary of its own. The tables are
+//! embedded in the binary (so an installed govkg works anywhere) and can be overridden at run time
+//! with `--data DIR` / `GOVKG_DATA`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Deserialize;
+
+use crate::model::Level;
+
+/// The embedded copy of every table, by file name.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("laws.tsv", include_str!("../data/laws.tsv")),
+    ("jurisdictions.tsv", include_str!("../data/jurisdictions.tsv")),
+    ("national_agencies.tsv", include_str!("../data/national_agencies.tsv")),
+    ("agency_forms.tsv", include_str!("../data/agency_forms.tsv")),
+    ("initiatives.tsv", include_str!("../data/initiatives.tsv")),
+    ("slogans.tsv", include_str!("../data/slogans.tsv")),
+    ("self_references.tsv", include_str!("../data/self_references.tsv")),
+    ("generic_org_phrases.tsv", include_str!("../data/generic_org_phrases.tsv")),
+    ("document_types.tsv", include_str!("../data/document_types.tsv")),
+    ("initiative_rules.toml", include_str!("../data/initiative_rules.toml")),
+];
+
+#[derive(Debug, Clone)]
+pub struct LawEntry {
+    pub title: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlaceEntry {
+    pub canonical: String,
+    pub level: PlaceLevel,
+    pub parent: Option<usize>,
+}
+
+/// Administrative level of a place, as in jurisdictions.tsv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlaceLevel {
+    National,
+    Provincial,
+    Prefectural,
+    District,
+    Zone,
+    Region,
+}
+
+impl PlaceLevel {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "national" => Self::National,
+            "provincial" => Self::Provincial,
+            "prefectural" => Self::Prefectural,
+            "district" => Self::District,
+            "zone" => Self::Zone,
+            "region" => Self::Region,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::National => "national",
+            Self::Provincial => "provincial",
+            Self::Prefectural => "prefectural",
+            Self::District => "district",
+            Self::Zone => "zone",
+            Self::Region => "region",
+        }
+    }
+    /// The level an agency of this place has in the answer-key vocabulary
+    /// (a provincial-level city such as 天津市 is "municipal").
+    pub fn agency_level(self) -> Level {
+        match self {
+            Self::National => Level::National,
+            Self::Provincial | Self::Prefectural => Level::Municipal,
+            Self::District | Self::Zone => Level::District,
+            Self::Region => Level::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NationalAgency {
+    pub canonical: String,
+    pub level: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgencyForm {
+    pub short: String,
+    /// Official name with `{J}` standing for the jurisdiction's canonical name.
+    pub full: String,
+    pub kind: String,
+    /// May stand without a place before it.
+    pub bare: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct InitiativeEntry {
+    pub canonical: String,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct InitiativeRules {
+    pub min_chars: usize,
+    pub verb_rule_min_chars: usize,
+    pub slogan_markers: Vec<String>,
+    pub numbered_formula_prefixes: Vec<String>,
+    pub slogan_endings: Vec<String>,
+    pub name_heads: Vec<String>,
+    pub completing_words: Vec<String>,
+    pub genus_words: Vec<String>,
+    pub action_verbs: Vec<String>,
+}
+
+/// What a gazetteer hit denotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Law(usize),
+    Place(usize),
+    NationalAgency(usize),
+    AgencyForm(usize),
+    Initiative(usize),
+    SelfReference,
+    Generic,
+}
+
+/// All tables, parsed, with one multi-pattern matcher over every name so that a text is scanned
+/// once and overlapping names compete by length (民法典宣传月 beats 民法典).
+pub struct Knowledge {
+    pub laws: Vec<LawEntry>,
+    pub places: Vec<PlaceEntry>,
+    pub national_agencies: Vec<NationalAgency>,
+    pub agency_forms: Vec<AgencyForm>,
+    pub initiatives: Vec<InitiativeEntry>,
+    pub slogans: HashSet<String>,
+    pub generic_phrases: HashSet<String>,
+    pub document_types: Vec<(String, String)>,
+    pub rules: InitiativeRules,
+    /// Law lookup by any name (title, title without 中华人民共和国, short names).
+    pub law_by_name: HashMap<String, usize>,
+    pub place_by_name: HashMap<String, usize>,
+    pub initiative_by_name: HashMap<String, usize>,
+    pub national_by_name: HashMap<String, usize>,
+    pub form_by_short: HashMap<String, usize>,
+    gazetteer: AhoCorasick,
+    gazetteer_entries: Vec<Entry>,
+    place_suffix_matcher: AhoCorasick,
+    place_suffix_names: Vec<String>,
+}
+
+/// Where tables come from.
+pub enum TableSource<'a> {
+    Embedded,
+    Dir(&'a Path),
+}
+
+impl TableSource<'_> {
+    fn read(&self, name: &str) -> Result<String> {
+        match self {
+            TableSource::Embedded => EMBEDDED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| (*text).to_string())
+                .ok_or_else(|| anyhow!("no embedded table {name}")),
+            TableSource::Dir(dir) => {
+                let path = dir.join(name);
+                if path.is_file() {
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("{}: cannot read table", path.display()))
+                } else {
+                    // A data folder may override only some tables.
+                    TableSource::Embedded.read(name)
+                }
+            }
+        }
+    }
+}
+
+/// Rows of a TSV table: the header names the columns; `#` lines and blank lines are skipped.
+fn tsv_rows(name: &str, text: &str, columns: &[&str]) -> Result<Vec<Vec<String>>> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+    let (_, header) = lines.next().ok_or_else(|| anyhow!("{name}: empty table"))?;
+    let header: Vec<&str> = header.split('\t').map(str::trim).collect();
+    if header.len() < columns.len() || header[..columns.len()] != *columns {
+        bail!("{name}: header must start with `{}`", columns.join("\\t"));
+    }
+    let mut rows = Vec::new();
+    for (line_no, line) in lines {
+        let mut cells: Vec<String> = line.split('\t').map(|c| c.trim().to_string()).collect();
+        if cells.len() > header.len() {
+            bail!("{name}:{}: {} cells, header has {}", line_no + 1, cells.len(), header.len());
+        }
+        cells.resize(columns.len().max(cells.len()), String::new());
+        if cells[0].is_empty() {
+            bail!("{name}:{}: first column is empty", line_no + 1);
+        }
+        rows.push(cells);
+    }
+    Ok(rows)
+}
+
+fn split_list(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split('|').map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub const NATIONAL_PREFIX: &str = "中华人民共和国";
+
+impl Knowledge {
+    /// The tables compiled into the binary.
+    pub fn embedded() -> Result<Self> {
+        Self::load(TableSource::Embedded)
+    }
+
+    /// Tables from `dir`, falling back to the embedded copy for any file the folder lacks.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        if !dir.is_dir() {
+            bail!("{}: data folder not found", dir.display());
+        }
+        Self::load(TableSource::Dir(dir))
+    }
+
+    pub fn load(source: TableSource<'_>) -> Result<Self> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut add = |pattern: &str, entry: Entry, patterns: &mut Vec<String>| {
+            if pattern.chars().count() >= 2 || matches!(entry, Entry::AgencyForm(_)) {
+                patterns.push(pattern.to_string());
+                entries.push(entry);
+            }
+        };
+
+        // Laws.
+        let mut laws = Vec::new();
+        let mut law_by_name = HashMap::new();
+        const LAW_KINDS: &[&str] =
+            &["law", "administrative_regulation", "local_regulation", "party_regulation", "rule"];
+        for row in tsv_rows("laws.tsv", &source.read("laws.tsv")?, &["title", "kind", "short_names"])? {
+            if !LAW_KINDS.contains(&row[1].as_str()) {
+                bail!("laws.tsv: {}: unknown kind `{}`", row[0], row[1]);
+            }
+            let index = laws.len();
+            laws.push(LawEntry { title: row[0].clone(), kind: row[1].clone() });
+            let mut names = vec![row[0].clone()];
+            if let Some(rest) = row[0].strip_prefix(NATIONAL_PREFIX) {
+                names.push(rest.to_string());
+            }
+            names.extend(split_list(&row[2]).map(str::to_string));
+            for name in names {
+                law_by_name.entry(name.clone()).or_insert(index);
+                add(&name, Entry::Law(index), &mut patterns);
+            }
+        }
+
+        // Places.
+        let rows = tsv_rows(
+            "jurisdictions.tsv",
+            &source.read("jurisdictions.tsv")?,
+            &["canonical", "level", "parent", "aliases"],
+        )?;
+        let mut place_by_name: HashMap<String, usize> = HashMap::new();
+        let mut places = Vec::new();
+        for row in &rows {
+            let level = PlaceLevel::parse(&row[1])
+                .ok_or_else(|| anyhow!("jurisdictions.tsv: {}: unknown level `{}`", row[0], row[1]))?;
+            place_by_name.insert(row[0].clone(), places.len());
+            places.push(PlaceEntry { canonical: row[0].clone(), level, parent: None });
+        }
+        for (index, row) in rows.iter().enumerate() {
+            if !row[2].is_empty() {
+                let parent = *place_by_name
+                    .get(&row[2])
+                    .ok_or_else(|| anyhow!("jurisdictions.tsv: {}: unknown parent `{}`", row[0], row[2]))?;
+                places[index].parent = Some(parent);
+            }
+            for alias in split_list(&row[3]) {
+                place_by_name.entry(alias.to_string()).or_insert(index);
+            }
+        }
+        let mut place_names: Vec<(&String, &usize)> = place_by_name.iter().collect();
+        place_names.sort();
+        for (name, index) in &place_names {
+            add(name, Entry::Place(**index), &mut patterns);
+        }
+
+        // National agencies.
+        let mut national_agencies = Vec::new();
+        let mut national_by_name = HashMap::new();
+        for row in tsv_rows(
+            "national_agencies.tsv",
+            &source.read("national_agencies.tsv")?,
+            &["canonical", "level", "kind", "aliases"],
+        )? {
+            let index = national_agencies.len();
+            national_agencies.push(NationalAgency {
+                canonical: row[0].clone(),
+                level: row[1].clone(),
+                kind: row[2].clone(),
+            });
+            let mut names = vec![row[0].clone()];
+            names.extend(split_list(&row[3]).map(str::to_string));
+            for name in names {
+                national_by_name.entry(name.clone()).or_insert(index);
+                add(&name, Entry::NationalAgency(index), &mut patterns);
+            }
+        }
+
+        // Local agency forms.
+        let mut agency_forms = Vec::new();
+        let mut form_by_short = HashMap::new();
+        for row in tsv_rows(
+            "agency_forms.tsv",
+            &source.read("agency_forms.tsv")?,
+            &["short", "full", "kind", "bare"],
+        )? {
+            if !row[1].contains("{J}") {
+                bail!("agency_forms.tsv: {}: `full` must contain {{J}}", row[0]);
+            }
+            let index = agency_forms.len();
+            agency_forms.push(AgencyForm {
+                short: row[0].clone(),
+                full: row[1].clone(),
+                kind: row[2].clone(),
+                bare: row[3] == "yes",
+            });
+            form_by_short.insert(row[0].clone(), index);
+            add(&row[0], Entry::AgencyForm(index), &mut patterns);
+        }
+
+        // Initiatives.
+        let mut initiatives = Vec::new();
+        let mut initiative_by_name = HashMap::new();
+        for row in tsv_rows(
+            "initiatives.tsv",
+            &source.read("initiatives.tsv")?,
+            &["canonical", "scope", "variants"],
+        )? {
+            let index = initiatives.len();
+            initiatives.push(InitiativeEntry { canonical: row[0].clone(), scope: row[1].clone() });
+            let mut names = vec![row[0].clone()];
+            names.extend(split_list(&row[2]).map(str::to_string));
+            for name in names {
+                initiative_by_name.entry(normalize_name(&name)).or_insert(index);
+                add(&name, Entry::Initiative(index), &mut patterns);
+            }
+        }
+
+        let single_column = |file: &str, column: &str| -> Result<Vec<String>> {
+            Ok(tsv_rows(file, &source.read(file)?, &[column])?
+                .into_iter()
+                .map(|mut r| r.swap_remove(0))
+                .collect())
+        };
+        for word in single_column("self_references.tsv", "word")? {
+            add(&word, Entry::SelfReference, &mut patterns);
+        }
+        let generic_phrases: HashSet<String> =
+            single_column("generic_org_phrases.tsv", "phrase")?.into_iter().collect();
+        for phrase in &generic_phrases {
+            add(phrase, Entry::Generic, &mut patterns);
+        }
+        let slogans: HashSet<String> = single_column("slogans.tsv", "slogan")?.into_iter().collect();
+
+        let mut document_types: Vec<(String, String)> = tsv_rows(
+            "document_types.tsv",
+            &source.read("document_types.tsv")?,
+            &["suffix", "doc_type"],
+        )?
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+        document_types.sort_by_key(|(suffix, _)| std::cmp::Reverse(suffix.chars().count()));
+
+        let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
+            .context("initiative_rules.toml")?;
+
+        let gazetteer = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .context("cannot build the gazetteer matcher")?;
+
+        // Place names that may end right before an agency form (东丽区|司法局).
+        let place_suffix_names: Vec<String> = place_names.iter().map(|(n, _)| (*n).clone()).collect();
+        let place_suffix_matcher = AhoCorasick::new(&place_suffix_names)
+            .context("cannot build the place matcher")?;
+
+        Ok(Self {
+            laws,
+            places,
+            national_agencies,
+            agency_forms,
+            initiatives,
+            slogans,
+            generic_phrases,
+            document_types,
+            rules,
+            law_by_name,
+            place_by_name,
+            initiative_by_name,
+            national_by_name,
+            form_by_short,
+            gazetteer,
+            gazetteer_entries: entries,
+            place_suffix_matcher,
+            place_suffix_names,
+        })
+    }
+
+    /// Every gazetteer hit in `text`, leftmost-longest and non-overlapping, as (start, end, entry).
+    pub fn scan(&self, text: &str) -> Vec<(usize, usize, Entry)> {
+        self.gazetteer
+            .find_iter(text)
+            .map(|m| (m.start(), m.end(), self.gazetteer_entries[m.pattern().as_usize()]))
+            .collect()
+    }
+
+    /// The longest place name that ends exactly at byte `end` of `text`, as (start, place index).
+    pub fn place_ending_at(&self, text: &str, end: usize) -> Option<(usize, usize)> {
+        let window_start = floor_char_boundary(text, end.saturating_sub(48));
+        let window = text.get(window_start..end)?;
+        self.place_suffix_matcher
+            .find_overlapping_iter(window)
+            .filter(|m| m.end() == window.len())
+            .max_by_key(|m| m.len())
+            .and_then(|m| {
+                let name = &self.place_suffix_names[m.pattern().as_usize()];
+                self.place_by_name.get(name).map(|&p| (window_start + m.start(), p))
+            })
+    }
+
+    /// The chain from a place up to the nation: [place, parent, grandparent…].
+    pub fn place_chain(&self, place: usize) -> Vec<usize> {
+        let mut chain = vec![place];
+        let mut current = place;
+        while let Some(parent) = self.places.get(current).and_then(|p| p.parent) {
+            if chain.contains(&parent) {
+                break;
+            }
+            chain.push(parent);
+            current = parent;
+        }
+        chain
+    }
+
+    pub fn document_type(&self, title: &str) -> &str {
+        self.document_types
+            .iter()
+            .find(|(suffix, _)| title.ends_with(suffix.as_str()))
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("other")
+    }
+
+    /// The law a name denotes, if the table knows it (title, title without 中华人民共和国, or short name).
+    pub fn law(&self, name: &str) -> Option<&LawEntry> {
+        let name = normalize_name(name);
+        self.law_by_name
+            .get(&name)
+            .or_else(|| name.strip_prefix(NATIONAL_PREFIX).and_then(|n| self.law_by_name.get(n)))
+            .map(|&i| &self.laws[i])
+    }
+}
+
+/// Drops quotes, brackets and white space: how names are compared.
+pub fn normalize_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '“' | '”' | '‘' | '’' | '"' | '\'' | '《' | '》' | '〈' | '〉' | '<' | '>' | '「' | '」' | '『' | '』'
+                )
+        })
+        .collect()
+}
+
+/// The largest char boundary ≤ `index`.
+pub fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut i = index.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_tables_load() {
+        let k = Knowledge::embedded().expect("embedded tables parse");
+        assert!(!k.agency_forms.is_empty());
+        assert!(k.rules.min_chars >= 2);
+    }
+
+    #[test]
+    fn tsv_rejects_bad_header() {
+        assert!(tsv_rows("x.tsv", "a\tb\nq\tr\n", &["title", "kind"]).is_err());
+    }
+
+    #[test]
+    fn tsv_skips_comments_and_pads_cells() {
+        let rows = tsv_rows("x.tsv", "# c\ntitle\tkind\tshort\nA\tlaw\n", &["title", "kind", "short"]).unwrap();
+        assert_eq!(rows, vec![vec!["A".to_string(), "law".into(), String::new()]]);
+    }
+
+    #[test]
+    fn normalize_drops_quotes_and_space() {
+        assert_eq!(normalize_name("“八五”普法"), "八五普法");
+        assert_eq!(normalize_name("以案释法\u{2002}月月学法"), "以案释法月月学法");
+    }
+}

@@ -1,0 +1,208 @@
+//! Plain data types that flow between the stages. No behaviour beyond small helpers.
+//!
+//! Offsets: inside the pipeline, spans are byte offsets into the report text (what `str` slicing
+//! and aho-corasick use); the public JSON contract and the RDF use character offsets, converted
+//! once at the end by [`CharIndex`].
+
+use serde::{Deserialize, Serialize};
+
+/// One report after reading: its text and how it was read.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Stable identifier: the file stem (`000_4b45c834b152138c`).
+    pub id: String,
+    /// File name as given (`000_4b45c834b152138c.txt`).
+    pub name: String,
+    pub text: String,
+    pub format: String,
+    pub encoding: String,
+}
+
+/// Half-open byte range `[start, end)` into a document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// Maps byte offsets to character offsets for one text.
+pub struct CharIndex {
+    /// `chars_before[b]` = number of chars before byte `b`, for every char boundary `b`.
+    chars_before: Vec<u32>,
+}
+
+impl CharIndex {
+    pub fn new(text: &str) -> Self {
+        let mut chars_before = vec![0u32; text.len() + 1];
+        let mut count = 0u32;
+        for (b, _) in text.char_indices() {
+            chars_before[b] = count;
+            count += 1;
+        }
+        chars_before[text.len()] = count;
+        Self { chars_before }
+    }
+    pub fn char_offset(&self, byte: usize) -> usize {
+        self.chars_before.get(byte).copied().unwrap_or(0) as usize
+    }
+    pub fn char_span(&self, span: Span) -> CharSpan {
+        CharSpan {
+            start: self.char_offset(span.start),
+            end: self.char_offset(span.end),
+        }
+    }
+}
+
+/// Half-open character range, as published in JSON and RDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CharSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One occurrence of an entity in the text, as published.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MentionSpan {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    National,
+    Provincial,
+    Municipal,
+    District,
+    Subdistrict,
+    Other,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::National => "national",
+            Level::Provincial => "provincial",
+            Level::Municipal => "municipal",
+            Level::District => "district",
+            Level::Subdistrict => "subdistrict",
+            Level::Other => "other",
+        }
+    }
+}
+
+// ------------------------------------------------------------------ the extraction contract
+// `govkg extract` prints one `Extraction` per line. Field names follow ../shared/gold/README.md;
+// `spans`/`span`, `format` and `encoding` are additions. Keep this stable: `govkg eval` and
+// downstream tools read it.
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Extraction {
+    pub doc: String,
+    pub title: Option<String>,
+    pub year: Option<i32>,
+    pub author: Option<String>,
+    pub jurisdiction: Option<String>,
+    #[serde(default)]
+    pub format: String,
+    #[serde(default)]
+    pub encoding: String,
+    #[serde(default)]
+    pub agencies: Vec<AgencyRecord>,
+    #[serde(default)]
+    pub laws: Vec<LawRecord>,
+    #[serde(default)]
+    pub policy_documents: Vec<PolicyDocumentRecord>,
+    #[serde(default)]
+    pub initiatives: Vec<InitiativeRecord>,
+    #[serde(default)]
+    pub places: Vec<PlaceRecord>,
+    #[serde(default)]
+    pub implements: Vec<ImplementsRecord>,
+    #[serde(default)]
+    pub cites: Vec<CitesRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgencyRecord {
+    pub canonical: String,
+    pub mentions: Vec<String>,
+    pub level: String,
+    pub kind: String,
+    /// Canonical name of the place the agency governs, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    #[serde(default)]
+    pub spans: Vec<MentionSpan>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LawRecord {
+    pub canonical: String,
+    pub mentions: Vec<String>,
+    pub kind: String,
+    #[serde(default)]
+    pub spans: Vec<MentionSpan>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PolicyDocumentRecord {
+    pub title: String,
+    pub issuer: Option<String>,
+    pub doc_type: String,
+    pub mentions: Vec<String>,
+    #[serde(default)]
+    pub spans: Vec<MentionSpan>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InitiativeRecord {
+    pub canonical: String,
+    pub mentions: Vec<String>,
+    pub scope: String,
+    #[serde(default)]
+    pub spans: Vec<MentionSpan>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlaceRecord {
+    pub canonical: String,
+    pub mentions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub spans: Vec<MentionSpan>,
+}
+
+/// The agency carries out the initiative; `evidence` is the verbatim fragment that says so.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImplementsRecord {
+    pub agency: String,
+    pub initiative: String,
+    pub evidence: String,
+    #[serde(default)]
+    pub span: Option<CharSpan>,
+}
+
+/// The agency studies, publicises or applies the law.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CitesRecord {
+    pub agency: String,
+    pub law: String,
+    pub evidence: String,
+    #[serde(default)]
+    pub span: Option<CharSpan>,
+}

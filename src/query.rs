@@ -1,0 +1,292 @@
+//! Query stage: named SPARQL queries (embedded from `queries/`) and result formatting.
+//!
+//! Architecture invariant: queries run over the union of all report graphs as the default graph,
+//! so a query may ignore named graphs or use `GRAPH ?report { … }` to keep per-report provenance.
+
+use std::io::Write;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use oxigraph::model::{Literal, Term, Variable};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+
+/// A query shipped with govkg. `text` starts with a comment saying what it answers.
+pub struct NamedQuery {
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+impl NamedQuery {
+    /// The first comment line after the name: what the query answers.
+    pub fn summary(&self) -> String {
+        self.text
+            .lines()
+            .next()
+            .map(|l| l.trim_start_matches('#').trim())
+            .and_then(|l| l.split_once('—').map(|(_, s)| s.trim().to_string()))
+            .unwrap_or_default()
+    }
+}
+
+pub const NAMED_QUERIES: &[NamedQuery] = &[
+    NamedQuery { name: "implementers", text: include_str!("../queries/implementers.rq") },
+    NamedQuery { name: "laws-cited", text: include_str!("../queries/laws-cited.rq") },
+    NamedQuery { name: "initiative-adoption", text: include_str!("../queries/initiative-adoption.rq") },
+    NamedQuery { name: "agency-profile", text: include_str!("../queries/agency-profile.rq") },
+    NamedQuery { name: "agencies", text: include_str!("../queries/agencies.rq") },
+    NamedQuery { name: "entity-profile", text: include_str!("../queries/entity-profile.rq") },
+];
+
+pub fn named_query(name: &str) -> Option<&'static NamedQuery> {
+    NAMED_QUERIES.iter().find(|q| q.name == name)
+}
+
+/// Output formats of `govkg query`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Xml,
+}
+
+/// A variable binding given on the command line (`name=value`). Values become `@zh` literals
+/// unless they look like an IRI (`<…>`) or a number, because govkg's labels are tagged `@zh`.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub variable: Variable,
+    pub value: Term,
+}
+
+impl FromStr for Param {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let (name, value) = s
+            .split_once('=')
+            .ok_or_else(|| anyhow!("parameter `{s}` must look like name=value"))?;
+        let variable = Variable::new(name.trim_start_matches(['?', '$']))
+            .map_err(|e| anyhow!("parameter `{name}`: {e}"))?;
+        let value: Term = if let Some(iri) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
+            oxigraph::model::NamedNode::new(iri)
+                .map_err(|e| anyhow!("parameter `{name}`: {e}"))?
+                .into()
+        } else if let Ok(n) = value.parse::<i64>() {
+            Literal::from(n).into()
+        } else {
+            Literal::new_language_tagged_literal_unchecked(value, "zh").into()
+        };
+        Ok(Self { variable, value })
+    }
+}
+
+/// Cancels a running query when its time is up; dropping it (query finished) disarms it.
+pub struct Watchdog {
+    _done: Option<std::sync::mpsc::Sender<()>>,
+}
+
+/// Parses and prepares a query over the union of all report graphs, with `params` substituted,
+/// and evaluates it. Keep the returned [`Watchdog`] alive while consuming the results: it cancels
+/// evaluation that runs longer than `timeout`.
+pub fn run(
+    store: &Store,
+    sparql: &str,
+    params: &[Param],
+    timeout: Option<Duration>,
+) -> Result<(QueryResults<'static>, Watchdog)> {
+    let token = CancellationToken::new();
+    let mut prepared = SparqlEvaluator::new()
+        .with_cancellation_token(token.clone())
+        .parse_query(sparql)
+        .map_err(|e| anyhow!("malformed SPARQL: {}", one_line(&e.to_string())))?;
+    prepared.dataset_mut().set_default_graph_as_union();
+    for param in params {
+        prepared = prepared.substitute_variable(param.variable.clone(), param.value.clone());
+    }
+    let done = timeout.map(|limit| {
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(limit) {
+                token.cancel();
+            }
+        });
+        done_tx
+    });
+    let results = prepared
+        .on_store(store)
+        .execute()
+        .map_err(|e| query_error(&e.to_string(), timeout))?;
+    Ok((results, Watchdog { _done: done }))
+}
+
+/// Runs a query and materialises its solutions (SELECT or ASK) within the timeout.
+pub fn select(store: &Store, sparql: &str, params: &[Param], timeout: Option<Duration>) -> Result<Table> {
+    let (results, watchdog) = run(store, sparql, params, timeout)?;
+    let table = Table::from_results(results).map_err(|e| query_error(&e.to_string(), timeout));
+    drop(watchdog);
+    table
+}
+
+fn query_error(message: &str, timeout: Option<Duration>) -> anyhow::Error {
+    let message = one_line(message);
+    match timeout {
+        Some(limit) if message.to_lowercase().contains("cancel") => {
+            anyhow!("query timed out after {:.1} s", limit.as_secs_f64())
+        }
+        _ if message.starts_with("query failed") => anyhow!(message),
+        _ => anyhow!("query failed: {message}"),
+    }
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A fully materialised SELECT result: variable names and rows of optional terms.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub variables: Vec<String>,
+    pub rows: Vec<Vec<Option<Term>>>,
+}
+
+impl Table {
+    pub fn from_results(results: QueryResults<'_>) -> Result<Self> {
+        match results {
+            QueryResults::Solutions(solutions) => {
+                let variables: Vec<String> =
+                    solutions.variables().iter().map(|v| v.as_str().to_string()).collect();
+                let mut rows = Vec::new();
+                for solution in solutions {
+                    let solution = solution.map_err(|e| anyhow!("query failed: {}", one_line(&e.to_string())))?;
+                    rows.push(
+                        variables
+                            .iter()
+                            .map(|v| solution.get(v.as_str()).cloned())
+                            .collect(),
+                    );
+                }
+                Ok(Self { variables, rows })
+            }
+            QueryResults::Boolean(b) => Ok(Self {
+                variables: vec!["result".into()],
+                rows: vec![vec![Some(Literal::from(b).into())]],
+            }),
+            QueryResults::Graph(_) => bail!("CONSTRUCT/DESCRIBE results are graphs; use `govkg export` or --format turtle"),
+        }
+    }
+
+    /// Plain value of a cell: literal lexical form or IRI, without quotes or tags.
+    pub fn cell_text(term: Option<&Term>) -> String {
+        match term {
+            None => String::new(),
+            Some(Term::Literal(l)) => l.value().to_string(),
+            Some(Term::NamedNode(n)) => n.as_str().to_string(),
+            Some(Term::BlankNode(b)) => format!("_:{}", b.as_str()),
+            #[allow(unreachable_patterns)]
+            Some(other) => other.to_string(),
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.variables.iter().position(|v| v == name)
+    }
+
+    /// Writes the table in the requested format. JSON/XML/CSV/TSV follow the W3C SPARQL 1.1
+    /// result formats; `table` is an aligned text table for people.
+    pub fn write(&self, format: OutputFormat, out: &mut impl Write) -> Result<()> {
+        let w3c = match format {
+            OutputFormat::Table => return self.write_text_table(out),
+            OutputFormat::Csv => QueryResultsFormat::Csv,
+            OutputFormat::Tsv => QueryResultsFormat::Tsv,
+            OutputFormat::Json => QueryResultsFormat::Json,
+            OutputFormat::Xml => QueryResultsFormat::Xml,
+        };
+        let variables = self
+            .variables
+            .iter()
+            .map(|v| Variable::new(v.as_str()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut serializer = QueryResultsSerializer::from_format(w3c)
+            .serialize_solutions_to_writer(&mut *out, variables.clone())
+            .context("cannot write results")?;
+        for row in &self.rows {
+            serializer.serialize(
+                variables
+                    .iter()
+                    .zip(row)
+                    .filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), t.as_ref()))),
+            )?;
+        }
+        serializer.finish()?;
+        if matches!(format, OutputFormat::Json | OutputFormat::Xml) {
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    fn write_text_table(&self, out: &mut impl Write) -> Result<()> {
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|t| Self::cell_text(t.as_ref())).collect())
+            .collect();
+        let width = |s: &str| s.chars().map(display_width).sum::<usize>();
+        let mut widths: Vec<usize> = self.variables.iter().map(|v| width(v)).collect();
+        for row in &cells {
+            for (i, c) in row.iter().enumerate() {
+                widths[i] = widths[i].max(width(c).min(60));
+            }
+        }
+        let pad = |s: &str, w: usize| {
+            let shown: String = truncate_to_width(s, 60);
+            let used = width(&shown);
+            format!("{shown}{}", " ".repeat(w.saturating_sub(used)))
+        };
+        let header: Vec<String> = self.variables.iter().enumerate().map(|(i, v)| pad(v, widths[i])).collect();
+        writeln!(out, "{}", header.join(" │ ").trim_end())?;
+        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+        writeln!(out, "{}", rule.join("─┼─"))?;
+        for row in &cells {
+            let line: Vec<String> = row.iter().enumerate().map(|(i, c)| pad(c, widths[i])).collect();
+            writeln!(out, "{}", line.join(" │ ").trim_end())?;
+        }
+        writeln!(out, "({} rows)", cells.len())?;
+        Ok(())
+    }
+}
+
+/// Terminal columns a character takes: CJK and full-width forms take two.
+fn display_width(c: char) -> usize {
+    let u = c as u32;
+    let wide = (0x1100..=0x115F).contains(&u)
+        || (0x2E80..=0xA4CF).contains(&u)
+        || (0xAC00..=0xD7A3).contains(&u)
+        || (0xF900..=0xFAFF).contains(&u)
+        || (0xFE30..=0xFE4F).contains(&u)
+        || (0xFF00..=0xFF60).contains(&u)
+        || (0xFFE0..=0xFFE6).contains(&u)
+        || (0x20000..=0x3FFFD).contains(&u);
+    if wide {
+        2
+    } else {
+        1
+    }
+}
+
+fn truncate_to_width(s: &str, max: usize) -> String {
+    let mut used = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        let w = display_width(c);
+        if used + w > max {
+            out.push('…');
+            return out;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,380 @@
+//! Resolve stage: relative mentions → canonical entities, using the report's context
+//! (its author and jurisdiction), and grouping of mentions into entities.
+//!
+//! Architecture invariant: pure. Input is the text, the knowledge tables and what `extract`
+//! found; output is the published [`Extraction`] record. Cross-report identity needs nothing
+//! more: canonical names include their jurisdiction, so the same body gets the same name (and
+//! IRI) in every report, and 区司法局 of two districts gets two.
+
+use std::collections::HashMap;
+
+use crate::extract::relations::{RelationCandidate, RelationKind};
+use crate::extract::{AgencyRef, Found, JurisdictionRef, Mention, PlaceRef, Referent};
+use crate::knowledge::{Knowledge, PlaceLevel};
+use crate::model::*;
+use crate::segment;
+
+/// The report's own place and the chain above it, and its author.
+struct ReportContext {
+    /// [own place, parent, …, nation]
+    chain: Vec<usize>,
+    author: Option<ResolvedAgency>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ResolvedAgency {
+    canonical: String,
+    level: Level,
+    kind: String,
+    jurisdiction: Option<usize>,
+}
+
+pub fn resolve(doc: &Document, knowledge: &Knowledge, found: &Found, relations: &[RelationCandidate]) -> Extraction {
+    let k = knowledge;
+    let text = doc.text.as_str();
+    let chars = CharIndex::new(text);
+    let mut cx = ReportContext { chain: Vec::new(), author: None };
+    let own_place = report_place(k, found);
+    if let Some(place) = own_place {
+        cx.chain = k.place_chain(place);
+    }
+    cx.author = author(k, found, &cx);
+    if let (Some(author), None) = (&cx.author, own_place) {
+        if let Some(place) = author.jurisdiction {
+            cx.chain = k.place_chain(place);
+        }
+    }
+
+    let mut out = Extraction {
+        doc: doc.name.clone(),
+        title: found.metadata.title.clone(),
+        year: found.metadata.year,
+        author: cx.author.as_ref().map(|a| a.canonical.clone()),
+        jurisdiction: cx.chain.first().map(|&p| k.places[p].canonical.clone()),
+        format: doc.format.clone(),
+        encoding: doc.encoding.clone(),
+        ..Default::default()
+    };
+
+    // Canonical name of every mention (None = not resolvable, dropped).
+    let mut canonical_of: Vec<Option<String>> = Vec::with_capacity(found.mentions.len());
+    let mut agencies: Grouped<AgencyRecord> = Grouped::default();
+    let mut laws: Grouped<LawRecord> = Grouped::default();
+    let mut documents: Grouped<PolicyDocumentRecord> = Grouped::default();
+    let mut initiatives: Grouped<InitiativeRecord> = Grouped::default();
+    let mut places: Grouped<PlaceRecord> = Grouped::default();
+    let author_canonical = cx.author.as_ref().map(|a| a.canonical.clone());
+    for mention in &found.mentions {
+        let surface = &text[mention.span.start..mention.span.end];
+        let span = chars.char_span(mention.span);
+        let span = MentionSpan { text: surface.to_string(), start: span.start, end: span.end };
+        let name = match &mention.referent {
+            Referent::Agency(agency) => resolve_agency(k, &cx, agency).map(|a| {
+                let jurisdiction = a.jurisdiction.map(|p| k.places[p].canonical.clone());
+                agencies.add(&a.canonical, span, || AgencyRecord {
+                    canonical: a.canonical.clone(),
+                    mentions: Vec::new(),
+                    level: a.level.as_str().to_string(),
+                    kind: a.kind.clone(),
+                    jurisdiction,
+                    spans: Vec::new(),
+                });
+                a.canonical
+            }),
+            Referent::Law(law) => {
+                laws.add(&law.canonical, span, || LawRecord {
+                    canonical: law.canonical.clone(),
+                    mentions: Vec::new(),
+                    kind: law.kind.clone(),
+                    spans: Vec::new(),
+                });
+                Some(law.canonical.clone())
+            }
+            Referent::Document(document) => {
+                let issuer = document
+                    .issuer
+                    .as_ref()
+                    .and_then(|i| resolve_agency(k, &cx, i))
+                    .map(|a| a.canonical)
+                    .or_else(|| issuer_named_in_title(k, &cx, &document.title, &found.mentions, mention.span));
+                documents.add(&document.title, span, || PolicyDocumentRecord {
+                    title: document.title.clone(),
+                    issuer: issuer.clone(),
+                    doc_type: document.doc_type.clone(),
+                    mentions: Vec::new(),
+                    spans: Vec::new(),
+                });
+                Some(document.title.clone())
+            }
+            Referent::Initiative(initiative) => {
+                initiatives.add(&initiative.canonical, span, || InitiativeRecord {
+                    canonical: initiative.canonical.clone(),
+                    mentions: Vec::new(),
+                    scope: initiative.scope.clone(),
+                    spans: Vec::new(),
+                });
+                Some(initiative.canonical.clone())
+            }
+            Referent::Place(place) => resolve_place(k, &cx, place).map(|p| {
+                let entry = &k.places[p];
+                places.add(&entry.canonical, span, || PlaceRecord {
+                    canonical: entry.canonical.clone(),
+                    mentions: Vec::new(),
+                    level: Some(entry.level.as_str().to_string()),
+                    spans: Vec::new(),
+                });
+                entry.canonical.clone()
+            }),
+        };
+        canonical_of.push(name);
+    }
+    // The author is always among the agencies, even when only the heading names it.
+    if let Some(author) = &cx.author {
+        if !agencies.index.contains_key(&author.canonical) {
+            agencies.index.insert(author.canonical.clone(), agencies.records.len());
+            agencies.records.push(AgencyRecord {
+                canonical: author.canonical.clone(),
+                mentions: Vec::new(),
+                level: author.level.as_str().to_string(),
+                kind: author.kind.clone(),
+                jurisdiction: author.jurisdiction.map(|p| k.places[p].canonical.clone()),
+                spans: Vec::new(),
+            });
+        }
+    }
+
+    let mut seen: HashMap<(RelationKind, String, String), ()> = HashMap::new();
+    for relation in relations {
+        let Some(Some(target)) = canonical_of.get(relation.target) else { continue };
+        let agent = match &relation.agent {
+            AgencyRef::Author => author_canonical.clone(),
+            other => resolve_agency(k, &cx, other).map(|a| a.canonical),
+        };
+        let Some(agent) = agent else { continue };
+        if seen.insert((relation.kind, agent.clone(), target.clone()), ()).is_some() {
+            continue;
+        }
+        let evidence = &text[relation.evidence.start..relation.evidence.end];
+        let span = Some(chars.char_span(relation.evidence));
+        match relation.kind {
+            RelationKind::Implements => out.implements.push(ImplementsRecord {
+                agency: agent,
+                initiative: target.clone(),
+                evidence: evidence.to_string(),
+                span,
+            }),
+            RelationKind::Cites => out.cites.push(CitesRecord {
+                agency: agent,
+                law: target.clone(),
+                evidence: evidence.to_string(),
+                span,
+            }),
+        }
+    }
+    out.agencies = agencies.records;
+    out.laws = laws.records;
+    out.policy_documents = documents.records;
+    out.initiatives = initiatives.records;
+    out.places = places.records;
+    out
+}
+
+/// Records keyed by canonical name, in order of first mention, collecting distinct surface forms.
+struct Grouped<R> {
+    records: Vec<R>,
+    index: HashMap<String, usize>,
+}
+
+impl<R> Default for Grouped<R> {
+    fn default() -> Self {
+        Self { records: Vec::new(), index: HashMap::new() }
+    }
+}
+
+trait HasMentions {
+    fn mentions(&mut self) -> &mut Vec<String>;
+    fn spans(&mut self) -> &mut Vec<MentionSpan>;
+}
+
+macro_rules! has_mentions {
+    ($($t:ty),*) => {$(
+        impl HasMentions for $t {
+            fn mentions(&mut self) -> &mut Vec<String> { &mut self.mentions }
+            fn spans(&mut self) -> &mut Vec<MentionSpan> { &mut self.spans }
+        }
+    )*};
+}
+has_mentions!(AgencyRecord, LawRecord, PolicyDocumentRecord, InitiativeRecord, PlaceRecord);
+
+impl<R: HasMentions> Grouped<R> {
+    fn add(&mut self, key: &str, span: MentionSpan, make: impl FnOnce() -> R) {
+        let index = match self.index.get(key) {
+            Some(&i) => i,
+            None => {
+                self.records.push(make());
+                self.index.insert(key.to_string(), self.records.len() - 1);
+                self.records.len() - 1
+            }
+        };
+        let record = &mut self.records[index];
+        if !record.mentions().contains(&span.text) {
+            record.mentions().push(span.text.clone());
+        }
+        record.spans().push(span);
+    }
+}
+
+/// The place a report is about: the place in its author's name or title; else the place the
+/// text names most often at the level its relative author needs (市政务服务办 → a city).
+fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
+    match &found.metadata.author {
+        Some(AgencyRef::Form { jurisdiction: JurisdictionRef::Named(p), .. }) => return Some(*p),
+        Some(AgencyRef::National(_)) => return k.place_by_name.get("中华人民共和国").copied(),
+        _ => {}
+    }
+    if let Some(p) = found.metadata.title_place {
+        return Some(p);
+    }
+    let wanted: &[PlaceLevel] = match &found.metadata.author {
+        Some(AgencyRef::Form { jurisdiction: JurisdictionRef::Level('区' | '县'), .. }) => {
+            &[PlaceLevel::District, PlaceLevel::Zone]
+        }
+        _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
+    };
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for mention in &found.mentions {
+        if let Referent::Place(PlaceRef::Known(p)) = mention.referent {
+            // Count a district as a vote for its city too.
+            for q in k.place_chain(p) {
+                if wanted.contains(&k.places[q].level) {
+                    *counts.entry(q).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|&(p, n)| (n, std::cmp::Reverse(p))).map(|(p, _)| p)
+}
+
+fn author(k: &Knowledge, found: &Found, cx: &ReportContext) -> Option<ResolvedAgency> {
+    if let Some(agency) = &found.metadata.author {
+        return resolve_agency(k, cx, agency);
+    }
+    let place = found.metadata.title_place?;
+    let entry = &k.places[place];
+    let (canonical, kind) = match entry.level {
+        PlaceLevel::National => ("中华人民共和国国务院".to_string(), "government"),
+        PlaceLevel::Zone => (format!("{}管理委员会", entry.canonical), "government"),
+        PlaceLevel::Region => return None,
+        _ => (format!("{}人民政府", entry.canonical), "government"),
+    };
+    Some(ResolvedAgency { canonical, level: entry.level.agency_level(), kind: kind.into(), jurisdiction: Some(place) })
+}
+
+fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) -> Option<usize> {
+    match j {
+        JurisdictionRef::Named(p) => Some(*p),
+        JurisdictionRef::Own => cx.chain.first().copied(),
+        JurisdictionRef::Level(c) => {
+            let wanted: &[PlaceLevel] = match c {
+                '区' | '县' => &[PlaceLevel::District, PlaceLevel::Zone],
+                '市' => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
+                '省' => &[PlaceLevel::Provincial],
+                _ => return None,
+            };
+            cx.chain.iter().copied().find(|&p| wanted.contains(&k.places[p].level))
+        }
+    }
+}
+
+fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Option<ResolvedAgency> {
+    Some(match agency {
+        AgencyRef::National(n) => {
+            let entry = &k.national_agencies[*n];
+            ResolvedAgency {
+                canonical: entry.canonical.clone(),
+                level: Level::National,
+                kind: entry.kind.clone(),
+                jurisdiction: k.place_by_name.get("中华人民共和国").copied(),
+            }
+        }
+        AgencyRef::Form { form, jurisdiction } => {
+            let place = resolve_jurisdiction(k, cx, jurisdiction)?;
+            let form = &k.agency_forms[*form];
+            let place_entry = &k.places[place];
+            ResolvedAgency {
+                canonical: form.full.replace("{J}", &place_entry.canonical),
+                level: place_entry.level.agency_level(),
+                kind: form.kind.clone(),
+                jurisdiction: Some(place),
+            }
+        }
+        AgencyRef::Named { canonical, kind, level } => ResolvedAgency {
+            canonical: canonical.clone(),
+            level: *level,
+            kind: (*kind).to_string(),
+            jurisdiction: None,
+        },
+        AgencyRef::Author => cx.author.clone()?,
+        AgencyRef::PartyGroupOf(body) => {
+            let body = resolve_agency(k, cx, body)?;
+            if body.kind == "party" {
+                return None;
+            }
+            ResolvedAgency {
+                canonical: format!("中共{}党组", body.canonical),
+                level: body.level,
+                kind: "party".into(),
+                jurisdiction: body.jurisdiction,
+            }
+        }
+        AgencyRef::IntermediateCourt { number, jurisdiction } => {
+            let place = resolve_jurisdiction(k, cx, jurisdiction)?;
+            let entry = &k.places[place];
+            ResolvedAgency {
+                canonical: format!("{}第{}中级人民法院", entry.canonical, number),
+                level: entry.level.agency_level(),
+                kind: "court".into(),
+                jurisdiction: Some(place),
+            }
+        }
+        AgencyRef::Subdistrict { name, jurisdiction } => {
+            let place = resolve_jurisdiction(k, cx, jurisdiction)?;
+            ResolvedAgency {
+                canonical: format!("{}{}", k.places[place].canonical, name),
+                level: Level::Subdistrict,
+                kind: "government".into(),
+                jurisdiction: Some(place),
+            }
+        }
+    })
+}
+
+fn resolve_place(k: &Knowledge, cx: &ReportContext, place: &PlaceRef) -> Option<usize> {
+    match place {
+        PlaceRef::Known(p) => Some(*p),
+        PlaceRef::Deictic(c) => resolve_jurisdiction(k, cx, &JurisdictionRef::Level(*c)),
+    }
+}
+
+/// A title that starts with a body's name (市政务服务办2023年普法责任清单) was issued by it.
+fn issuer_named_in_title(
+    k: &Knowledge,
+    cx: &ReportContext,
+    _title: &str,
+    mentions: &[Mention],
+    title_span: crate::model::Span,
+) -> Option<String> {
+    mentions
+        .iter()
+        .find(|m| m.span.start == title_span.start && title_span.contains(m.span))
+        .and_then(|m| match &m.referent {
+            Referent::Agency(a) => resolve_agency(k, cx, a).map(|a| a.canonical),
+            _ => None,
+        })
+}
+
+/// The sentence around a span, for callers that want more context than the clause.
+pub fn sentence_text(text: &str, span: crate::model::Span) -> &str {
+    let s = segment::sentence_around(text, span);
+    &text[s.start..s.end]
+}
