@@ -24,6 +24,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("slogans.tsv", include_str!("../data/slogans.tsv")),
     ("self_references.tsv", include_str!("../data/self_references.tsv")),
     ("generic_org_phrases.tsv", include_str!("../data/generic_org_phrases.tsv")),
+    ("internal_units.tsv", include_str!("../data/internal_units.tsv")),
     ("document_types.tsv", include_str!("../data/document_types.tsv")),
     ("initiative_rules.toml", include_str!("../data/initiative_rules.toml")),
 ];
@@ -113,6 +114,7 @@ pub struct InitiativeEntry {
 pub struct InitiativeRules {
     pub min_chars: usize,
     pub verb_rule_min_chars: usize,
+    pub genus_rule_min_chars: usize,
     pub slogan_markers: Vec<String>,
     pub numbered_formula_prefixes: Vec<String>,
     pub slogan_endings: Vec<String>,
@@ -120,6 +122,7 @@ pub struct InitiativeRules {
     pub completing_words: Vec<String>,
     pub genus_words: Vec<String>,
     pub action_verbs: Vec<String>,
+    pub unquoted_heads: Vec<String>,
 }
 
 /// What a gazetteer hit denotes.
@@ -131,6 +134,8 @@ pub enum Entry {
     AgencyForm(usize),
     Initiative(usize),
     SelfReference,
+    /// An internal unit (政策法规科) of the author.
+    InternalUnit,
     Generic,
 }
 
@@ -156,6 +161,9 @@ pub struct Knowledge {
     gazetteer_entries: Vec<Entry>,
     place_suffix_matcher: AhoCorasick,
     place_suffix_names: Vec<String>,
+    /// Words jieba should keep whole: every gazetteer name.
+    dictionary_words: Vec<String>,
+    segmenter: std::sync::OnceLock<jieba_rs::Jieba>,
 }
 
 /// Where tables come from.
@@ -366,6 +374,9 @@ impl Knowledge {
         for word in single_column("self_references.tsv", "word")? {
             add(&word, Entry::SelfReference, &mut patterns);
         }
+        for unit in single_column("internal_units.tsv", "unit")? {
+            add(&unit, Entry::InternalUnit, &mut patterns);
+        }
         let generic_phrases: HashSet<String> =
             single_column("generic_org_phrases.tsv", "phrase")?.into_iter().collect();
         for phrase in &generic_phrases {
@@ -386,6 +397,7 @@ impl Knowledge {
         let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
             .context("initiative_rules.toml")?;
 
+        let patterns_for_jieba: Vec<String> = patterns.iter().filter(|p| p.chars().count() >= 2).cloned().collect();
         let gazetteer = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
@@ -415,6 +427,8 @@ impl Knowledge {
             gazetteer_entries: entries,
             place_suffix_matcher,
             place_suffix_names,
+            dictionary_words: patterns_for_jieba,
+            segmenter: std::sync::OnceLock::new(),
         })
     }
 
@@ -452,6 +466,18 @@ impl Knowledge {
             current = parent;
         }
         chain
+    }
+
+    /// jieba with its default dictionary plus every gazetteer name as a user word, built on first
+    /// use (only rules that need word boundaries call it).
+    pub fn segmenter(&self) -> &jieba_rs::Jieba {
+        self.segmenter.get_or_init(|| {
+            let mut jieba = jieba_rs::Jieba::new();
+            for word in &self.dictionary_words {
+                jieba.add_word(word, Some(1000), Some("nz"));
+            }
+            jieba
+        })
     }
 
     pub fn document_type(&self, title: &str) -> &str {

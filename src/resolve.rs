@@ -97,7 +97,14 @@ pub fn resolve(doc: &Document, knowledge: &Knowledge, found: &Found, relations: 
                     .and_then(|i| resolve_agency(k, &cx, i))
                     .map(|a| a.canonical)
                     .or_else(|| issuer_named_in_title(k, &cx, &document.title, &found.mentions, mention.span));
-                documents.add(&document.title, span, || PolicyDocumentRecord {
+                // 《通知》 after 《关于…的通知》 is that document, abbreviated.
+                let key = crate::knowledge::normalize_name(&document.title);
+                let abbreviated_from = (key.chars().count() <= 4)
+                    .then(|| documents.records.iter().rev().find(|d| d.title != document.title && d.title.ends_with(key.as_str())))
+                    .flatten()
+                    .map(|d| crate::knowledge::normalize_name(&d.title));
+                let key = abbreviated_from.unwrap_or(key);
+                documents.add(&key, span, || PolicyDocumentRecord {
                     title: document.title.clone(),
                     issuer: issuer.clone(),
                     doc_type: document.doc_type.clone(),
@@ -115,7 +122,8 @@ pub fn resolve(doc: &Document, knowledge: &Knowledge, found: &Found, relations: 
                 });
                 Some(initiative.canonical.clone())
             }
-            Referent::Place(place) => resolve_place(k, &cx, place).map(|p| {
+            // The nation is context, not a mention: 中国 and 中华人民共和国 stand inside names.
+            Referent::Place(place) => resolve_place(k, &cx, place).filter(|&p| k.places[p].level != PlaceLevel::National).map(|p| {
                 let entry = &k.places[p];
                 places.add(&entry.canonical, span, || PlaceRecord {
                     canonical: entry.canonical.clone(),
@@ -336,6 +344,10 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 kind: "court".into(),
                 jurisdiction: Some(place),
             }
+        }
+        AgencyRef::UnitOfAuthor(unit) => {
+            let author = cx.author.as_ref()?;
+            ResolvedAgency { canonical: format!("{}{}", author.canonical, unit), ..author.clone() }
         }
         AgencyRef::Subdistrict { name, jurisdiction } => {
             let place = resolve_jurisdiction(k, cx, jurisdiction)?;

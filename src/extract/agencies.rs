@@ -47,6 +47,13 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
                 }
             }
             Entry::NationalAgency(n) => push_agency(cx, &mut out, Span::new(start, end), AgencyRef::National(n)),
+            Entry::InternalUnit => {
+                let name = cx.slice(Span::new(start, end)).to_string();
+                let attached = cx.text[..start].chars().next_back().is_some_and(|c| is_han(c) && !"的和与及、".contains(c));
+                if !attached {
+                    out.push(Mention { span: Span::new(start, end), referent: Referent::Agency(AgencyRef::UnitOfAuthor(name)) });
+                }
+            }
             Entry::SelfReference => {
                 out.push(Mention { span: Span::new(start, end), referent: Referent::Agency(AgencyRef::Author) })
             }
@@ -199,15 +206,13 @@ fn subdistricts(cx: &Context<'_>, out: &mut Vec<Mention>) {
             let start = cx.text[..at].char_indices().rev().nth(name_chars - 1).map(|(i, _)| i);
             let Some(start) = start else { continue };
             let name = &cx.text[start..at];
-            if !name.chars().all(is_han) || name.chars().any(|c| "各全该相关属地所有镇乡和与及的个".contains(c)) {
+            if !name.chars().all(is_han) || name.chars().any(|c| "各全该相关属地所有镇乡和与及的个级内".contains(c)) {
                 continue;
             }
             let before = cx.text[..start].chars().next_back();
             let (span_start, jurisdiction) = if let Some((place_start, place)) = cx.knowledge.place_ending_at(cx.text, start) {
                 (place_start, JurisdictionRef::Named(place))
             } else if before.is_some_and(|c| c == '区' || c == '县') {
-                (start, JurisdictionRef::Level('区'))
-            } else if before.is_none_or(|c| "、，,（(：:和与及".contains(c)) {
                 (start, JurisdictionRef::Level('区'))
             } else {
                 continue;

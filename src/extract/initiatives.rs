@@ -5,6 +5,7 @@
 use super::{Context, InitiativeRef, Mention, Referent};
 use crate::knowledge::{normalize_name, Entry, Knowledge};
 use crate::model::Span;
+
 use crate::segment::Enclosed;
 
 pub fn find(cx: &Context<'_>) -> Vec<Mention> {
@@ -30,7 +31,85 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
             out.push(mention);
         }
     }
+    // A known name right after a quoted initiative describes it (“谁执法谁普法”普法责任制): the
+    // quoted one is what is meant.
+    let quoted_ends: Vec<usize> = cx
+        .quotes
+        .iter()
+        .filter(|q| out.iter().any(|m| q.outer.contains(m.span) || m.span.contains(q.inner)))
+        .map(|q| q.outer.end)
+        .collect();
+    out.retain(|m| !quoted_ends.contains(&m.span.start));
+    out.extend(unquoted_named(cx, &out));
     out
+}
+
+/// Unquoted names ending in a programme word (营商环境提升专项行动, 东丽区营商环境大讲堂). The name
+/// starts after the nearest action verb (落实, 举办…); without one, jieba's segmentation decides how
+/// many words before the head belong to the name.
+fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
+    let rules = &cx.knowledge.rules;
+    let mut out = Vec::new();
+    for head in &rules.unquoted_heads {
+        for (at, _) in cx.text.match_indices(head.as_str()) {
+            let end = at + head.len();
+            let head_span = Span::new(at, end);
+            if found.iter().chain(out.iter()).any(|m| m.span.overlaps(head_span))
+                || cx.title_containing(head_span).is_some()
+                || cx.quote_containing(head_span).is_some()
+            {
+                continue;
+            }
+            let Some(start) = name_start(cx, at) else { continue };
+            let name = &cx.text[start..end];
+            let chars = name.chars().count();
+            if chars < head.chars().count() + 2 || chars > 16 || !name.chars().all(super::is_han) {
+                continue;
+            }
+            out.push(Mention {
+                span: Span::new(start, end),
+                referent: Referent::Initiative(InitiativeRef { canonical: name.to_string(), scope: "local_brand".into() }),
+            });
+        }
+    }
+    out
+}
+
+/// Where a name ending at `at` begins: right after an action verb within twelve characters, or
+/// else at the first of the noun-like words jieba finds before the head.
+fn name_start(cx: &Context<'_>, at: usize) -> Option<usize> {
+    let rules = &cx.knowledge.rules;
+    let before = cx.before(at, 12);
+    let window_start = at - before.len();
+    // Stop at punctuation.
+    let run_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !super::is_han(*c))
+        .map_or(window_start, |(i, c)| window_start + i + c.len_utf8());
+    let run = &cx.text[run_start..at];
+    let mut best: Option<usize> = None;
+    for verb in &rules.action_verbs {
+        if let Some(i) = run.rfind(verb.as_str()) {
+            let candidate = run_start + i + verb.len();
+            if best.is_none_or(|b| candidate > b) {
+                best = Some(candidate);
+            }
+        }
+    }
+    if best.is_some() {
+        return best;
+    }
+    let words = cx.knowledge.segmenter().tag(run, false);
+    let mut start = at;
+    for word in words.iter().rev() {
+        let noun_like = word.tag.starts_with('n') || matches!(word.tag, "vn" | "j" | "l" | "b" | "an");
+        if !noun_like {
+            break;
+        }
+        start -= word.word.len();
+    }
+    (start < at).then_some(start)
 }
 
 /// What a quoted term is, by the rules; `None` for slogans and anything not an initiative.
@@ -69,7 +148,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         return initiative(quote.inner, name);
     }
     // Rule 4.
-    if rules.genus_words.iter().any(|g| after.starts_with(g.as_str())) {
+    if name.chars().count() >= rules.genus_rule_min_chars && rules.genus_words.iter().any(|g| after.starts_with(g.as_str())) {
         return initiative(quote.inner, name);
     }
     // Rule 5: an action verb right before the quote, or before the run of quotes it ends.

@@ -40,6 +40,8 @@ pub enum AgencyRef {
     PartyGroupOf(Box<AgencyRef>),
     /// A numbered intermediate court of a jurisdiction (三中院 → 第三中级人民法院).
     IntermediateCourt { number: String, jurisdiction: JurisdictionRef },
+    /// An internal unit (政策法规科) of the author.
+    UnitOfAuthor(String),
     /// A named subdistrict (华新街道) of a jurisdiction.
     Subdistrict { name: String, jurisdiction: JurisdictionRef },
 }
@@ -154,6 +156,8 @@ fn extract_in(context: &Context<'_>) -> Found {
     let mut mentions = agencies::find(context);
     let metadata = metadata::read(context, &mentions);
     let laws = laws::find(context, &mentions);
+    // Bodies named inside a title (《天津市政务服务中心…规范》) serve as its issuer, not as mentions.
+    mentions.retain(|m| !matches!(m.referent, Referent::Agency(_)) || context.title_containing(m.span).is_none());
     mentions.extend(laws);
     mentions.extend(initiatives::find(context));
     mentions.sort_by(|a, b| a.span.cmp(&b.span));

@@ -52,11 +52,15 @@ pub fn find(cx: &Context<'_>, mentions: &[Mention]) -> Vec<RelationCandidate> {
 /// quoted names between (国务院“证照分离”“高效办成一次办”“跨省通办”).
 fn named_agent(cx: &Context<'_>, mentions: &[Mention], target: Span, clause: Span) -> Option<(AgencyRef, Span)> {
     let mut at = target.start;
-    // Step back over a run of quoted initiatives.
-    while let Some(q) = cx.quotes.iter().find(|q| q.outer.end == at || q.outer.end + "、".len() == at && cx.text[q.outer.end..at] == *"、") {
+    if let Some(q) = cx.quote_containing(Span::new(at, at)).filter(|q| q.outer.start < at) {
         at = q.outer.start;
     }
-    if let Some(q) = cx.quote_containing(Span::new(at, at)).filter(|q| q.outer.start < at) {
+    // Step back over a run of quoted initiatives (“甲”“乙”、“丙”).
+    while let Some(q) = cx
+        .quotes
+        .iter()
+        .find(|q| q.outer.end <= at && q.outer.start < at && cx.text[q.outer.end..at].chars().all(|c| c == '、'))
+    {
         at = q.outer.start;
     }
     let agent = mentions.iter().rev().find(|m| {
