@@ -309,6 +309,11 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
             let place = resolve_jurisdiction(k, cx, jurisdiction)?;
             let form = &k.agency_forms[*form];
             let place_entry = &k.places[place];
+            if place_entry.level == PlaceLevel::National {
+                // In a national text a bare 发展改革委 is the national body: 国家发展改革委.
+                let national = k.national_by_name.get(&form.short).or_else(|| k.national_by_name.get(&format!("国家{}", form.short)))?;
+                return resolve_agency(k, cx, &AgencyRef::National(*national));
+            }
             ResolvedAgency {
                 canonical: form.full.replace("{J}", &place_entry.canonical),
                 level: place_entry.level.agency_level(),

@@ -29,7 +29,8 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         match entry {
             Entry::Place(place) => {
                 if let Some(&(next_start, next_end, Entry::AgencyForm(form))) = hits.get(i + 1) {
-                    if next_start == end {
+                    // 上海市第十五届人民代表大会常务委员会: a term number may stand between.
+                    if next_start == end || is_term_number(&cx.text[end..next_start]) {
                         let start = with_party_prefix(cx, start);
                         push_agency(cx, &mut out, Span::new(start, next_end), AgencyRef::Form {
                             form,
@@ -69,6 +70,12 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     out.sort_by(|a, b| a.span.cmp(&b.span));
     remove_nested(&mut out);
     out
+}
+
+/// 第十五届, 第十四届 …
+fn is_term_number(s: &str) -> bool {
+    let inner = s.strip_prefix('第').and_then(|r| r.strip_suffix('届'));
+    inner.is_some_and(|n| !n.is_empty() && n.chars().all(|c| NUMERALS.contains(c) || c == '百' || c.is_ascii_digit()))
 }
 
 /// A form after a level character, or standing alone when the table allows it.

@@ -53,10 +53,11 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     let title: Option<String> = (!heading.is_empty())
         .then(|| heading.iter().map(|s| clean_heading_line(cx.slice(*s))).collect::<String>())
         .map(|t| t.trim_start_matches('#').trim().to_string());
-    let year = title
-        .as_deref()
-        .and_then(first_year)
-        .or_else(|| first_year(cx.before(cx.text.len().min(floor(cx.text, 600)), 300)));
+    // The title's year; else the latest year in the opening lines (a regulation's last amendment).
+    let year = title.as_deref().and_then(first_year).or_else(|| {
+        let opening = &cx.text[..floor(cx.text, 600)];
+        opening.lines().take(12).filter_map(first_year).max()
+    });
 
     let mut meta = Metadata { title, title_spans: heading.clone(), heading_end, year, ..Default::default() };
     if let Some(title) = meta.title.clone() {
@@ -111,8 +112,15 @@ fn find_author(cx: &Context<'_>, title: &str, heading: &[Span], found: &[Mention
     let names_a_law = ["条例", "法", "规定", "规则"].iter().any(|e| title.ends_with(e));
     if meta.title_place.is_none() || names_a_law {
         let window_end = floor(cx.text, meta.heading_end + 400);
+        // A body followed by …会议上 on its line is the venue (在第十四届全国人民代表大会第二次
+        // 会议上), not the author; …会议通过 is.
+        let is_venue = |m: &Mention| {
+            let rest = &cx.text[m.span.end..];
+            let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+            line.contains("会议上")
+        };
         let first_body = found.iter().take_while(|m| m.span.start < window_end).find_map(|m| match &m.referent {
-            Referent::Agency(agency) if *agency != AgencyRef::Author => Some(agency.clone()),
+            Referent::Agency(agency) if *agency != AgencyRef::Author && !is_venue(m) => Some(agency.clone()),
             _ => None,
         });
         if let Some(agency) = first_body {
