@@ -71,6 +71,30 @@ fn sorted_quads(store: &GovStore, graphs: &[NamedNode]) -> Result<Vec<Quad>> {
 /// Writes RDF. Turtle merges the selected report graphs into one graph (each triple once);
 /// TriG and N-Quads keep one named graph per report.
 pub fn write_rdf(store: &GovStore, format: ExportFormat, filter: &Filter, out: &mut impl Write) -> Result<usize> {
+    let mut buffer = Vec::new();
+    let count = write_rdf_unsorted_prefixes(store, format, filter, &mut buffer)?;
+    out.write_all(&sort_prefix_lines(&buffer))?;
+    Ok(count)
+}
+
+/// The serializer keeps prefixes in a hash map, so their order varies from run to run; sort the
+/// leading `@prefix` lines to make the output byte-identical for identical content.
+fn sort_prefix_lines(serialized: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(serialized);
+    let mut prefixes: Vec<&str> = Vec::new();
+    let mut rest = text.as_ref();
+    while rest.starts_with("@prefix ") {
+        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        prefixes.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    prefixes.sort_unstable();
+    let mut out = prefixes.concat();
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+fn write_rdf_unsorted_prefixes(store: &GovStore, format: ExportFormat, filter: &Filter, out: &mut impl Write) -> Result<usize> {
     if filter.initiative.is_some() || filter.agency.is_some() {
         bail!("--initiative and --agency select a DOT subgraph; use them with --format dot");
     }
@@ -235,7 +259,7 @@ pub fn write_dot(store: &GovStore, filter: &Filter, out: &mut impl Write) -> Res
 /// IRIs of entities with this name as preferred or alternative label.
 fn entity_names(store: &GovStore, name: &str) -> Result<BTreeSet<String>> {
     let sparql = r#"PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?e WHERE { { ?e skos:prefLabel ?name } UNION { ?e skos:altLabel ?name } }"#;
+SELECT DISTINCT ?e ?name WHERE { { ?e skos:prefLabel ?name } UNION { ?e skos:altLabel ?name } }"#;
     let params = [Param {
         variable: oxigraph::sparql::Variable::new_unchecked("name"),
         value: oxigraph::model::Literal::new_language_tagged_literal_unchecked(name, "zh").into(),

@@ -119,6 +119,8 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     let raw = cx.slice(quote.inner);
     let term = raw.trim();
     let name = normalize_name(term);
+    // The published name keeps inner spaces (以案释法\u{2002}月月学法), drops quote marks.
+    let display: String = term.chars().filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’')).collect();
     if name.is_empty() || k.slogans.contains(&name) || k.generic_phrases.contains(&name) {
         return None;
     }
@@ -145,18 +147,18 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     }
     // Rule 2.
     if rules.name_heads.iter().any(|h| name.ends_with(h.as_str())) {
-        return initiative(quote.inner, name);
+        return initiative(quote.inner, display);
     }
     // Rule 4.
     if name.chars().count() >= rules.genus_rule_min_chars && rules.genus_words.iter().any(|g| after.starts_with(g.as_str())) {
-        return initiative(quote.inner, name);
+        return initiative(quote.inner, display);
     }
     // Rule 5: an action verb right before the quote, or before the run of quotes it ends.
     if name.chars().count() >= rules.verb_rule_min_chars {
         let start = start_of_quote_run(cx, quote);
         let before = cx.before(start, 4);
         if rules.action_verbs.iter().any(|v| before.ends_with(v.as_str())) {
-            return initiative(quote.inner, name);
+            return initiative(quote.inner, display);
         }
     }
     None
