@@ -227,14 +227,20 @@ impl Table {
         Ok(())
     }
 
+    /// An aligned table for people. Columns named `…Iri` are left out when the table has a label
+    /// column beside them (they are for machines; use csv/tsv/json to get them).
     fn write_text_table(&self, out: &mut impl Write) -> Result<()> {
+        let shown: Vec<usize> = (0..self.variables.len())
+            .filter(|&i| !(self.variables[i].ends_with("Iri") && self.variables.len() > 1))
+            .collect();
+        let variables: Vec<&String> = shown.iter().map(|&i| &self.variables[i]).collect();
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|row| row.iter().map(|t| Self::cell_text(t.as_ref())).collect())
+            .map(|row| shown.iter().map(|&i| Self::cell_text(row[i].as_ref())).collect())
             .collect();
         let width = |s: &str| s.chars().map(display_width).sum::<usize>();
-        let mut widths: Vec<usize> = self.variables.iter().map(|v| width(v)).collect();
+        let mut widths: Vec<usize> = variables.iter().map(|v| width(v)).collect();
         for row in &cells {
             for (i, c) in row.iter().enumerate() {
                 widths[i] = widths[i].max(width(c).min(60));
@@ -245,7 +251,7 @@ impl Table {
             let used = width(&shown);
             format!("{shown}{}", " ".repeat(w.saturating_sub(used)))
         };
-        let header: Vec<String> = self.variables.iter().enumerate().map(|(i, v)| pad(v, widths[i])).collect();
+        let header: Vec<String> = variables.iter().enumerate().map(|(i, v)| pad(v, widths[i])).collect();
         writeln!(out, "{}", header.join(" │ ").trim_end())?;
         let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
         writeln!(out, "{}", rule.join("─┼─"))?;
