@@ -141,6 +141,13 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
             return initiative(span, format!("{name}{word}"));
         }
     }
+    // Rule 3b.
+    if name.chars().count() < rules.min_chars && !is_slogan_shape(k, &name) {
+        if let Some(word) = rules.short_term_completing_words.iter().find(|w| after.starts_with(w.as_str())) {
+            let span = Span::new(quote.outer.start, quote.outer.end + word.len());
+            return initiative(span, format!("{name}{word}"));
+        }
+    }
     // Rule 1.
     if is_slogan_shape(k, &name) || name.chars().count() < rules.min_chars || name.contains('、') {
         return None;
@@ -150,7 +157,14 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         return initiative(quote.inner, display);
     }
     // Rule 4.
-    if name.chars().count() >= rules.genus_rule_min_chars && rules.genus_words.iter().any(|g| after.starts_with(g.as_str())) {
+    let run: String = cx.after(quote.outer.end, rules.genus_window_chars).chars().take_while(|c| super::is_han(*c)).collect();
+    let genus_follows = name.chars().count() >= rules.genus_rule_min_chars
+        && rules.genus_words.iter().any(|g| after.starts_with(g.as_str()));
+    let genus_ends_run = (1..=run.chars().count()).any(|n| {
+        let prefix: String = run.chars().take(n).collect();
+        rules.window_genus_words.iter().any(|g| prefix.ends_with(g.as_str()))
+    });
+    if genus_follows || genus_ends_run {
         return initiative(quote.inner, display);
     }
     // Rule 5: an action verb right before the quote, or before the run of quotes it ends.
