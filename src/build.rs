@@ -85,19 +85,31 @@ struct Distinct {
 
 impl Distinct {
     fn add(&mut self, x: &Extraction) {
-        self.agencies.extend(x.agencies.iter().map(|a| a.canonical.clone()));
+        self.agencies
+            .extend(x.agencies.iter().map(|a| a.canonical.clone()));
         self.laws.extend(x.laws.iter().map(|a| a.canonical.clone()));
-        self.documents.extend(x.policy_documents.iter().map(|a| a.title.clone()));
-        self.initiatives.extend(x.initiatives.iter().map(|a| a.canonical.clone()));
-        self.implements.extend(x.implements.iter().map(|r| (r.agency.clone(), r.initiative.clone())));
-        self.cites.extend(x.cites.iter().map(|r| (r.agency.clone(), r.law.clone())));
+        self.documents
+            .extend(x.policy_documents.iter().map(|a| a.title.clone()));
+        self.initiatives
+            .extend(x.initiatives.iter().map(|a| a.canonical.clone()));
+        self.implements.extend(
+            x.implements
+                .iter()
+                .map(|r| (r.agency.clone(), r.initiative.clone())),
+        );
+        self.cites
+            .extend(x.cites.iter().map(|r| (r.agency.clone(), r.law.clone())));
     }
 }
 
 /// Reads one report file into a [`Document`].
 pub fn read_document(path: &Path) -> Result<Document> {
     let source = crate::read::read_source(path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("report").to_string();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("report")
+        .to_string();
     Ok(Document {
         id: rdf::doc_id(&name).to_string(),
         name,
@@ -130,10 +142,17 @@ fn check_unique_ids(files: &[PathBuf]) -> Vec<String> {
     let mut seen: HashMap<String, &PathBuf> = HashMap::new();
     let mut failures = Vec::new();
     for file in files {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let id = rdf::doc_id(name).to_string();
         if let Some(first) = seen.get(&id) {
-            failures.push(format!("{}: same report id `{id}` as {}; rename one of them", file.display(), first.display()));
+            failures.push(format!(
+                "{}: same report id `{id}` as {}; rename one of them",
+                file.display(),
+                first.display()
+            ));
         } else {
             seen.insert(id, file);
         }
@@ -158,18 +177,31 @@ fn process_chunk(chunk: &[PathBuf], knowledge: &Knowledge) -> Vec<Processed> {
 ///
 /// Files that cannot be read are reported in `failures` and leave their old graph untouched;
 /// when no file can be read at all, nothing is written and the store is not even created.
-pub fn build(paths: &[PathBuf], knowledge: &Knowledge, location: StoreLocation, options: &BuildOptions) -> Result<BuildOutcome> {
+pub fn build(
+    paths: &[PathBuf],
+    knowledge: &Knowledge,
+    location: StoreLocation,
+    options: &BuildOptions,
+) -> Result<BuildOutcome> {
     let started = Instant::now();
     let files = inputs(paths)?;
     let mut failures = check_unique_ids(&files);
-    let failed_paths: BTreeSet<String> = failures.iter().filter_map(|f| f.split(": ").next().map(str::to_string)).collect();
-    let files: Vec<PathBuf> = files.into_iter().filter(|f| !failed_paths.contains(&f.display().to_string())).collect();
+    let failed_paths: BTreeSet<String> = failures
+        .iter()
+        .filter_map(|f| f.split(": ").next().map(str::to_string))
+        .collect();
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| !failed_paths.contains(&f.display().to_string()))
+        .collect();
     let pool = thread_pool(options.threads)?;
     let progress = if options.progress && files.len() > 3 {
         let bar = ProgressBar::new(files.len() as u64);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} reports ({per_sec}, eta {eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} reports ({per_sec}, eta {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     } else {
@@ -196,34 +228,41 @@ pub fn build(paths: &[PathBuf], knowledge: &Knowledge, location: StoreLocation, 
         if failures.len() == 1 {
             bail!("{}", failures[0]);
         }
-        bail!("no report could be read ({} files failed: {})", failures.len(), failures.join("; "));
+        bail!(
+            "no report could be read ({} files failed: {})",
+            failures.len(),
+            failures.join("; ")
+        );
     }
     let store = GovStore::create(location)?;
     let mut written: Vec<oxigraph::model::NamedNode> = Vec::new();
     let mut previous: Vec<oxigraph::model::Quad> = Vec::new();
     let loaded: Result<()> = (|| {
         let mut loader = store.bulk_loader();
-        let mut handle = |results: Vec<Processed>, loader: &mut oxigraph::store::BulkLoader<'_>| -> Result<()> {
-            let mut graphs = Vec::new();
-            let mut quads = Vec::new();
-            for result in results {
-                match result {
-                    Err(failure) => failures.push(failure),
-                    Ok((doc, extraction)) => {
-                        summary.reports += 1;
-                        summary.bytes += doc.text.len();
-                        distinct.add(&extraction);
-                        let (graph, report_quads) = rdf::report_quads(&extraction);
-                        summary.triples += report_quads.len();
-                        graphs.push(graph);
-                        quads.extend(report_quads);
+        let mut handle =
+            |results: Vec<Processed>, loader: &mut oxigraph::store::BulkLoader<'_>| -> Result<()> {
+                let mut graphs = Vec::new();
+                let mut quads = Vec::new();
+                for result in results {
+                    match result {
+                        Err(failure) => failures.push(failure),
+                        Ok((doc, extraction)) => {
+                            summary.reports += 1;
+                            summary.bytes += doc.text.len();
+                            distinct.add(&extraction);
+                            let (graph, report_quads) = rdf::report_quads(&extraction);
+                            summary.triples += report_quads.len();
+                            graphs.push(graph);
+                            quads.extend(report_quads);
+                        }
                     }
                 }
-            }
-            previous.extend(store.take_graphs(&graphs)?);
-            written.extend(graphs);
-            loader.load_quads(quads).context("cannot write report graphs")
-        };
+                previous.extend(store.take_graphs(&graphs)?);
+                written.extend(graphs);
+                loader
+                    .load_quads(quads)
+                    .context("cannot write report graphs")
+            };
         handle(first, &mut loader)?;
         for chunk in chunks {
             let results = pool.install(|| process_chunk(chunk, knowledge));
@@ -246,11 +285,19 @@ pub fn build(paths: &[PathBuf], knowledge: &Knowledge, location: StoreLocation, 
     summary.implements = distinct.implements.len();
     summary.cites = distinct.cites.len();
     summary.seconds = started.elapsed().as_secs_f64();
-    Ok(BuildOutcome { store, failures, summary })
+    Ok(BuildOutcome {
+        store,
+        failures,
+        summary,
+    })
 }
 
 /// Extractions of every readable report under `paths`, in input order, and one line per failure.
-pub fn extract_paths(paths: &[PathBuf], knowledge: &Knowledge, threads: Option<usize>) -> Result<(Vec<Extraction>, Vec<String>)> {
+pub fn extract_paths(
+    paths: &[PathBuf],
+    knowledge: &Knowledge,
+    threads: Option<usize>,
+) -> Result<(Vec<Extraction>, Vec<String>)> {
     let files = inputs(paths)?;
     let pool = thread_pool(threads)?;
     let mut extractions = Vec::new();
@@ -280,13 +327,17 @@ pub fn evaluate(paths: &[PathBuf], gold: &Path, knowledge: &Knowledge) -> Result
     let files = inputs(paths)?;
     let mut scores = Vec::new();
     for file in files {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let key_path = gold.join(format!("{}.json", rdf::doc_id(name)));
         if !key_path.is_file() {
             continue;
         }
         let key: GoldKey = serde_json::from_str(
-            &std::fs::read_to_string(&key_path).with_context(|| format!("{}: cannot read", key_path.display()))?,
+            &std::fs::read_to_string(&key_path)
+                .with_context(|| format!("{}: cannot read", key_path.display()))?,
         )
         .with_context(|| format!("{}: not an answer key", key_path.display()))?;
         let doc = read_document(&file).with_context(|| file.display().to_string())?;
@@ -294,7 +345,10 @@ pub fn evaluate(paths: &[PathBuf], gold: &Path, knowledge: &Knowledge) -> Result
         scores.push(eval::score(&extraction, &key));
     }
     if scores.is_empty() {
-        bail!("{}: no answer key matches any of the reports", gold.display());
+        bail!(
+            "{}: no answer key matches any of the reports",
+            gold.display()
+        );
     }
     Ok(scores)
 }

@@ -55,7 +55,14 @@ pub struct GoldRelation {
     pub optional: bool,
 }
 
-pub const CATEGORIES: &[&str] = &["agencies", "laws", "policy_documents", "initiatives", "implements", "cites"];
+pub const CATEGORIES: &[&str] = &[
+    "agencies",
+    "laws",
+    "policy_documents",
+    "initiatives",
+    "implements",
+    "cites",
+];
 
 /// True/false positives and misses of one category, with the items for `--verbose`.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +122,10 @@ struct Item {
     optional: bool,
 }
 
-fn names<'a>(canonical: &'a str, mentions: impl IntoIterator<Item = &'a String>) -> HashSet<String> {
+fn names<'a>(
+    canonical: &'a str,
+    mentions: impl IntoIterator<Item = &'a String>,
+) -> HashSet<String> {
     std::iter::once(canonical)
         .chain(mentions.into_iter().map(String::as_str))
         .map(normalize_name)
@@ -125,7 +135,11 @@ fn names<'a>(canonical: &'a str, mentions: impl IntoIterator<Item = &'a String>)
 
 /// 1-to-1 greedy matching of predictions to required key items; returns the score and, for each
 /// prediction, the index of the key item it matched.
-fn match_items(predicted: &[Item], key: &[Item], either_way: &HashSet<String>) -> (Score, Vec<Option<usize>>) {
+fn match_items(
+    predicted: &[Item],
+    key: &[Item],
+    either_way: &HashSet<String>,
+) -> (Score, Vec<Option<usize>>) {
     let mut score = Score::default();
     let mut taken = vec![false; key.len()];
     let mut matched: Vec<Option<usize>> = vec![None; predicted.len()];
@@ -155,7 +169,9 @@ fn match_items(predicted: &[Item], key: &[Item], either_way: &HashSet<String>) -
             score.tp += 1;
             continue;
         }
-        let neutral = key.iter().any(|k| k.optional && !k.names.is_disjoint(&item.names))
+        let neutral = key
+            .iter()
+            .any(|k| k.optional && !k.names.is_disjoint(&item.names))
             || item.names.iter().any(|n| either_way.contains(n));
         if !neutral {
             score.fp += 1;
@@ -172,24 +188,55 @@ fn match_items(predicted: &[Item], key: &[Item], either_way: &HashSet<String>) -
 }
 
 pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
-    let either_way: HashSet<String> =
-        key.slogans.iter().chain(&key.generic_org_phrases).map(|s| normalize_name(s)).collect();
+    let either_way: HashSet<String> = key
+        .slogans
+        .iter()
+        .chain(&key.generic_org_phrases)
+        .map(|s| normalize_name(s))
+        .collect();
     let gold_items = |list: &[GoldEntity]| -> Vec<Item> {
         list.iter()
-            .map(|e| Item { label: e.canonical.clone(), names: names(&e.canonical, &e.mentions), optional: e.optional })
+            .map(|e| Item {
+                label: e.canonical.clone(),
+                names: names(&e.canonical, &e.mentions),
+                optional: e.optional,
+            })
             .collect()
     };
-    let pred = |label: &str, mentions: &[String]| Item { label: label.to_string(), names: names(label, mentions), optional: false };
+    let pred = |label: &str, mentions: &[String]| Item {
+        label: label.to_string(),
+        names: names(label, mentions),
+        optional: false,
+    };
 
-    let mut report = ReportScore { doc: key.doc.clone(), ..Default::default() };
+    let mut report = ReportScore {
+        doc: key.doc.clone(),
+        ..Default::default()
+    };
     let key_agencies = gold_items(&key.agencies);
     let key_laws = gold_items(&key.laws);
     let key_docs = gold_items(&key.policy_documents);
     let key_initiatives = gold_items(&key.initiatives);
-    let pred_agencies: Vec<Item> = extraction.agencies.iter().map(|a| pred(&a.canonical, &a.mentions)).collect();
-    let pred_laws: Vec<Item> = extraction.laws.iter().map(|a| pred(&a.canonical, &a.mentions)).collect();
-    let pred_docs: Vec<Item> = extraction.policy_documents.iter().map(|a| pred(&a.title, &a.mentions)).collect();
-    let pred_initiatives: Vec<Item> = extraction.initiatives.iter().map(|a| pred(&a.canonical, &a.mentions)).collect();
+    let pred_agencies: Vec<Item> = extraction
+        .agencies
+        .iter()
+        .map(|a| pred(&a.canonical, &a.mentions))
+        .collect();
+    let pred_laws: Vec<Item> = extraction
+        .laws
+        .iter()
+        .map(|a| pred(&a.canonical, &a.mentions))
+        .collect();
+    let pred_docs: Vec<Item> = extraction
+        .policy_documents
+        .iter()
+        .map(|a| pred(&a.title, &a.mentions))
+        .collect();
+    let pred_initiatives: Vec<Item> = extraction
+        .initiatives
+        .iter()
+        .map(|a| pred(&a.canonical, &a.mentions))
+        .collect();
 
     let (s, agency_match) = match_items(&pred_agencies, &key_agencies, &either_way);
     report.categories.insert("agencies", s);
@@ -208,7 +255,11 @@ pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
     report.categories.insert("initiatives", s);
 
     // Relations: endpoints are compared through the entity they resolve to on each side.
-    let endpoint = |name: &str, pred_list: &[Item], matches: &[Option<usize>], key_list: &[Item]| -> HashSet<String> {
+    let endpoint = |name: &str,
+                    pred_list: &[Item],
+                    matches: &[Option<usize>],
+                    key_list: &[Item]|
+     -> HashSet<String> {
         let mut out = names(name, []);
         if let Some(p) = pred_list.iter().position(|i| i.label == name) {
             out.extend(pred_list[p].names.iter().cloned());
@@ -227,7 +278,11 @@ pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
     for (category, predicted, gold, targets_pred, targets_match, targets_key) in [
         (
             "implements",
-            extraction.implements.iter().map(|r| (r.agency.as_str(), r.initiative.as_str())).collect::<Vec<_>>(),
+            extraction
+                .implements
+                .iter()
+                .map(|r| (r.agency.as_str(), r.initiative.as_str()))
+                .collect::<Vec<_>>(),
             &key.implements,
             &pred_initiatives,
             &initiative_match,
@@ -235,7 +290,11 @@ pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
         ),
         (
             "cites",
-            extraction.cites.iter().map(|r| (r.agency.as_str(), r.law.as_str())).collect::<Vec<_>>(),
+            extraction
+                .cites
+                .iter()
+                .map(|r| (r.agency.as_str(), r.law.as_str()))
+                .collect::<Vec<_>>(),
             &key.cites,
             &pred_laws,
             &law_match,
@@ -248,21 +307,27 @@ pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
             .map(|r| {
                 let (a, a_opt) = key_endpoint(&r.agency, &key_agencies);
                 let (t, t_opt) = key_endpoint(&r.target, targets_key);
-                (a, t, r.optional || a_opt || t_opt, format!("{} → {}", r.agency, r.target))
+                (
+                    a,
+                    t,
+                    r.optional || a_opt || t_opt,
+                    format!("{} → {}", r.agency, r.target),
+                )
             })
             .collect();
         let mut taken = vec![false; key_rel.len()];
         for (agency, target) in predicted {
             let a = endpoint(agency, &pred_agencies, &agency_match, &key_agencies);
             let t = endpoint(target, targets_pred, targets_match, targets_key);
-            let found = key_rel
-                .iter()
-                .enumerate()
-                .find(|(i, (ka, kt, opt, _))| !taken[*i] && !opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t));
+            let found = key_rel.iter().enumerate().find(|(i, (ka, kt, opt, _))| {
+                !taken[*i] && !opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t)
+            });
             if let Some((i, _)) = found {
                 taken[i] = true;
                 score.tp += 1;
-            } else if key_rel.iter().any(|(ka, kt, opt, _)| *opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t))
+            } else if key_rel
+                .iter()
+                .any(|(ka, kt, opt, _)| *opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t))
                 || t.iter().any(|n| either_way.contains(n))
             {
                 // neutral
@@ -289,7 +354,12 @@ pub fn render(reports: &[ReportScore], verbose: bool) -> String {
     let mut exact = (0, 0);
     for report in reports {
         let _ = writeln!(out, "{}", report.doc);
-        render_block(&mut out, &report.categories, report.exact_law_titles, verbose);
+        render_block(
+            &mut out,
+            &report.categories,
+            report.exact_law_titles,
+            verbose,
+        );
         for (category, score) in &report.categories {
             total.entry(category).or_default().add(score);
         }
@@ -303,14 +373,29 @@ pub fn render(reports: &[ReportScore], verbose: bool) -> String {
     out
 }
 
-fn render_block(out: &mut String, categories: &BTreeMap<&str, Score>, exact: (usize, usize), verbose: bool) {
-    let _ = writeln!(out, "  {:<18} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}", "category", "tp", "fp", "fn", "precision", "recall", "f1");
+fn render_block(
+    out: &mut String,
+    categories: &BTreeMap<&str, Score>,
+    exact: (usize, usize),
+    verbose: bool,
+) {
+    let _ = writeln!(
+        out,
+        "  {:<18} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}",
+        "category", "tp", "fp", "fn", "precision", "recall", "f1"
+    );
     for category in CATEGORIES {
         if let Some(s) = categories.get(category) {
             let _ = writeln!(
                 out,
                 "  {:<18} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}",
-                category, s.tp, s.fp, s.fn_, s.precision(), s.recall(), s.f1()
+                category,
+                s.tp,
+                s.fp,
+                s.fn_,
+                s.precision(),
+                s.recall(),
+                s.f1()
             );
         }
     }
@@ -323,7 +408,13 @@ fn render_block(out: &mut String, categories: &BTreeMap<&str, Score>, exact: (us
     let _ = writeln!(
         out,
         "  {:<18} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}",
-        "entities (a+l+i)", entity.tp, entity.fp, entity.fn_, entity.precision(), entity.recall(), entity.f1()
+        "entities (a+l+i)",
+        entity.tp,
+        entity.fp,
+        entity.fn_,
+        entity.precision(),
+        entity.recall(),
+        entity.f1()
     );
     let _ = writeln!(out, "  canonical law titles exact: {}/{}", exact.0, exact.1);
     if verbose {

@@ -57,20 +57,34 @@ fn selected_graphs(store: &GovStore, filter: &Filter) -> Result<Vec<NamedNode>> 
 fn sorted_quads(store: &GovStore, graphs: &[NamedNode]) -> Result<Vec<Quad>> {
     let mut quads = Vec::new();
     for graph in graphs {
-        for quad in store
-            .oxigraph()
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(graph.as_ref())))
-        {
+        for quad in store.oxigraph().quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
             quads.push(quad.context("cannot read the store")?);
         }
     }
-    quads.sort_by_cached_key(|q| (q.graph_name.to_string(), q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));
+    quads.sort_by_cached_key(|q| {
+        (
+            q.graph_name.to_string(),
+            q.subject.to_string(),
+            q.predicate.to_string(),
+            q.object.to_string(),
+        )
+    });
     Ok(quads)
 }
 
 /// Writes RDF. Turtle merges the selected report graphs into one graph (each triple once);
 /// TriG and N-Quads keep one named graph per report.
-pub fn write_rdf(store: &GovStore, format: ExportFormat, filter: &Filter, out: &mut impl Write) -> Result<usize> {
+pub fn write_rdf(
+    store: &GovStore,
+    format: ExportFormat,
+    filter: &Filter,
+    out: &mut impl Write,
+) -> Result<usize> {
     let mut buffer = Vec::new();
     let count = write_rdf_unsorted_prefixes(store, format, filter, &mut buffer)?;
     out.write_all(&sort_prefix_lines(&buffer))?;
@@ -94,7 +108,12 @@ fn sort_prefix_lines(serialized: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn write_rdf_unsorted_prefixes(store: &GovStore, format: ExportFormat, filter: &Filter, out: &mut impl Write) -> Result<usize> {
+fn write_rdf_unsorted_prefixes(
+    store: &GovStore,
+    format: ExportFormat,
+    filter: &Filter,
+    out: &mut impl Write,
+) -> Result<usize> {
     if filter.initiative.is_some() || filter.agency.is_some() {
         bail!("--initiative and --agency select a DOT subgraph; use them with --format dot");
     }
@@ -109,7 +128,9 @@ fn write_rdf_unsorted_prefixes(store: &GovStore, format: ExportFormat, filter: &
     let mut serializer = RdfSerializer::from_format(rdf_format);
     if rdf_format != RdfFormat::NQuads {
         for (prefix, iri) in PREFIXES {
-            serializer = serializer.with_prefix(*prefix, *iri).context("bad prefix")?;
+            serializer = serializer
+                .with_prefix(*prefix, *iri)
+                .context("bad prefix")?;
         }
     }
     let mut writer = serializer.for_writer(out);
@@ -184,12 +205,26 @@ SELECT ?a ?aLabel ?p ?t ?tLabel (COUNT(DISTINCT ?r) AS ?reports) WHERE {
 
 /// The implements/cites graph as DOT: agencies (blue boxes), initiatives (green ellipses) and
 /// laws (orange hexagons), labelled in Chinese; edges 实施 (implements) and 援引 (cites).
-pub fn write_dot(store: &GovStore, filter: &Filter, out: &mut impl Write) -> Result<(usize, usize)> {
-    let graphs = if filter.reports.is_empty() { Vec::new() } else { selected_graphs(store, filter)? };
+pub fn write_dot(
+    store: &GovStore,
+    filter: &Filter,
+    out: &mut impl Write,
+) -> Result<(usize, usize)> {
+    let graphs = if filter.reports.is_empty() {
+        Vec::new()
+    } else {
+        selected_graphs(store, filter)?
+    };
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let graph_params: Vec<Option<NamedNode>> = if graphs.is_empty() { vec![None] } else { graphs.into_iter().map(Some).collect() };
+    let graph_params: Vec<Option<NamedNode>> = if graphs.is_empty() {
+        vec![None]
+    } else {
+        graphs.into_iter().map(Some).collect()
+    };
     for graph in graph_params {
-        let restriction = graph.map(|g| format!("VALUES ?r {{ {g} }}")).unwrap_or_default();
+        let restriction = graph
+            .map(|g| format!("VALUES ?r {{ {g} }}"))
+            .unwrap_or_default();
         let sparql = EDGES_QUERY.replace("#ONLY_GRAPH#", &restriction);
         let table = query::select(store.oxigraph(), &sparql, &[], None)?;
         for row in &table.rows {
@@ -212,8 +247,12 @@ pub fn write_dot(store: &GovStore, filter: &Filter, out: &mut impl Write) -> Res
     // (agency, relation, target) → (labels, reports)
     let mut edges: BTreeMap<(String, String, String), (String, String, usize)> = BTreeMap::new();
     for row in rows {
-        let [a, a_label, p, t, t_label, reports] = <[String; 6]>::try_from(row).map_err(|_| anyhow::anyhow!("unexpected result shape"))?;
-        if initiative_iris.as_ref().is_some_and(|set| !set.contains(&t)) {
+        let [a, a_label, p, t, t_label, reports] =
+            <[String; 6]>::try_from(row).map_err(|_| anyhow::anyhow!("unexpected result shape"))?;
+        if initiative_iris
+            .as_ref()
+            .is_some_and(|set| !set.contains(&t))
+        {
             continue;
         }
         if agency_iris.as_ref().is_some_and(|set| !set.contains(&a)) {
@@ -226,30 +265,71 @@ pub fn write_dot(store: &GovStore, filter: &Filter, out: &mut impl Write) -> Res
     let mut graph: DiGraph<Node, Edge> = DiGraph::new();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
     let mut node = |graph: &mut DiGraph<Node, Edge>, iri: &str, label: &str, kind: NodeKind| {
-        *index
-            .entry(iri.to_string())
-            .or_insert_with(|| graph.add_node(Node { label: label.to_string(), kind }))
+        *index.entry(iri.to_string()).or_insert_with(|| {
+            graph.add_node(Node {
+                label: label.to_string(),
+                kind,
+            })
+        })
     };
     for ((a, p, t), (a_label, t_label, reports)) in &edges {
         let is_cites = p.ends_with("#cites");
         let from = node(&mut graph, a, a_label, NodeKind::Agency);
-        let to = node(&mut graph, t, t_label, if is_cites { NodeKind::Law } else { NodeKind::Initiative });
-        graph.add_edge(from, to, Edge { relation: if is_cites { "援引" } else { "实施" }, reports: *reports });
+        let to = node(
+            &mut graph,
+            t,
+            t_label,
+            if is_cites {
+                NodeKind::Law
+            } else {
+                NodeKind::Initiative
+            },
+        );
+        graph.add_edge(
+            from,
+            to,
+            Edge {
+                relation: if is_cites { "援引" } else { "实施" },
+                reports: *reports,
+            },
+        );
     }
     let node_attrs = |_, (_, n): (NodeIndex, &Node)| -> String {
         match n.kind {
-            NodeKind::Agency => "shape=box, style=\"rounded,filled\", fillcolor=\"#cfe2ff\", color=\"#3d6fb4\"".into(),
-            NodeKind::Initiative => "shape=ellipse, style=filled, fillcolor=\"#d4f4d2\", color=\"#3f8f3a\"".into(),
-            NodeKind::Law => "shape=hexagon, style=filled, fillcolor=\"#ffe0b3\", color=\"#c77700\"".into(),
+            NodeKind::Agency => {
+                "shape=box, style=\"rounded,filled\", fillcolor=\"#cfe2ff\", color=\"#3d6fb4\""
+                    .into()
+            }
+            NodeKind::Initiative => {
+                "shape=ellipse, style=filled, fillcolor=\"#d4f4d2\", color=\"#3f8f3a\"".into()
+            }
+            NodeKind::Law => {
+                "shape=hexagon, style=filled, fillcolor=\"#ffe0b3\", color=\"#c77700\"".into()
+            }
         }
     };
     let edge_attrs = |_, e: petgraph::graph::EdgeReference<'_, Edge>| -> String {
-        if e.weight().relation == "援引" { "color=\"#c77700\", fontcolor=\"#c77700\"".into() } else { "color=\"#3f8f3a\", fontcolor=\"#3f8f3a\"".into() }
+        if e.weight().relation == "援引" {
+            "color=\"#c77700\", fontcolor=\"#c77700\"".into()
+        } else {
+            "color=\"#3f8f3a\", fontcolor=\"#3f8f3a\"".into()
+        }
     };
-    let dot = Dot::with_attr_getters(&graph, &[Config::GraphContentOnly], &edge_attrs, &node_attrs);
+    let dot = Dot::with_attr_getters(
+        &graph,
+        &[Config::GraphContentOnly],
+        &edge_attrs,
+        &node_attrs,
+    );
     writeln!(out, "digraph govkg {{")?;
-    writeln!(out, "    graph [rankdir=LR, fontname=\"Noto Sans CJK SC\", overlap=false];")?;
-    writeln!(out, "    node [fontname=\"Noto Sans CJK SC\", fontsize=11];")?;
+    writeln!(
+        out,
+        "    graph [rankdir=LR, fontname=\"Noto Sans CJK SC\", overlap=false];"
+    )?;
+    writeln!(
+        out,
+        "    node [fontname=\"Noto Sans CJK SC\", fontsize=11];"
+    )?;
     writeln!(out, "    edge [fontname=\"Noto Sans CJK SC\", fontsize=9];")?;
     write!(out, "{dot}")?;
     writeln!(out, "}}")?;
@@ -265,5 +345,9 @@ SELECT DISTINCT ?e ?name WHERE { { ?e skos:prefLabel ?name } UNION { ?e skos:alt
         value: oxigraph::model::Literal::new_language_tagged_literal_unchecked(name, "zh").into(),
     }];
     let table = query::select(store.oxigraph(), sparql, &params, None)?;
-    Ok(table.rows.iter().map(|r| Table::cell_text(r[0].as_ref())).collect())
+    Ok(table
+        .rows
+        .iter()
+        .map(|r| Table::cell_text(r[0].as_ref()))
+        .collect())
 }

@@ -17,16 +17,37 @@ use crate::model::Level;
 /// The embedded copy of every table, by file name.
 const EMBEDDED: &[(&str, &str)] = &[
     ("laws.tsv", include_str!("../data/laws.tsv")),
-    ("jurisdictions.tsv", include_str!("../data/jurisdictions.tsv")),
-    ("national_agencies.tsv", include_str!("../data/national_agencies.tsv")),
+    (
+        "jurisdictions.tsv",
+        include_str!("../data/jurisdictions.tsv"),
+    ),
+    (
+        "national_agencies.tsv",
+        include_str!("../data/national_agencies.tsv"),
+    ),
     ("agency_forms.tsv", include_str!("../data/agency_forms.tsv")),
     ("initiatives.tsv", include_str!("../data/initiatives.tsv")),
     ("slogans.tsv", include_str!("../data/slogans.tsv")),
-    ("self_references.tsv", include_str!("../data/self_references.tsv")),
-    ("generic_org_phrases.tsv", include_str!("../data/generic_org_phrases.tsv")),
-    ("internal_units.tsv", include_str!("../data/internal_units.tsv")),
-    ("document_types.tsv", include_str!("../data/document_types.tsv")),
-    ("initiative_rules.toml", include_str!("../data/initiative_rules.toml")),
+    (
+        "self_references.tsv",
+        include_str!("../data/self_references.tsv"),
+    ),
+    (
+        "generic_org_phrases.tsv",
+        include_str!("../data/generic_org_phrases.tsv"),
+    ),
+    (
+        "internal_units.tsv",
+        include_str!("../data/internal_units.tsv"),
+    ),
+    (
+        "document_types.tsv",
+        include_str!("../data/document_types.tsv"),
+    ),
+    (
+        "initiative_rules.toml",
+        include_str!("../data/initiative_rules.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -212,7 +233,12 @@ fn tsv_rows(name: &str, text: &str, columns: &[&str]) -> Result<Vec<Vec<String>>
     for (line_no, line) in lines {
         let mut cells: Vec<String> = line.split('\t').map(|c| c.trim().to_string()).collect();
         if cells.len() > header.len() {
-            bail!("{name}:{}: {} cells, header has {}", line_no + 1, cells.len(), header.len());
+            bail!(
+                "{name}:{}: {} cells, header has {}",
+                line_no + 1,
+                cells.len(),
+                header.len()
+            );
         }
         cells.resize(columns.len().max(cells.len()), String::new());
         if cells[0].is_empty() {
@@ -256,14 +282,26 @@ impl Knowledge {
         // Laws.
         let mut laws = Vec::new();
         let mut law_by_name = HashMap::new();
-        const LAW_KINDS: &[&str] =
-            &["law", "administrative_regulation", "local_regulation", "party_regulation", "rule"];
-        for row in tsv_rows("laws.tsv", &source.read("laws.tsv")?, &["title", "kind", "short_names"])? {
+        const LAW_KINDS: &[&str] = &[
+            "law",
+            "administrative_regulation",
+            "local_regulation",
+            "party_regulation",
+            "rule",
+        ];
+        for row in tsv_rows(
+            "laws.tsv",
+            &source.read("laws.tsv")?,
+            &["title", "kind", "short_names"],
+        )? {
             if !LAW_KINDS.contains(&row[1].as_str()) {
                 bail!("laws.tsv: {}: unknown kind `{}`", row[0], row[1]);
             }
             let index = laws.len();
-            laws.push(LawEntry { title: row[0].clone(), kind: row[1].clone() });
+            laws.push(LawEntry {
+                title: row[0].clone(),
+                kind: row[1].clone(),
+            });
             let mut names = vec![row[0].clone()];
             if let Some(rest) = row[0].strip_prefix(NATIONAL_PREFIX) {
                 names.push(rest.to_string());
@@ -284,16 +322,21 @@ impl Knowledge {
         let mut place_by_name: HashMap<String, usize> = HashMap::new();
         let mut places = Vec::new();
         for row in &rows {
-            let level = PlaceLevel::parse(&row[1])
-                .ok_or_else(|| anyhow!("jurisdictions.tsv: {}: unknown level `{}`", row[0], row[1]))?;
+            let level = PlaceLevel::parse(&row[1]).ok_or_else(|| {
+                anyhow!("jurisdictions.tsv: {}: unknown level `{}`", row[0], row[1])
+            })?;
             place_by_name.insert(row[0].clone(), places.len());
-            places.push(PlaceEntry { canonical: row[0].clone(), level, parent: None });
+            places.push(PlaceEntry {
+                canonical: row[0].clone(),
+                level,
+                parent: None,
+            });
         }
         for (index, row) in rows.iter().enumerate() {
             if !row[2].is_empty() {
-                let parent = *place_by_name
-                    .get(&row[2])
-                    .ok_or_else(|| anyhow!("jurisdictions.tsv: {}: unknown parent `{}`", row[0], row[2]))?;
+                let parent = *place_by_name.get(&row[2]).ok_or_else(|| {
+                    anyhow!("jurisdictions.tsv: {}: unknown parent `{}`", row[0], row[2])
+                })?;
                 places[index].parent = Some(parent);
             }
             for alias in split_list(&row[3]) {
@@ -359,11 +402,16 @@ impl Knowledge {
             &["canonical", "scope", "variants"],
         )? {
             let index = initiatives.len();
-            initiatives.push(InitiativeEntry { canonical: row[0].clone(), scope: row[1].clone() });
+            initiatives.push(InitiativeEntry {
+                canonical: row[0].clone(),
+                scope: row[1].clone(),
+            });
             let mut names = vec![row[0].clone()];
             names.extend(split_list(&row[2]).map(str::to_string));
             for name in names {
-                initiative_by_name.entry(normalize_name(&name)).or_insert(index);
+                initiative_by_name
+                    .entry(normalize_name(&name))
+                    .or_insert(index);
                 add(&name, Entry::Initiative(index), &mut patterns);
             }
         }
@@ -380,12 +428,15 @@ impl Knowledge {
         for unit in single_column("internal_units.tsv", "unit")? {
             add(&unit, Entry::InternalUnit, &mut patterns);
         }
-        let generic_phrases: HashSet<String> =
-            single_column("generic_org_phrases.tsv", "phrase")?.into_iter().collect();
+        let generic_phrases: HashSet<String> = single_column("generic_org_phrases.tsv", "phrase")?
+            .into_iter()
+            .collect();
         for phrase in &generic_phrases {
             add(phrase, Entry::Generic, &mut patterns);
         }
-        let slogans: HashSet<String> = single_column("slogans.tsv", "slogan")?.into_iter().collect();
+        let slogans: HashSet<String> = single_column("slogans.tsv", "slogan")?
+            .into_iter()
+            .collect();
 
         let mut document_types: Vec<(String, String)> = tsv_rows(
             "document_types.tsv",
@@ -400,16 +451,21 @@ impl Knowledge {
         let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
             .context("initiative_rules.toml")?;
 
-        let patterns_for_jieba: Vec<String> = patterns.iter().filter(|p| p.chars().count() >= 2).cloned().collect();
+        let patterns_for_jieba: Vec<String> = patterns
+            .iter()
+            .filter(|p| p.chars().count() >= 2)
+            .cloned()
+            .collect();
         let gazetteer = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .context("cannot build the gazetteer matcher")?;
 
         // Place names that may end right before an agency form (东丽区|司法局).
-        let place_suffix_names: Vec<String> = place_names.iter().map(|(n, _)| (*n).clone()).collect();
-        let place_suffix_matcher = AhoCorasick::new(&place_suffix_names)
-            .context("cannot build the place matcher")?;
+        let place_suffix_names: Vec<String> =
+            place_names.iter().map(|(n, _)| (*n).clone()).collect();
+        let place_suffix_matcher =
+            AhoCorasick::new(&place_suffix_names).context("cannot build the place matcher")?;
 
         Ok(Self {
             laws,
@@ -439,7 +495,13 @@ impl Knowledge {
     pub fn scan(&self, text: &str) -> Vec<(usize, usize, Entry)> {
         self.gazetteer
             .find_iter(text)
-            .map(|m| (m.start(), m.end(), self.gazetteer_entries[m.pattern().as_usize()]))
+            .map(|m| {
+                (
+                    m.start(),
+                    m.end(),
+                    self.gazetteer_entries[m.pattern().as_usize()],
+                )
+            })
             .collect()
     }
 
@@ -453,7 +515,9 @@ impl Knowledge {
             .max_by_key(|m| m.len())
             .and_then(|m| {
                 let name = &self.place_suffix_names[m.pattern().as_usize()];
-                self.place_by_name.get(name).map(|&p| (window_start + m.start(), p))
+                self.place_by_name
+                    .get(name)
+                    .map(|&p| (window_start + m.start(), p))
             })
     }
 
@@ -496,7 +560,10 @@ impl Knowledge {
         let name = normalize_name(name);
         self.law_by_name
             .get(&name)
-            .or_else(|| name.strip_prefix(NATIONAL_PREFIX).and_then(|n| self.law_by_name.get(n)))
+            .or_else(|| {
+                name.strip_prefix(NATIONAL_PREFIX)
+                    .and_then(|n| self.law_by_name.get(n))
+            })
             .map(|&i| &self.laws[i])
     }
 }
@@ -508,7 +575,21 @@ pub fn normalize_name(name: &str) -> String {
             !c.is_whitespace()
                 && !matches!(
                     c,
-                    '“' | '”' | '‘' | '’' | '"' | '\'' | '《' | '》' | '〈' | '〉' | '<' | '>' | '「' | '」' | '『' | '』'
+                    '“' | '”'
+                        | '‘'
+                        | '’'
+                        | '"'
+                        | '\''
+                        | '《'
+                        | '》'
+                        | '〈'
+                        | '〉'
+                        | '<'
+                        | '>'
+                        | '「'
+                        | '」'
+                        | '『'
+                        | '』'
                 )
         })
         .collect()
@@ -541,13 +622,24 @@ mod tests {
 
     #[test]
     fn tsv_skips_comments_and_pads_cells() {
-        let rows = tsv_rows("x.tsv", "# c\ntitle\tkind\tshort\nA\tlaw\n", &["title", "kind", "short"]).unwrap();
-        assert_eq!(rows, vec![vec!["A".to_string(), "law".into(), String::new()]]);
+        let rows = tsv_rows(
+            "x.tsv",
+            "# c\ntitle\tkind\tshort\nA\tlaw\n",
+            &["title", "kind", "short"],
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![vec!["A".to_string(), "law".into(), String::new()]]
+        );
     }
 
     #[test]
     fn normalize_drops_quotes_and_space() {
         assert_eq!(normalize_name("“八五”普法"), "八五普法");
-        assert_eq!(normalize_name("以案释法\u{2002}月月学法"), "以案释法月月学法");
+        assert_eq!(
+            normalize_name("以案释法\u{2002}月月学法"),
+            "以案释法月月学法"
+        );
     }
 }

@@ -17,17 +17,65 @@ mod tests {
     use proptest::prelude::*;
 
     fn doc(text: String) -> Document {
-        Document { id: "t".into(), name: "t.txt".into(), text, format: "text".into(), encoding: "UTF-8".into() }
+        Document {
+            id: "t".into(),
+            name: "t.txt".into(),
+            text,
+            format: "text".into(),
+            encoding: "UTF-8".into(),
+        }
     }
 
     /// Characters the rules react to, mixed with anything else.
     fn report_like() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "《", "》", "“", "”", "<", ">", "〈", "〉", "区", "市", "委", "党组", "中院", "三", "第", "届", "街道", "大学",
-            "区司法局", "政务服务办", "我办", "宪法", "民法典", "专项行动", "改革", "“证照分离”", "，", "。", "、", "\n",
-            "2025年", "东丽区", "天津", "报告", " ", "\u{2002}", "办", "中共", "法", "条例", "中华人民共和国",
+            "《",
+            "》",
+            "“",
+            "”",
+            "<",
+            ">",
+            "〈",
+            "〉",
+            "区",
+            "市",
+            "委",
+            "党组",
+            "中院",
+            "三",
+            "第",
+            "届",
+            "街道",
+            "大学",
+            "区司法局",
+            "政务服务办",
+            "我办",
+            "宪法",
+            "民法典",
+            "专项行动",
+            "改革",
+            "“证照分离”",
+            "，",
+            "。",
+            "、",
+            "\n",
+            "2025年",
+            "东丽区",
+            "天津",
+            "报告",
+            " ",
+            "\u{2002}",
+            "办",
+            "中共",
+            "法",
+            "条例",
+            "中华人民共和国",
         ]);
-        prop::collection::vec(prop_oneof![pieces.prop_map(str::to_string), any::<String>()], 0..60).prop_map(|v| v.concat())
+        prop::collection::vec(
+            prop_oneof![pieces.prop_map(str::to_string), any::<String>()],
+            0..60,
+        )
+        .prop_map(|v| v.concat())
     }
 
     proptest! {

@@ -32,12 +32,30 @@ impl NamedQuery {
 }
 
 pub const NAMED_QUERIES: &[NamedQuery] = &[
-    NamedQuery { name: "implementers", text: include_str!("../queries/implementers.rq") },
-    NamedQuery { name: "laws-cited", text: include_str!("../queries/laws-cited.rq") },
-    NamedQuery { name: "initiative-adoption", text: include_str!("../queries/initiative-adoption.rq") },
-    NamedQuery { name: "agency-profile", text: include_str!("../queries/agency-profile.rq") },
-    NamedQuery { name: "agencies", text: include_str!("../queries/agencies.rq") },
-    NamedQuery { name: "entity-profile", text: include_str!("../queries/entity-profile.rq") },
+    NamedQuery {
+        name: "implementers",
+        text: include_str!("../queries/implementers.rq"),
+    },
+    NamedQuery {
+        name: "laws-cited",
+        text: include_str!("../queries/laws-cited.rq"),
+    },
+    NamedQuery {
+        name: "initiative-adoption",
+        text: include_str!("../queries/initiative-adoption.rq"),
+    },
+    NamedQuery {
+        name: "agency-profile",
+        text: include_str!("../queries/agency-profile.rq"),
+    },
+    NamedQuery {
+        name: "agencies",
+        text: include_str!("../queries/agencies.rq"),
+    },
+    NamedQuery {
+        name: "entity-profile",
+        text: include_str!("../queries/entity-profile.rq"),
+    },
 ];
 
 pub fn named_query(name: &str) -> Option<&'static NamedQuery> {
@@ -70,15 +88,16 @@ impl FromStr for Param {
             .ok_or_else(|| anyhow!("parameter `{s}` must look like name=value"))?;
         let variable = Variable::new(name.trim_start_matches(['?', '$']))
             .map_err(|e| anyhow!("parameter `{name}`: {e}"))?;
-        let value: Term = if let Some(iri) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
-            oxigraph::model::NamedNode::new(iri)
-                .map_err(|e| anyhow!("parameter `{name}`: {e}"))?
-                .into()
-        } else if let Ok(n) = value.parse::<i64>() {
-            Literal::from(n).into()
-        } else {
-            Literal::new_language_tagged_literal_unchecked(value, "zh").into()
-        };
+        let value: Term =
+            if let Some(iri) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
+                oxigraph::model::NamedNode::new(iri)
+                    .map_err(|e| anyhow!("parameter `{name}`: {e}"))?
+                    .into()
+            } else if let Ok(n) = value.parse::<i64>() {
+                Literal::from(n).into()
+            } else {
+                Literal::new_language_tagged_literal_unchecked(value, "zh").into()
+            };
         Ok(Self { variable, value })
     }
 }
@@ -123,7 +142,12 @@ pub fn run(
 }
 
 /// Runs a query and materialises its solutions (SELECT or ASK) within the timeout.
-pub fn select(store: &Store, sparql: &str, params: &[Param], timeout: Option<Duration>) -> Result<Table> {
+pub fn select(
+    store: &Store,
+    sparql: &str,
+    params: &[Param],
+    timeout: Option<Duration>,
+) -> Result<Table> {
     let (results, watchdog) = run(store, sparql, params, timeout)?;
     let table = Table::from_results(results).map_err(|e| query_error(&e.to_string(), timeout));
     drop(watchdog);
@@ -156,11 +180,15 @@ impl Table {
     pub fn from_results(results: QueryResults<'_>) -> Result<Self> {
         match results {
             QueryResults::Solutions(solutions) => {
-                let variables: Vec<String> =
-                    solutions.variables().iter().map(|v| v.as_str().to_string()).collect();
+                let variables: Vec<String> = solutions
+                    .variables()
+                    .iter()
+                    .map(|v| v.as_str().to_string())
+                    .collect();
                 let mut rows = Vec::new();
                 for solution in solutions {
-                    let solution = solution.map_err(|e| anyhow!("query failed: {}", one_line(&e.to_string())))?;
+                    let solution = solution
+                        .map_err(|e| anyhow!("query failed: {}", one_line(&e.to_string())))?;
                     rows.push(
                         variables
                             .iter()
@@ -174,7 +202,9 @@ impl Table {
                 variables: vec!["result".into()],
                 rows: vec![vec![Some(Literal::from(b).into())]],
             }),
-            QueryResults::Graph(_) => bail!("CONSTRUCT/DESCRIBE results are graphs; use `govkg export` or --format turtle"),
+            QueryResults::Graph(_) => bail!(
+                "CONSTRUCT/DESCRIBE results are graphs; use `govkg export` or --format turtle"
+            ),
         }
     }
 
@@ -237,7 +267,12 @@ impl Table {
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|row| shown.iter().map(|&i| Self::cell_text(row[i].as_ref())).collect())
+            .map(|row| {
+                shown
+                    .iter()
+                    .map(|&i| Self::cell_text(row[i].as_ref()))
+                    .collect()
+            })
             .collect();
         let width = |s: &str| s.chars().map(display_width).sum::<usize>();
         let mut widths: Vec<usize> = variables.iter().map(|v| width(v)).collect();
@@ -251,12 +286,20 @@ impl Table {
             let used = width(&shown);
             format!("{shown}{}", " ".repeat(w.saturating_sub(used)))
         };
-        let header: Vec<String> = variables.iter().enumerate().map(|(i, v)| pad(v, widths[i])).collect();
+        let header: Vec<String> = variables
+            .iter()
+            .enumerate()
+            .map(|(i, v)| pad(v, widths[i]))
+            .collect();
         writeln!(out, "{}", header.join(" │ ").trim_end())?;
         let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
         writeln!(out, "{}", rule.join("─┼─"))?;
         for row in &cells {
-            let line: Vec<String> = row.iter().enumerate().map(|(i, c)| pad(c, widths[i])).collect();
+            let line: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| pad(c, widths[i]))
+                .collect();
             writeln!(out, "{}", line.join(" │ ").trim_end())?;
         }
         writeln!(out, "({} rows)", cells.len())?;

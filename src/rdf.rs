@@ -30,7 +30,10 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("prov", "http://www.w3.org/ns/prov#"),
     ("org", "http://www.w3.org/ns/org#"),
     ("eli", "http://data.europa.eu/eli/ontology#"),
-    ("nif", "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"),
+    (
+        "nif",
+        "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    ),
     ("schema", "https://schema.org/"),
 ];
 
@@ -54,7 +57,9 @@ fn dcterms(local: &str) -> NamedNode {
 }
 
 fn nif(local: &str) -> NamedNode {
-    iri(format!("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#{local}"))
+    iri(format!(
+        "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#{local}"
+    ))
 }
 
 /// Percent-encodes what may not stand in an IRI path segment as is: ASCII outside the
@@ -95,7 +100,10 @@ pub fn entity_iri(kind: &str, canonical: &str) -> NamedNode {
 
 /// The document id of a report file name: its stem.
 pub fn doc_id(file_name: &str) -> &str {
-    std::path::Path::new(file_name).file_stem().and_then(|s| s.to_str()).unwrap_or(file_name)
+    std::path::Path::new(file_name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file_name)
 }
 
 fn zh(s: &str) -> Literal {
@@ -109,7 +117,12 @@ struct Writer {
 
 impl Writer {
     fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
-        self.quads.push(Quad::new(NamedOrBlankNode::from(s.clone()), p, o.into(), self.graph.clone()));
+        self.quads.push(Quad::new(
+            NamedOrBlankNode::from(s.clone()),
+            p,
+            o.into(),
+            self.graph.clone(),
+        ));
     }
     fn labels(&mut self, node: &NamedNode, class: &str, canonical: &str, mentions: &[String]) {
         self.add(node, rdf::TYPE.into_owned(), gk(class));
@@ -122,7 +135,13 @@ impl Writer {
     }
     fn mentions(&mut self, report: &NamedNode, node: &NamedNode, tag: char, spans: &[MentionSpan]) {
         for span in spans {
-            let m = iri(format!("{}#m{}-{}{}", report.as_str(), span.start, span.end, tag));
+            let m = iri(format!(
+                "{}#m{}-{}{}",
+                report.as_str(),
+                span.start,
+                span.end,
+                tag
+            ));
             self.add(&m, gk("mentionOf"), node.clone());
             self.add(&m, nif("beginIndex"), Literal::from(span.start as i64));
             self.add(&m, nif("endIndex"), Literal::from(span.end as i64));
@@ -163,14 +182,25 @@ impl Writer {
 /// All quads of one report, in its named graph.
 pub fn report_quads(x: &Extraction) -> (NamedNode, Vec<Quad>) {
     let report = report_iri(doc_id(&x.doc));
-    let mut w = Writer { graph: GraphName::NamedNode(report.clone()), quads: Vec::with_capacity(1024) };
+    let mut w = Writer {
+        graph: GraphName::NamedNode(report.clone()),
+        quads: Vec::with_capacity(1024),
+    };
     w.add(&report, rdf::TYPE.into_owned(), gk("Report"));
-    w.add(&report, dcterms("source"), Literal::new_simple_literal(&x.doc));
+    w.add(
+        &report,
+        dcterms("source"),
+        Literal::new_simple_literal(&x.doc),
+    );
     if let Some(title) = &x.title {
         w.add(&report, dcterms("title"), zh(title));
     }
     if let Some(year) = x.year {
-        w.add(&report, gk("year"), Literal::new_typed_literal(year.to_string(), xsd::INTEGER));
+        w.add(
+            &report,
+            gk("year"),
+            Literal::new_typed_literal(year.to_string(), xsd::INTEGER),
+        );
     }
     if let Some(author) = &x.author {
         w.add(&report, dcterms("creator"), entity_iri("agency", author));
@@ -180,16 +210,28 @@ pub fn report_quads(x: &Extraction) -> (NamedNode, Vec<Quad>) {
         w.add(&report, gk("jurisdiction"), node);
     }
     if !x.format.is_empty() {
-        w.add(&report, gk("sourceFormat"), Literal::new_simple_literal(&x.format));
+        w.add(
+            &report,
+            gk("sourceFormat"),
+            Literal::new_simple_literal(&x.format),
+        );
     }
     if !x.encoding.is_empty() {
-        w.add(&report, gk("encoding"), Literal::new_simple_literal(&x.encoding));
+        w.add(
+            &report,
+            gk("encoding"),
+            Literal::new_simple_literal(&x.encoding),
+        );
     }
     for a in &x.agencies {
         let node = entity_iri("agency", &a.canonical);
         w.labels(&node, "Agency", &a.canonical, &a.mentions);
         w.add(&node, gk("level"), Literal::new_simple_literal(&a.level));
-        w.add(&node, gk("agencyKind"), Literal::new_simple_literal(&a.kind));
+        w.add(
+            &node,
+            gk("agencyKind"),
+            Literal::new_simple_literal(&a.kind),
+        );
         if let Some(place) = &a.jurisdiction {
             let p = w.place(place);
             w.add(&node, gk("jurisdiction"), p);
@@ -206,7 +248,11 @@ pub fn report_quads(x: &Extraction) -> (NamedNode, Vec<Quad>) {
         let node = entity_iri("document", &d.title);
         w.labels(&node, "PolicyDocument", &d.title, &d.mentions);
         w.add(&node, dcterms("title"), zh(&d.title));
-        w.add(&node, gk("docType"), Literal::new_simple_literal(&d.doc_type));
+        w.add(
+            &node,
+            gk("docType"),
+            Literal::new_simple_literal(&d.doc_type),
+        );
         if let Some(issuer) = &d.issuer {
             w.add(&node, dcterms("creator"), entity_iri("agency", issuer));
         }
@@ -229,7 +275,15 @@ pub fn report_quads(x: &Extraction) -> (NamedNode, Vec<Quad>) {
     for (n, r) in x.implements.iter().enumerate() {
         let agent = entity_iri("agency", &r.agency);
         let target = entity_iri("initiative", &r.initiative);
-        w.assertion(&report, "implements", n, &agent, &target, &r.evidence, r.span);
+        w.assertion(
+            &report,
+            "implements",
+            n,
+            &agent,
+            &target,
+            &r.evidence,
+            r.span,
+        );
     }
     for (n, r) in x.cites.iter().enumerate() {
         let agent = entity_iri("agency", &r.agency);
@@ -248,14 +302,23 @@ mod tests {
 
     #[test]
     fn iri_keeps_cjk_and_encodes_spaces() {
-        assert_eq!(iri_segment("以案释法\u{2002}月月学法"), "以案释法%E2%80%82月月学法");
+        assert_eq!(
+            iri_segment("以案释法\u{2002}月月学法"),
+            "以案释法%E2%80%82月月学法"
+        );
         assert_eq!(iri_segment("互联网+政务服务"), "互联网%2B政务服务");
         assert_eq!(iri_segment("天津市东丽区司法局"), "天津市东丽区司法局");
     }
 
     #[test]
     fn same_name_same_iri() {
-        assert_eq!(entity_iri("agency", "国务院"), entity_iri("agency", "国务院"));
-        assert_ne!(entity_iri("agency", "天津市东丽区司法局"), entity_iri("agency", "天津市静海区司法局"));
+        assert_eq!(
+            entity_iri("agency", "国务院"),
+            entity_iri("agency", "国务院")
+        );
+        assert_ne!(
+            entity_iri("agency", "天津市东丽区司法局"),
+            entity_iri("agency", "天津市静海区司法局")
+        );
     }
 }

@@ -29,11 +29,19 @@ struct ResolvedAgency {
     jurisdiction: Option<usize>,
 }
 
-pub fn resolve(doc: &Document, knowledge: &Knowledge, found: &Found, relations: &[RelationCandidate]) -> Extraction {
+pub fn resolve(
+    doc: &Document,
+    knowledge: &Knowledge,
+    found: &Found,
+    relations: &[RelationCandidate],
+) -> Extraction {
     let k = knowledge;
     let text = doc.text.as_str();
     let chars = CharIndex::new(text);
-    let mut cx = ReportContext { chain: Vec::new(), author: None };
+    let mut cx = ReportContext {
+        chain: Vec::new(),
+        author: None,
+    };
     let own_place = report_place(k, found);
     if let Some(place) = own_place {
         cx.chain = k.place_chain(place);
@@ -67,7 +75,11 @@ pub fn resolve(doc: &Document, knowledge: &Knowledge, found: &Found, relations: 
     for mention in &found.mentions {
         let surface = &text[mention.span.start..mention.span.end];
         let span = chars.char_span(mention.span);
-        let span = MentionSpan { text: surface.to_string(), start: span.start, end: span.end };
+        let span = MentionSpan {
+            text: surface.to_string(),
+            start: span.start,
+            end: span.end,
+        };
         let name = match &mention.referent {
             Referent::Agency(agency) => resolve_agency(k, &cx, agency).map(|a| {
                 let jurisdiction = a.jurisdiction.map(|p| k.places[p].canonical.clone());
@@ -96,13 +108,26 @@ pub fn resolve(doc: &Document, knowledge: &Knowledge, found: &Found, relations: 
                     .as_ref()
                     .and_then(|i| resolve_agency(k, &cx, i))
                     .map(|a| a.canonical)
-                    .or_else(|| issuer_named_in_title(k, &cx, &document.title, &found.mentions, mention.span));
+                    .or_else(|| {
+                        issuer_named_in_title(
+                            k,
+                            &cx,
+                            &document.title,
+                            &found.mentions,
+                            mention.span,
+                        )
+                    });
                 // 《通知》 after 《关于…的通知》 is that document, abbreviated.
                 let key = crate::knowledge::normalize_name(&document.title);
-                let abbreviated_from = (key.chars().count() <= 4)
-                    .then(|| documents.records.iter().rev().find(|d| d.title != document.title && d.title.ends_with(key.as_str())))
-                    .flatten()
-                    .map(|d| crate::knowledge::normalize_name(&d.title));
+                let abbreviated_from =
+                    (key.chars().count() <= 4)
+                        .then(|| {
+                            documents.records.iter().rev().find(|d| {
+                                d.title != document.title && d.title.ends_with(key.as_str())
+                            })
+                        })
+                        .flatten()
+                        .map(|d| crate::knowledge::normalize_name(&d.title));
                 let key = abbreviated_from.unwrap_or(key);
                 documents.add(&key, span, || PolicyDocumentRecord {
                     title: document.title.clone(),
@@ -123,23 +148,27 @@ pub fn resolve(doc: &Document, knowledge: &Knowledge, found: &Found, relations: 
                 Some(initiative.canonical.clone())
             }
             // The nation is context, not a mention: 中国 and 中华人民共和国 stand inside names.
-            Referent::Place(place) => resolve_place(k, &cx, place).filter(|&p| k.places[p].level != PlaceLevel::National).map(|p| {
-                let entry = &k.places[p];
-                places.add(&entry.canonical, span, || PlaceRecord {
-                    canonical: entry.canonical.clone(),
-                    mentions: Vec::new(),
-                    level: Some(entry.level.as_str().to_string()),
-                    spans: Vec::new(),
-                });
-                entry.canonical.clone()
-            }),
+            Referent::Place(place) => resolve_place(k, &cx, place)
+                .filter(|&p| k.places[p].level != PlaceLevel::National)
+                .map(|p| {
+                    let entry = &k.places[p];
+                    places.add(&entry.canonical, span, || PlaceRecord {
+                        canonical: entry.canonical.clone(),
+                        mentions: Vec::new(),
+                        level: Some(entry.level.as_str().to_string()),
+                        spans: Vec::new(),
+                    });
+                    entry.canonical.clone()
+                }),
         };
         canonical_of.push(name);
     }
     // The author is always among the agencies, even when only the heading names it.
     if let Some(author) = &cx.author {
         if !agencies.index.contains_key(&author.canonical) {
-            agencies.index.insert(author.canonical.clone(), agencies.records.len());
+            agencies
+                .index
+                .insert(author.canonical.clone(), agencies.records.len());
             agencies.records.push(AgencyRecord {
                 canonical: author.canonical.clone(),
                 mentions: Vec::new(),
@@ -153,13 +182,18 @@ pub fn resolve(doc: &Document, knowledge: &Knowledge, found: &Found, relations: 
 
     let mut seen: HashMap<(RelationKind, String, String), ()> = HashMap::new();
     for relation in relations {
-        let Some(Some(target)) = canonical_of.get(relation.target) else { continue };
+        let Some(Some(target)) = canonical_of.get(relation.target) else {
+            continue;
+        };
         let agent = match &relation.agent {
             AgencyRef::Author => author_canonical.clone(),
             other => resolve_agency(k, &cx, other).map(|a| a.canonical),
         };
         let Some(agent) = agent else { continue };
-        if seen.insert((relation.kind, agent.clone(), target.clone()), ()).is_some() {
+        if seen
+            .insert((relation.kind, agent.clone(), target.clone()), ())
+            .is_some()
+        {
             continue;
         }
         let evidence = &text[relation.evidence.start..relation.evidence.end];
@@ -195,7 +229,10 @@ struct Grouped<R> {
 
 impl<R> Default for Grouped<R> {
     fn default() -> Self {
-        Self { records: Vec::new(), index: HashMap::new() }
+        Self {
+            records: Vec::new(),
+            index: HashMap::new(),
+        }
     }
 }
 
@@ -212,7 +249,13 @@ macro_rules! has_mentions {
         }
     )*};
 }
-has_mentions!(AgencyRecord, LawRecord, PolicyDocumentRecord, InitiativeRecord, PlaceRecord);
+has_mentions!(
+    AgencyRecord,
+    LawRecord,
+    PolicyDocumentRecord,
+    InitiativeRecord,
+    PlaceRecord
+);
 
 impl<R: HasMentions> Grouped<R> {
     fn add(&mut self, key: &str, span: MentionSpan, make: impl FnOnce() -> R) {
@@ -236,7 +279,10 @@ impl<R: HasMentions> Grouped<R> {
 /// text names most often at the level its relative author needs (市政务服务办 → a city).
 fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
     match &found.metadata.author {
-        Some(AgencyRef::Form { jurisdiction: JurisdictionRef::Named(p), .. }) => return Some(*p),
+        Some(AgencyRef::Form {
+            jurisdiction: JurisdictionRef::Named(p),
+            ..
+        }) => return Some(*p),
         Some(AgencyRef::National(_)) => return k.place_by_name.get("中华人民共和国").copied(),
         _ => {}
     }
@@ -244,9 +290,10 @@ fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
         return Some(p);
     }
     let wanted: &[PlaceLevel] = match &found.metadata.author {
-        Some(AgencyRef::Form { jurisdiction: JurisdictionRef::Level('区' | '县'), .. }) => {
-            &[PlaceLevel::District, PlaceLevel::Zone]
-        }
+        Some(AgencyRef::Form {
+            jurisdiction: JurisdictionRef::Level('区' | '县'),
+            ..
+        }) => &[PlaceLevel::District, PlaceLevel::Zone],
         _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
     };
     let mut counts: HashMap<usize, usize> = HashMap::new();
@@ -260,7 +307,10 @@ fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
             }
         }
     }
-    counts.into_iter().max_by_key(|&(p, n)| (n, std::cmp::Reverse(p))).map(|(p, _)| p)
+    counts
+        .into_iter()
+        .max_by_key(|&(p, n)| (n, std::cmp::Reverse(p)))
+        .map(|(p, _)| p)
 }
 
 fn author(k: &Knowledge, found: &Found, cx: &ReportContext) -> Option<ResolvedAgency> {
@@ -275,7 +325,12 @@ fn author(k: &Knowledge, found: &Found, cx: &ReportContext) -> Option<ResolvedAg
         PlaceLevel::Region => return None,
         _ => (format!("{}人民政府", entry.canonical), "government"),
     };
-    Some(ResolvedAgency { canonical, level: entry.level.agency_level(), kind: kind.into(), jurisdiction: Some(place) })
+    Some(ResolvedAgency {
+        canonical,
+        level: entry.level.agency_level(),
+        kind: kind.into(),
+        jurisdiction: Some(place),
+    })
 }
 
 fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) -> Option<usize> {
@@ -289,7 +344,10 @@ fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) 
                 '省' => &[PlaceLevel::Provincial],
                 _ => return None,
             };
-            cx.chain.iter().copied().find(|&p| wanted.contains(&k.places[p].level))
+            cx.chain
+                .iter()
+                .copied()
+                .find(|&p| wanted.contains(&k.places[p].level))
         }
     }
 }
@@ -311,7 +369,10 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
             let place_entry = &k.places[place];
             if place_entry.level == PlaceLevel::National {
                 // In a national text a bare 发展改革委 is the national body: 国家发展改革委.
-                let national = k.national_by_name.get(&form.short).or_else(|| k.national_by_name.get(&format!("国家{}", form.short)))?;
+                let national = k
+                    .national_by_name
+                    .get(&form.short)
+                    .or_else(|| k.national_by_name.get(&format!("国家{}", form.short)))?;
                 return resolve_agency(k, cx, &AgencyRef::National(*national));
             }
             ResolvedAgency {
@@ -321,7 +382,11 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 jurisdiction: Some(place),
             }
         }
-        AgencyRef::Named { canonical, kind, level } => ResolvedAgency {
+        AgencyRef::Named {
+            canonical,
+            kind,
+            level,
+        } => ResolvedAgency {
             canonical: canonical.clone(),
             level: *level,
             kind: (*kind).to_string(),
@@ -340,7 +405,10 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 jurisdiction: body.jurisdiction,
             }
         }
-        AgencyRef::IntermediateCourt { number, jurisdiction } => {
+        AgencyRef::IntermediateCourt {
+            number,
+            jurisdiction,
+        } => {
             let place = resolve_jurisdiction(k, cx, jurisdiction)?;
             let entry = &k.places[place];
             ResolvedAgency {
@@ -352,7 +420,10 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
         }
         AgencyRef::UnitOfAuthor(unit) => {
             let author = cx.author.as_ref()?;
-            ResolvedAgency { canonical: format!("{}{}", author.canonical, unit), ..author.clone() }
+            ResolvedAgency {
+                canonical: format!("{}{}", author.canonical, unit),
+                ..author.clone()
+            }
         }
         AgencyRef::Subdistrict { name, jurisdiction } => {
             let place = resolve_jurisdiction(k, cx, jurisdiction)?;

@@ -7,7 +7,9 @@ use crate::model::Span;
 /// Characters that end a sentence. Half-width forms occur in reports copied from web pages.
 const SENTENCE_END: &[char] = &['。', '！', '？', '；', '!', '?', ';', '\n'];
 /// Characters that end a clause inside a sentence.
-const CLAUSE_END: &[char] = &['，', '：', ',', ':', '。', '！', '？', '；', '!', '?', ';', '\n'];
+const CLAUSE_END: &[char] = &[
+    '，', '：', ',', ':', '。', '！', '？', '；', '!', '?', ';', '\n',
+];
 
 /// Non-empty lines with their spans (without the line break).
 pub fn lines(text: &str) -> Vec<Span> {
@@ -199,7 +201,10 @@ fn straight_quotes(text: &str, max_chars: usize) -> Vec<Enclosed> {
             let inner = Span::new(pair[0] + 1, pair[1]);
             let n = text[inner.start..inner.end].chars().count();
             if n > 0 && n <= max_chars {
-                found.push(Enclosed { outer: Span::new(pair[0], pair[1] + 1), inner });
+                found.push(Enclosed {
+                    outer: Span::new(pair[0], pair[1] + 1),
+                    inner,
+                });
             }
         }
     }
@@ -232,21 +237,30 @@ mod tests {
     #[test]
     fn nested_titles_keep_outermost() {
         let t = "制定《关于《甲法》的方案》和《乙》";
-        let titles: Vec<&str> = book_titles(t, 100).into_iter().map(|e| slice(t, e.inner)).collect();
+        let titles: Vec<&str> = book_titles(t, 100)
+            .into_iter()
+            .map(|e| slice(t, e.inner))
+            .collect();
         assert_eq!(titles, vec!["关于《甲法》的方案", "乙"]);
     }
 
     #[test]
     fn unbalanced_quotes_are_ignored() {
         let t = "深入落实放管服”改革，推行“证照分离”";
-        let q: Vec<&str> = quotations(t, 40).into_iter().map(|e| slice(t, e.inner)).collect();
+        let q: Vec<&str> = quotations(t, 40)
+            .into_iter()
+            .map(|e| slice(t, e.inner))
+            .collect();
         assert_eq!(q, vec!["证照分离"]);
     }
 
     #[test]
     fn quotes_do_not_cross_lines() {
         let t = "“甲\n乙”“丙”";
-        let q: Vec<&str> = quotations(t, 40).into_iter().map(|e| slice(t, e.inner)).collect();
+        let q: Vec<&str> = quotations(t, 40)
+            .into_iter()
+            .map(|e| slice(t, e.inner))
+            .collect();
         assert_eq!(q, vec!["丙"]);
     }
 }

@@ -74,29 +74,45 @@ impl GovStore {
         for graph in graphs {
             if self.store.contains_named_graph(graph.as_ref())? {
                 existing.push(graph);
-                for quad in self.store.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(graph.as_ref()))) {
-                    previous.push(quad.context("cannot read the previous version of a report graph")?);
+                for quad in self.store.quads_for_pattern(
+                    None,
+                    None,
+                    None,
+                    Some(GraphNameRef::NamedNode(graph.as_ref())),
+                ) {
+                    previous
+                        .push(quad.context("cannot read the previous version of a report graph")?);
                 }
             }
         }
         if !existing.is_empty() {
-            let mut tx = self.store.start_transaction().context("cannot start transaction")?;
+            let mut tx = self
+                .store
+                .start_transaction()
+                .context("cannot start transaction")?;
             for graph in existing {
-                tx.remove_named_graph(graph.as_ref()).context("cannot remove a report graph")?;
+                tx.remove_named_graph(graph.as_ref())
+                    .context("cannot remove a report graph")?;
             }
-            tx.commit().context("cannot remove the previous report graphs")?;
+            tx.commit()
+                .context("cannot remove the previous report graphs")?;
         }
         Ok(previous)
     }
 
     /// Replaces these graphs with `previous` (what [`take_graphs`](Self::take_graphs) returned).
     pub fn restore_graphs(&self, graphs: &[NamedNode], previous: Vec<Quad>) -> Result<()> {
-        let mut tx = self.store.start_transaction().context("cannot start transaction")?;
+        let mut tx = self
+            .store
+            .start_transaction()
+            .context("cannot start transaction")?;
         for graph in graphs {
-            tx.remove_named_graph(graph.as_ref()).context("cannot remove a report graph")?;
+            tx.remove_named_graph(graph.as_ref())
+                .context("cannot remove a report graph")?;
         }
         tx.extend(previous.iter());
-        tx.commit().context("cannot restore the previous report graphs")?;
+        tx.commit()
+            .context("cannot restore the previous report graphs")?;
         Ok(())
     }
 

@@ -32,32 +32,49 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
                     // 上海市第十五届人民代表大会常务委员会: a term number may stand between.
                     if next_start == end || is_term_number(&cx.text[end..next_start]) {
                         let start = with_party_prefix(cx, start);
-                        push_agency(cx, &mut out, Span::new(start, next_end), AgencyRef::Form {
-                            form,
-                            jurisdiction: JurisdictionRef::Named(place),
-                        });
+                        push_agency(
+                            cx,
+                            &mut out,
+                            Span::new(start, next_end),
+                            AgencyRef::Form {
+                                form,
+                                jurisdiction: JurisdictionRef::Named(place),
+                            },
+                        );
                         i += 2;
                         continue;
                     }
                 }
-                out.push(Mention { span: Span::new(start, end), referent: Referent::Place(PlaceRef::Known(place)) });
+                out.push(Mention {
+                    span: Span::new(start, end),
+                    referent: Referent::Place(PlaceRef::Known(place)),
+                });
             }
             Entry::AgencyForm(form) => {
                 if let Some((span, jurisdiction)) = relative_form(cx, start, end, form) {
                     push_agency(cx, &mut out, span, AgencyRef::Form { form, jurisdiction });
                 }
             }
-            Entry::NationalAgency(n) => push_agency(cx, &mut out, Span::new(start, end), AgencyRef::National(n)),
+            Entry::NationalAgency(n) => {
+                push_agency(cx, &mut out, Span::new(start, end), AgencyRef::National(n))
+            }
             Entry::InternalUnit => {
                 let name = cx.slice(Span::new(start, end)).to_string();
-                let attached = cx.text[..start].chars().next_back().is_some_and(|c| is_han(c) && !"的和与及、".contains(c));
+                let attached = cx.text[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| is_han(c) && !"的和与及、".contains(c));
                 if !attached {
-                    out.push(Mention { span: Span::new(start, end), referent: Referent::Agency(AgencyRef::UnitOfAuthor(name)) });
+                    out.push(Mention {
+                        span: Span::new(start, end),
+                        referent: Referent::Agency(AgencyRef::UnitOfAuthor(name)),
+                    });
                 }
             }
-            Entry::SelfReference => {
-                out.push(Mention { span: Span::new(start, end), referent: Referent::Agency(AgencyRef::Author) })
-            }
+            Entry::SelfReference => out.push(Mention {
+                span: Span::new(start, end),
+                referent: Referent::Agency(AgencyRef::Author),
+            }),
             _ => {}
         }
         i += 1;
@@ -67,7 +84,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     universities(cx, &mut out);
     subdistricts(cx, &mut out);
     deictic_places(cx, &mut out);
-    out.sort_by(|a, b| a.span.cmp(&b.span));
+    out.sort_by_key(|m| m.span);
     remove_nested(&mut out);
     out
 }
@@ -75,16 +92,28 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
 /// 第十五届, 第十四届 …
 fn is_term_number(s: &str) -> bool {
     let inner = s.strip_prefix('第').and_then(|r| r.strip_suffix('届'));
-    inner.is_some_and(|n| !n.is_empty() && n.chars().all(|c| NUMERALS.contains(c) || c == '百' || c.is_ascii_digit()))
+    inner.is_some_and(|n| {
+        !n.is_empty()
+            && n.chars()
+                .all(|c| NUMERALS.contains(c) || c == '百' || c.is_ascii_digit())
+    })
 }
 
 /// A form after a level character, or standing alone when the table allows it.
-fn relative_form(cx: &Context<'_>, start: usize, end: usize, form: usize) -> Option<(Span, JurisdictionRef)> {
+fn relative_form(
+    cx: &Context<'_>,
+    start: usize,
+    end: usize,
+    form: usize,
+) -> Option<(Span, JurisdictionRef)> {
     let entry = &cx.knowledge.agency_forms[form];
     let mut before = cx.text[..start].chars().rev();
     match before.next() {
         Some(level) if LEVEL_CHARS.contains(&level) => {
-            if before.next().is_some_and(|c| GENERIC_BEFORE_LEVEL.contains(&c)) {
+            if before
+                .next()
+                .is_some_and(|c| GENERIC_BEFORE_LEVEL.contains(&c))
+            {
                 return None;
             }
             let level_start = start - level.len_utf8();
@@ -92,7 +121,9 @@ fn relative_form(cx: &Context<'_>, start: usize, end: usize, form: usize) -> Opt
             Some((Span::new(span_start, end), JurisdictionRef::Level(level)))
         }
         Some(c) if is_han(c) && entry.short.chars().count() < 4 => None,
-        _ if entry.bare && entry.short.chars().count() >= 3 => Some((Span::new(start, end), JurisdictionRef::Own)),
+        _ if entry.bare && entry.short.chars().count() >= 3 => {
+            Some((Span::new(start, end), JurisdictionRef::Own))
+        }
         _ => None,
     }
 }
@@ -111,9 +142,15 @@ fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: Age
     let rest = &cx.text[span.end..];
     if rest.starts_with("党组") && !rest.starts_with("党组织") {
         let group = Span::new(span.start, span.end + "党组".len());
-        out.push(Mention { span: group, referent: Referent::Agency(AgencyRef::PartyGroupOf(Box::new(agency))) });
+        out.push(Mention {
+            span: group,
+            referent: Referent::Agency(AgencyRef::PartyGroupOf(Box::new(agency))),
+        });
     } else {
-        out.push(Mention { span, referent: Referent::Agency(agency) });
+        out.push(Mention {
+            span,
+            referent: Referent::Agency(agency),
+        });
     }
 }
 
@@ -124,7 +161,11 @@ fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
         if cx.text[span.end..].starts_with('织') || out.iter().any(|m| m.span.overlaps(span)) {
             continue;
         }
-        let start = if cx.text[..at].ends_with('办') { at - '办'.len_utf8() } else { at };
+        let start = if cx.text[..at].ends_with('办') {
+            at - '办'.len_utf8()
+        } else {
+            at
+        };
         let previous = cx.text[..start].chars().next_back();
         if previous.is_some_and(|c| is_han(c) && c != '办') && start == at {
             // Part of a longer word (机关党组…) we do not know.
@@ -142,7 +183,13 @@ fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
 /// 三中院 (relative to the municipality) and 天津市第一中级人民法院.
 fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
     for (at, _) in cx.text.match_indices("中院") {
-        let Some(number) = cx.text[..at].chars().next_back().filter(|c| NUMERALS.contains(*c)) else { continue };
+        let Some(number) = cx.text[..at]
+            .chars()
+            .next_back()
+            .filter(|c| NUMERALS.contains(*c))
+        else {
+            continue;
+        };
         let span = Span::new(at - number.len_utf8(), at + "中院".len());
         out.push(Mention {
             span,
@@ -155,8 +202,12 @@ fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
     for (at, _) in cx.text.match_indices("中级人民法院") {
         let head = &cx.text[..at];
         let mut chars = head.char_indices().rev();
-        let Some((number_at, number)) = chars.next().filter(|(_, c)| NUMERALS.contains(*c)) else { continue };
-        let Some((di_at, '第')) = chars.next() else { continue };
+        let Some((number_at, number)) = chars.next().filter(|(_, c)| NUMERALS.contains(*c)) else {
+            continue;
+        };
+        let Some((di_at, '第')) = chars.next() else {
+            continue;
+        };
         let end = at + "中级人民法院".len();
         let (start, jurisdiction) = match cx.knowledge.place_ending_at(cx.text, di_at) {
             Some((place_start, place)) => (place_start, JurisdictionRef::Named(place)),
@@ -166,7 +217,10 @@ fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
         out.retain(|m| !(m.span.start >= start && m.span.end <= end));
         out.push(Mention {
             span: Span::new(start, end),
-            referent: Referent::Agency(AgencyRef::IntermediateCourt { number: number.to_string(), jurisdiction }),
+            referent: Referent::Agency(AgencyRef::IntermediateCourt {
+                number: number.to_string(),
+                jurisdiction,
+            }),
         });
     }
 }
@@ -210,25 +264,37 @@ fn subdistricts(cx: &Context<'_>, out: &mut Vec<Mention>) {
     for (at, _) in cx.text.match_indices("街道") {
         let end = at + "街道".len();
         for name_chars in [2usize, 3] {
-            let start = cx.text[..at].char_indices().rev().nth(name_chars - 1).map(|(i, _)| i);
+            let start = cx.text[..at]
+                .char_indices()
+                .rev()
+                .nth(name_chars - 1)
+                .map(|(i, _)| i);
             let Some(start) = start else { continue };
             let name = &cx.text[start..at];
-            if !name.chars().all(is_han) || name.chars().any(|c| "各全该相关属地所有镇乡和与及的个级内".contains(c)) {
+            if !name.chars().all(is_han)
+                || name
+                    .chars()
+                    .any(|c| "各全该相关属地所有镇乡和与及的个级内".contains(c))
+            {
                 continue;
             }
             let before = cx.text[..start].chars().next_back();
-            let (span_start, jurisdiction) = if let Some((place_start, place)) = cx.knowledge.place_ending_at(cx.text, start) {
-                (place_start, JurisdictionRef::Named(place))
-            } else if before.is_some_and(|c| c == '区' || c == '县') {
-                (start, JurisdictionRef::Level('区'))
-            } else {
-                continue;
-            };
+            let (span_start, jurisdiction) =
+                if let Some((place_start, place)) = cx.knowledge.place_ending_at(cx.text, start) {
+                    (place_start, JurisdictionRef::Named(place))
+                } else if before.is_some_and(|c| c == '区' || c == '县') {
+                    (start, JurisdictionRef::Level('区'))
+                } else {
+                    continue;
+                };
             let span = Span::new(span_start, end);
             out.retain(|m| !span.contains(m.span));
             out.push(Mention {
                 span,
-                referent: Referent::Agency(AgencyRef::Subdistrict { name: format!("{name}街道"), jurisdiction }),
+                referent: Referent::Agency(AgencyRef::Subdistrict {
+                    name: format!("{name}街道"),
+                    jurisdiction,
+                }),
             });
             break;
         }
@@ -242,13 +308,18 @@ fn deictic_places(cx: &Context<'_>, out: &mut Vec<Mention>) {
             continue;
         }
         let rest = &cx.text[i + c.len_utf8()..];
-        let Some(level) = rest.chars().next().filter(|l| LEVEL_CHARS.contains(l)) else { continue };
+        let Some(level) = rest.chars().next().filter(|l| LEVEL_CHARS.contains(l)) else {
+            continue;
+        };
         // 全市各部门 is fine; 全区域/全市场 are other words.
         if rest[level.len_utf8()..].starts_with(['域', '场', '长', '委', '政']) {
             continue;
         }
         let span = Span::new(i, i + c.len_utf8() + level.len_utf8());
-        out.push(Mention { span, referent: Referent::Place(PlaceRef::Deictic(level)) });
+        out.push(Mention {
+            span,
+            referent: Referent::Place(PlaceRef::Deictic(level)),
+        });
     }
 }
 
@@ -285,7 +356,13 @@ mod tests {
         let found = agencies("区司法局牵头");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, "区司法局");
-        assert!(matches!(found[0].1, AgencyRef::Form { jurisdiction: JurisdictionRef::Level('区'), .. }));
+        assert!(matches!(
+            found[0].1,
+            AgencyRef::Form {
+                jurisdiction: JurisdictionRef::Level('区'),
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -36,7 +36,10 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     let quoted_ends: Vec<usize> = cx
         .quotes
         .iter()
-        .filter(|q| out.iter().any(|m| q.outer.contains(m.span) || m.span.contains(q.inner)))
+        .filter(|q| {
+            out.iter()
+                .any(|m| q.outer.contains(m.span) || m.span.contains(q.inner))
+        })
         .map(|q| q.outer.end)
         .collect();
     out.retain(|m| !quoted_ends.contains(&m.span.start));
@@ -54,13 +57,18 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
         for (at, _) in cx.text.match_indices(head.as_str()) {
             let end = at + head.len();
             let head_span = Span::new(at, end);
-            if found.iter().chain(out.iter()).any(|m| m.span.overlaps(head_span))
+            if found
+                .iter()
+                .chain(out.iter())
+                .any(|m| m.span.overlaps(head_span))
                 || cx.title_containing(head_span).is_some()
                 || cx.quote_containing(head_span).is_some()
             {
                 continue;
             }
-            let Some(start) = name_start(cx, at) else { continue };
+            let Some(start) = name_start(cx, at) else {
+                continue;
+            };
             let name = &cx.text[start..end];
             let chars = name.chars().count();
             if chars < head.chars().count() + 2 || chars > 16 || !name.chars().all(super::is_han) {
@@ -68,7 +76,10 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
             }
             out.push(Mention {
                 span: Span::new(start, end),
-                referent: Referent::Initiative(InitiativeRef { canonical: name.to_string(), scope: "local_brand".into() }),
+                referent: Referent::Initiative(InitiativeRef {
+                    canonical: name.to_string(),
+                    scope: "local_brand".into(),
+                }),
             });
         }
     }
@@ -103,7 +114,8 @@ fn name_start(cx: &Context<'_>, at: usize) -> Option<usize> {
     let words = cx.knowledge.segmenter().tag(run, false);
     let mut start = at;
     for word in words.iter().rev() {
-        let noun_like = word.tag.starts_with('n') || matches!(word.tag, "vn" | "j" | "l" | "b" | "an");
+        let noun_like =
+            word.tag.starts_with('n') || matches!(word.tag, "vn" | "j" | "l" | "b" | "an");
         if !noun_like {
             break;
         }
@@ -120,22 +132,35 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     let term = raw.trim();
     let name = normalize_name(term);
     // The published name keeps inner spaces (以案释法\u{2002}月月学法), drops quote marks.
-    let display: String = term.chars().filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’')).collect();
+    let display: String = term
+        .chars()
+        .filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’'))
+        .collect();
     if name.is_empty() || k.slogans.contains(&name) || k.generic_phrases.contains(&name) {
         return None;
     }
-    if k.law(&name).is_some() || k.place_by_name.contains_key(&name) || k.national_by_name.contains_key(&name) {
+    if k.law(&name).is_some()
+        || k.place_by_name.contains_key(&name)
+        || k.national_by_name.contains_key(&name)
+    {
         return None;
     }
     let after = cx.after(quote.outer.end, 12);
     let initiative = |span: Span, canonical: String| {
         Some(Mention {
             span,
-            referent: Referent::Initiative(InitiativeRef { canonical, scope: "local_brand".to_string() }),
+            referent: Referent::Initiative(InitiativeRef {
+                canonical,
+                scope: "local_brand".to_string(),
+            }),
         })
     };
     // Rule 3 first for short terms: “八五”普法 names 八五普法 even though 八五 alone is too short.
-    if let Some(word) = rules.completing_words.iter().find(|w| after.starts_with(w.as_str())) {
+    if let Some(word) = rules
+        .completing_words
+        .iter()
+        .find(|w| after.starts_with(w.as_str()))
+    {
         if !is_slogan_shape(k, &name) || name.chars().count() < rules.min_chars {
             let span = Span::new(quote.outer.start, quote.outer.end + word.len());
             return initiative(span, format!("{name}{word}"));
@@ -143,7 +168,11 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     }
     // Rule 3b.
     if name.chars().count() < rules.min_chars && !is_slogan_shape(k, &name) {
-        if let Some(word) = rules.short_term_completing_words.iter().find(|w| after.starts_with(w.as_str())) {
+        if let Some(word) = rules
+            .short_term_completing_words
+            .iter()
+            .find(|w| after.starts_with(w.as_str()))
+        {
             let span = Span::new(quote.outer.start, quote.outer.end + word.len());
             return initiative(span, format!("{name}{word}"));
         }
@@ -157,12 +186,22 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         return initiative(quote.inner, display);
     }
     // Rule 4.
-    let run: String = cx.after(quote.outer.end, rules.genus_window_chars).chars().take_while(|c| super::is_han(*c)).collect();
+    let run: String = cx
+        .after(quote.outer.end, rules.genus_window_chars)
+        .chars()
+        .take_while(|c| super::is_han(*c))
+        .collect();
     let genus_follows = name.chars().count() >= rules.genus_rule_min_chars
-        && rules.genus_words.iter().any(|g| after.starts_with(g.as_str()));
+        && rules
+            .genus_words
+            .iter()
+            .any(|g| after.starts_with(g.as_str()));
     let genus_ends_run = (1..=run.chars().count()).any(|n| {
         let prefix: String = run.chars().take(n).collect();
-        rules.window_genus_words.iter().any(|g| prefix.ends_with(g.as_str()))
+        rules
+            .window_genus_words
+            .iter()
+            .any(|g| prefix.ends_with(g.as_str()))
     });
     if genus_follows || genus_ends_run {
         return initiative(quote.inner, display);
@@ -171,7 +210,11 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     if name.chars().count() >= rules.verb_rule_min_chars {
         let start = start_of_quote_run(cx, quote);
         let before = cx.before(start, 4);
-        if rules.action_verbs.iter().any(|v| before.ends_with(v.as_str())) {
+        if rules
+            .action_verbs
+            .iter()
+            .any(|v| before.ends_with(v.as_str()))
+        {
             return initiative(quote.inner, display);
         }
     }
@@ -182,25 +225,35 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
 /// (四个意识, 两个维护), and telling endings (智享式, 主力军, 路线图).
 fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
     let rules = &k.rules;
-    if rules.slogan_markers.iter().any(|m| name.contains(m.as_str())) {
+    if rules
+        .slogan_markers
+        .iter()
+        .any(|m| name.contains(m.as_str()))
+    {
         return true;
     }
-    if rules.slogan_endings.iter().any(|e| name.ends_with(e.as_str())) {
+    if rules
+        .slogan_endings
+        .iter()
+        .any(|e| name.ends_with(e.as_str()))
+    {
         return true;
     }
     rules.numbered_formula_prefixes.iter().any(|p| {
-        name.strip_prefix(p.as_str()).is_some_and(|rest| rest.starts_with('个'))
+        name.strip_prefix(p.as_str())
+            .is_some_and(|rest| rest.starts_with('个'))
     })
 }
 
 /// A quote preceded directly by other quotes (“甲”“乙”、“丙”) shares the words before the first.
 fn start_of_quote_run(cx: &Context<'_>, quote: &Enclosed) -> usize {
     let mut start = quote.outer.start;
-    while let Some(previous) = cx
-        .quotes
-        .iter()
-        .find(|q| q.outer.end <= start && cx.text[q.outer.end..start].chars().all(|c| "、，, ".contains(c)))
-    {
+    while let Some(previous) = cx.quotes.iter().find(|q| {
+        q.outer.end <= start
+            && cx.text[q.outer.end..start]
+                .chars()
+                .all(|c| "、，, ".contains(c))
+    }) {
         if previous.outer.start >= start {
             break;
         }
@@ -227,17 +280,26 @@ mod tests {
 
     #[test]
     fn completing_word_joins_the_name() {
-        assert_eq!(initiatives("做好“八五”普法工作"), vec![("“八五”普法".into(), "八五普法".into())]);
+        assert_eq!(
+            initiatives("做好“八五”普法工作"),
+            vec![("“八五”普法".into(), "八五普法".into())]
+        );
     }
 
     #[test]
     fn name_head_makes_an_initiative() {
-        assert_eq!(initiatives("开展“丽企赋能百日行动”")[0].1, "丽企赋能百日行动");
+        assert_eq!(
+            initiatives("开展“丽企赋能百日行动”")[0].1,
+            "丽企赋能百日行动"
+        );
     }
 
     #[test]
     fn genus_word_after_the_quote() {
-        assert_eq!(initiatives("开展“对标先进谋提升”主题活动")[0].1, "对标先进谋提升");
+        assert_eq!(
+            initiatives("开展“对标先进谋提升”主题活动")[0].1,
+            "对标先进谋提升"
+        );
     }
 
     #[test]

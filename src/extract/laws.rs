@@ -12,14 +12,19 @@ use crate::model::Span;
 use crate::segment::Enclosed;
 
 /// Verbs before a title that make the author its issuer (制定《…》).
-const ISSUING_VERBS: &[&str] = &["制定", "出台", "编制", "印发", "修订", "发布", "制发", "起草", "编印", "编写", "形成"];
+const ISSUING_VERBS: &[&str] = &[
+    "制定", "出台", "编制", "印发", "修订", "发布", "制发", "起草", "编印", "编写", "形成",
+];
 
 pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
     let mut out = Vec::new();
     for title in &cx.titles {
         let inner = cx.slice(title.inner);
         if let Some(law) = classify_law(cx.knowledge, inner) {
-            out.push(Mention { span: title.inner, referent: Referent::Law(law) });
+            out.push(Mention {
+                span: title.inner,
+                referent: Referent::Law(law),
+            });
             continue;
         }
         out.push(Mention {
@@ -32,7 +37,10 @@ pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
         });
         for nested in nested_titles(cx, title.inner) {
             if let Some(law) = classify_law(cx.knowledge, cx.slice(nested)) {
-                out.push(Mention { span: nested, referent: Referent::Law(law) });
+                out.push(Mention {
+                    span: nested,
+                    referent: Referent::Law(law),
+                });
             }
         }
     }
@@ -45,7 +53,10 @@ pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
             let law = &cx.knowledge.laws[index];
             out.push(Mention {
                 span,
-                referent: Referent::Law(LawRef { canonical: law.title.clone(), kind: law.kind.clone() }),
+                referent: Referent::Law(LawRef {
+                    canonical: law.title.clone(),
+                    kind: law.kind.clone(),
+                }),
             });
         }
     }
@@ -60,7 +71,9 @@ fn nested_titles(cx: &Context<'_>, inner: Span) -> Vec<Span> {
         let mut search = 0;
         while let Some(o) = text[search..].find(open).map(|i| search + i) {
             let from = o + open.len_utf8();
-            let Some(c) = text[from..].find(close).map(|i| from + i) else { break };
+            let Some(c) = text[from..].find(close).map(|i| from + i) else {
+                break;
+            };
             spans.push(Span::new(inner.start + from, inner.start + c));
             search = c + close.len_utf8();
         }
@@ -73,7 +86,10 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
     let title = title.trim();
     let base = strip_edition(title);
     if let Some(entry) = k.law(base) {
-        return Some(LawRef { canonical: entry.title.clone(), kind: entry.kind.clone() });
+        return Some(LawRef {
+            canonical: entry.title.clone(),
+            kind: entry.kind.clone(),
+        });
     }
     let han_only = base.chars().all(super::is_han);
     if !han_only || base.chars().count() < 4 {
@@ -87,21 +103,31 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
         } else {
             return None;
         }
-    } else if base.starts_with("中国共产党") && ["条例", "规定", "准则", "规则"].iter().any(|e| base.ends_with(e)) {
+    } else if base.starts_with("中国共产党")
+        && ["条例", "规定", "准则", "规则"]
+            .iter()
+            .any(|e| base.ends_with(e))
+    {
         "party_regulation"
     } else if base.ends_with("条例") && starts_with_regional_place(k, base) {
         "local_regulation"
     } else {
         return None;
     };
-    Some(LawRef { canonical: base.to_string(), kind: kind.to_string() })
+    Some(LawRef {
+        canonical: base.to_string(),
+        kind: kind.to_string(),
+    })
 }
 
 /// 天津市…, 上海市…, 浙江省… (a place that can pass local regulations), as a prefix.
 fn starts_with_regional_place(k: &Knowledge, title: &str) -> bool {
     title.char_indices().skip(1).take(12).any(|(i, _)| {
         k.place_by_name.get(&title[..i]).is_some_and(|&p| {
-            matches!(k.places[p].level, PlaceLevel::Provincial | PlaceLevel::Prefectural | PlaceLevel::Zone)
+            matches!(
+                k.places[p].level,
+                PlaceLevel::Provincial | PlaceLevel::Prefectural | PlaceLevel::Zone
+            )
         })
     })
 }
@@ -111,7 +137,10 @@ fn strip_edition(title: &str) -> &str {
         if title.ends_with(close) {
             if let Some(i) = title.rfind(open) {
                 let note = &title[i..];
-                if note.contains("修") || note.contains("试行") || note.chars().any(|c| c.is_ascii_digit()) {
+                if note.contains("修")
+                    || note.contains("试行")
+                    || note.chars().any(|c| c.is_ascii_digit())
+                {
                     return title[..i].trim_end();
                 }
             }
@@ -143,7 +172,10 @@ fn issuer(cx: &Context<'_>, title: &Enclosed, agencies: &[Mention]) -> Option<Ag
             return Some(AgencyRef::Author);
         }
         let previous = cx.titles.iter().find(|t| {
-            t.outer.end <= at && cx.text[t.outer.end..at].chars().all(|c| "、，,和及与 ".contains(c))
+            t.outer.end <= at
+                && cx.text[t.outer.end..at]
+                    .chars()
+                    .all(|c| "、，,和及与 ".contains(c))
         });
         match previous {
             Some(t) if t.outer.start < at => at = t.outer.start,
@@ -168,13 +200,22 @@ mod tests {
 
     #[test]
     fn party_regulation_pattern() {
-        assert_eq!(classify_law(&k(), "中国共产党某某工作条例").unwrap().kind, "party_regulation");
+        assert_eq!(
+            classify_law(&k(), "中国共产党某某工作条例").unwrap().kind,
+            "party_regulation"
+        );
     }
 
     #[test]
     fn edition_note_is_ignored() {
-        assert_eq!(strip_edition("中华人民共和国行政复议法（2023年修订）"), "中华人民共和国行政复议法");
-        assert_eq!(strip_edition("东丽区行政许可事项清单（2025年版）"), "东丽区行政许可事项清单");
+        assert_eq!(
+            strip_edition("中华人民共和国行政复议法（2023年修订）"),
+            "中华人民共和国行政复议法"
+        );
+        assert_eq!(
+            strip_edition("东丽区行政许可事项清单（2025年版）"),
+            "东丽区行政许可事项清单"
+        );
     }
 
     #[test]

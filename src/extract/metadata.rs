@@ -6,9 +6,22 @@ use crate::segment;
 
 /// Words of web-page furniture and document-number lines that never belong to a title.
 const FURNITURE: &[&str] = &[
-    "无障碍", "简体", "繁体", "来源", "发布时间", "发布日期", "字号", "打印", "分享", "星期", "INFO END", "浏览次数",
+    "无障碍",
+    "简体",
+    "繁体",
+    "来源",
+    "发布时间",
+    "发布日期",
+    "字号",
+    "打印",
+    "分享",
+    "星期",
+    "INFO END",
+    "浏览次数",
 ];
-const TITLE_ENDINGS: &[&str] = &["报告", "总结", "条例", "规则", "意见", "通知", "通报", "决定", "办法", "规定", "方案"];
+const TITLE_ENDINGS: &[&str] = &[
+    "报告", "总结", "条例", "规则", "意见", "通知", "通报", "决定", "办法", "规定", "方案",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct Metadata {
@@ -39,19 +52,28 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             }
             break;
         }
-        let is_body = cleaned.chars().count() > 60 || cleaned.ends_with('。') || cleaned.ends_with('：');
+        let is_body =
+            cleaned.chars().count() > 60 || cleaned.ends_with('。') || cleaned.ends_with('：');
         if is_body {
             break;
         }
         heading.push(trimmed_line_span(cx, *line));
         heading_end = line.end;
-        let joined: String = heading.iter().map(|s| clean_heading_line(cx.slice(*s))).collect();
+        let joined: String = heading
+            .iter()
+            .map(|s| clean_heading_line(cx.slice(*s)))
+            .collect();
         if TITLE_ENDINGS.iter().any(|e| joined.ends_with(e)) || heading.len() >= 3 {
             break;
         }
     }
     let title: Option<String> = (!heading.is_empty())
-        .then(|| heading.iter().map(|s| clean_heading_line(cx.slice(*s))).collect::<String>())
+        .then(|| {
+            heading
+                .iter()
+                .map(|s| clean_heading_line(cx.slice(*s)))
+                .collect::<String>()
+        })
         .map(|t| t.trim_start_matches('#').trim().to_string());
     // The title's year; else the latest year in the opening lines (a regulation's last amendment).
     let year = title.as_deref().and_then(first_year).or_else(|| {
@@ -59,7 +81,13 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         opening.lines().take(12).filter_map(first_year).max()
     });
 
-    let mut meta = Metadata { title, title_spans: heading.clone(), heading_end, year, ..Default::default() };
+    let mut meta = Metadata {
+        title,
+        title_spans: heading.clone(),
+        heading_end,
+        year,
+        ..Default::default()
+    };
     if let Some(title) = meta.title.clone() {
         find_author(cx, &title, &heading, agencies_and_places, &mut meta);
     }
@@ -71,13 +99,20 @@ fn floor(text: &str, i: usize) -> usize {
 }
 
 fn clean_heading_line(s: &str) -> String {
-    s.trim().trim_matches(|c: char| c == '|' || c == '#' || c.is_whitespace()).trim().to_string()
+    s.trim()
+        .trim_matches(|c: char| c == '|' || c == '#' || c.is_whitespace())
+        .trim()
+        .to_string()
 }
 
 fn trimmed_line_span(cx: &Context<'_>, line: Span) -> Span {
     let s = cx.slice(line);
-    let lead = s.len() - s.trim_start_matches(|c: char| c == '|' || c == '#' || c.is_whitespace()).len();
-    let kept = s.trim_end_matches(|c: char| c == '|' || c.is_whitespace()).len();
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| c == '|' || c == '#' || c.is_whitespace())
+            .len();
+    let kept = s
+        .trim_end_matches(|c: char| c == '|' || c.is_whitespace())
+        .len();
     Span::new(line.start + lead, line.start + kept.max(lead))
 }
 
@@ -98,8 +133,16 @@ pub fn first_year(s: &str) -> Option<i32> {
 /// 市政务服务办2023年…, 国务院关于…). A title that starts with a place only (东丽区2024年…) is the
 /// place's government's report. A regulation's or a speech's title names no body: the first body
 /// named in the rest of the heading block (…人民代表大会常务委员会…通过, 国务院总理) wrote it.
-fn find_author(cx: &Context<'_>, title: &str, heading: &[Span], found: &[Mention], meta: &mut Metadata) {
-    let Some(first_line) = heading.first().copied() else { return };
+fn find_author(
+    cx: &Context<'_>,
+    title: &str,
+    heading: &[Span],
+    found: &[Mention],
+    meta: &mut Metadata,
+) {
+    let Some(first_line) = heading.first().copied() else {
+        return;
+    };
     let at_title_start = found.iter().find(|m| m.span.start == first_line.start);
     match at_title_start.map(|m| &m.referent) {
         Some(Referent::Agency(agency)) if *agency != AgencyRef::Author => {
@@ -109,7 +152,9 @@ fn find_author(cx: &Context<'_>, title: &str, heading: &[Span], found: &[Mention
         Some(Referent::Place(PlaceRef::Known(place))) => meta.title_place = Some(*place),
         _ => {}
     }
-    let names_a_law = ["条例", "法", "规定", "规则"].iter().any(|e| title.ends_with(e));
+    let names_a_law = ["条例", "法", "规定", "规则"]
+        .iter()
+        .any(|e| title.ends_with(e));
     if meta.title_place.is_none() || names_a_law {
         let window_end = floor(cx.text, meta.heading_end + 400);
         // A body followed by …会议上 on its line is the venue (在第十四届全国人民代表大会第二次
@@ -119,10 +164,15 @@ fn find_author(cx: &Context<'_>, title: &str, heading: &[Span], found: &[Mention
             let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
             line.contains("会议上")
         };
-        let first_body = found.iter().take_while(|m| m.span.start < window_end).find_map(|m| match &m.referent {
-            Referent::Agency(agency) if *agency != AgencyRef::Author && !is_venue(m) => Some(agency.clone()),
-            _ => None,
-        });
+        let first_body = found
+            .iter()
+            .take_while(|m| m.span.start < window_end)
+            .find_map(|m| match &m.referent {
+                Referent::Agency(agency) if *agency != AgencyRef::Author && !is_venue(m) => {
+                    Some(agency.clone())
+                }
+                _ => None,
+            });
         if let Some(agency) = first_body {
             meta.author = Some(agency);
             meta.title_place = None;
@@ -132,7 +182,14 @@ fn find_author(cx: &Context<'_>, title: &str, heading: &[Span], found: &[Mention
 
 /// Whether a referent names an explicit place (as opposed to a relative one).
 pub fn is_explicit(r: &AgencyRef) -> bool {
-    matches!(r, AgencyRef::Form { jurisdiction: JurisdictionRef::Named(_), .. } | AgencyRef::National(_) | AgencyRef::Named { .. })
+    matches!(
+        r,
+        AgencyRef::Form {
+            jurisdiction: JurisdictionRef::Named(_),
+            ..
+        } | AgencyRef::National(_)
+            | AgencyRef::Named { .. }
+    )
 }
 
 #[cfg(test)]

@@ -31,19 +31,32 @@ pub enum AgencyRef {
     /// A row of national_agencies.tsv.
     National(usize),
     /// A row of agency_forms.tsv in some jurisdiction.
-    Form { form: usize, jurisdiction: JurisdictionRef },
+    Form {
+        form: usize,
+        jurisdiction: JurisdictionRef,
+    },
     /// A named body recognised by pattern, already canonical (天津财经大学), with kind and level.
-    Named { canonical: String, kind: &'static str, level: crate::model::Level },
+    Named {
+        canonical: String,
+        kind: &'static str,
+        level: crate::model::Level,
+    },
     /// The report's author (我办, 本单位).
     Author,
     /// The party group (党组) of another referent (市政务服务办党组, or bare 党组 = the author's).
     PartyGroupOf(Box<AgencyRef>),
     /// A numbered intermediate court of a jurisdiction (三中院 → 第三中级人民法院).
-    IntermediateCourt { number: String, jurisdiction: JurisdictionRef },
+    IntermediateCourt {
+        number: String,
+        jurisdiction: JurisdictionRef,
+    },
     /// An internal unit (政策法规科) of the author.
     UnitOfAuthor(String),
     /// A named subdistrict (华新街道) of a jurisdiction.
-    Subdistrict { name: String, jurisdiction: JurisdictionRef },
+    Subdistrict {
+        name: String,
+        jurisdiction: JurisdictionRef,
+    },
 }
 
 /// What a law mention refers to.
@@ -134,14 +147,21 @@ impl<'a> Context<'a> {
     /// The text right before byte `at`, at most `chars` characters.
     pub fn before(&self, at: usize, chars: usize) -> &'a str {
         let head = &self.text[..at];
-        let start = head.char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i);
+        let start = head
+            .char_indices()
+            .rev()
+            .nth(chars.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
         &head[start..]
     }
 
     /// The text right after byte `at`, at most `chars` characters.
     pub fn after(&self, at: usize, chars: usize) -> &'a str {
         let tail = &self.text[at..];
-        let end = tail.char_indices().nth(chars).map_or(tail.len(), |(i, _)| i);
+        let end = tail
+            .char_indices()
+            .nth(chars)
+            .map_or(tail.len(), |(i, _)| i);
         &tail[..end]
     }
 }
@@ -152,15 +172,16 @@ pub fn extract(text: &str, knowledge: &Knowledge) -> Found {
 }
 
 fn extract_in(context: &Context<'_>) -> Found {
-    let context = context;
     let mut mentions = agencies::find(context);
     let metadata = metadata::read(context, &mentions);
     let laws = laws::find(context, &mentions);
     // Bodies named inside a title (《天津市政务服务中心…规范》) serve as its issuer, not as mentions.
-    mentions.retain(|m| !matches!(m.referent, Referent::Agency(_)) || context.title_containing(m.span).is_none());
+    mentions.retain(|m| {
+        !matches!(m.referent, Referent::Agency(_)) || context.title_containing(m.span).is_none()
+    });
     mentions.extend(laws);
     mentions.extend(initiatives::find(context));
-    mentions.sort_by(|a, b| a.span.cmp(&b.span));
+    mentions.sort_by_key(|m| m.span);
     mentions.dedup();
     Found { metadata, mentions }
 }
@@ -170,7 +191,10 @@ pub fn is_han(c: char) -> bool {
 }
 
 /// Mentions plus relation candidates: everything extraction hands to resolution.
-pub fn extract_with_relations(text: &str, knowledge: &Knowledge) -> (Found, Vec<relations::RelationCandidate>) {
+pub fn extract_with_relations(
+    text: &str,
+    knowledge: &Knowledge,
+) -> (Found, Vec<relations::RelationCandidate>) {
     let context = Context::new(text, knowledge);
     let found = extract_in(&context);
     let relations = relations::find(&context, &found.mentions);

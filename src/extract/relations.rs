@@ -4,6 +4,7 @@
 //!   sentences is implicit: the author); in addition, a body named right before an initiative in
 //!   the same clause (落实国务院“证照分离”, 配合市委依法治市办开展“一规划两纲要”…) carries it out too.
 //! - cites: the author studies, publicises or applies every law its report names.
+//!
 //! The evidence is the clause around the target mention.
 
 use super::{AgencyRef, Context, Mention, Referent};
@@ -37,11 +38,21 @@ pub fn find(cx: &Context<'_>, mentions: &[Mention]) -> Vec<RelationCandidate> {
             _ => continue,
         };
         let evidence = segment::clause_around(cx.text, mention.span);
-        out.push(RelationCandidate { kind, agent: AgencyRef::Author, target: index, evidence });
+        out.push(RelationCandidate {
+            kind,
+            agent: AgencyRef::Author,
+            target: index,
+            evidence,
+        });
         if kind == RelationKind::Implements {
             if let Some(agent) = named_agent(cx, mentions, mention.span, evidence) {
                 let evidence = Span::new(evidence.start.min(agent.1.start), evidence.end);
-                out.push(RelationCandidate { kind, agent: agent.0, target: index, evidence });
+                out.push(RelationCandidate {
+                    kind,
+                    agent: agent.0,
+                    target: index,
+                    evidence,
+                });
             }
         }
     }
@@ -50,24 +61,35 @@ pub fn find(cx: &Context<'_>, mentions: &[Mention]) -> Vec<RelationCandidate> {
 
 /// A body named shortly before `target` in the same clause, with nothing but a verb or a run of
 /// quoted names between (国务院“证照分离”“高效办成一次办”“跨省通办”).
-fn named_agent(cx: &Context<'_>, mentions: &[Mention], target: Span, clause: Span) -> Option<(AgencyRef, Span)> {
+fn named_agent(
+    cx: &Context<'_>,
+    mentions: &[Mention],
+    target: Span,
+    clause: Span,
+) -> Option<(AgencyRef, Span)> {
     let mut at = target.start;
-    if let Some(q) = cx.quote_containing(Span::new(at, at)).filter(|q| q.outer.start < at) {
-        at = q.outer.start;
-    }
-    // Step back over a run of quoted initiatives (“甲”“乙”、“丙”).
-    while let Some(q) = cx
-        .quotes
-        .iter()
-        .find(|q| q.outer.end <= at && q.outer.start < at && cx.text[q.outer.end..at].chars().all(|c| c == '、'))
+    if let Some(q) = cx
+        .quote_containing(Span::new(at, at))
+        .filter(|q| q.outer.start < at)
     {
         at = q.outer.start;
     }
+    // Step back over a run of quoted initiatives (“甲”“乙”、“丙”).
+    while let Some(q) = cx.quotes.iter().find(|q| {
+        q.outer.end <= at
+            && q.outer.start < at
+            && cx.text[q.outer.end..at].chars().all(|c| c == '、')
+    }) {
+        at = q.outer.start;
+    }
     let agent = mentions.iter().rev().find(|m| {
-        m.span.end <= at && m.span.start >= clause.start && matches!(m.referent, Referent::Agency(_))
+        m.span.end <= at
+            && m.span.start >= clause.start
+            && matches!(m.referent, Referent::Agency(_))
     })?;
     let gap = &cx.text[agent.span.end..at];
-    if gap.chars().count() > AGENT_WINDOW_CHARS || gap.contains(['，', '、', ',', '和', '与', '及']) {
+    if gap.chars().count() > AGENT_WINDOW_CHARS || gap.contains(['，', '、', ',', '和', '与', '及'])
+    {
         return None;
     }
     match &agent.referent {
