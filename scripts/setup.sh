@@ -18,3 +18,8 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# The SPARQL servers the push tests talk to (Oxigraph from PyPI into .venv-test/, Virtuoso from Debian).
+if [ "${GOVKG_SETUP_SERVERS:-1}" = 1 ]; then
+  bash "$(dirname "$0")/test-server.sh" install all >&2
+fi

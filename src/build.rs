@@ -160,15 +160,32 @@ fn check_unique_ids(files: &[PathBuf]) -> Vec<String> {
     failures
 }
 
-type Processed = std::result::Result<(Document, Extraction), String>;
+/// One report through read → extract → resolve → rdf, done on a worker thread.
+struct ProcessedReport {
+    bytes: usize,
+    extraction: Extraction,
+    graph: oxigraph::model::NamedNode,
+    quads: Vec<oxigraph::model::Quad>,
+}
+
+type Processed = std::result::Result<ProcessedReport, String>;
+
+/// Quads handed to the bulk loader at once (its own batch size).
+const LOAD_BATCH: usize = 1_000_000;
+
+fn extract_one(path: &Path, knowledge: &Knowledge) -> std::result::Result<(Document, Extraction), String> {
+    let doc = read_document(path).map_err(|e| format!("{}: {}", path.display(), e))?;
+    let extraction = pipeline::process(&doc, knowledge);
+    Ok((doc, extraction))
+}
 
 fn process_chunk(chunk: &[PathBuf], knowledge: &Knowledge) -> Vec<Processed> {
     chunk
         .par_iter()
         .map(|path| {
-            let doc = read_document(path).map_err(|e| format!("{}: {}", path.display(), e))?;
-            let extraction = pipeline::process(&doc, knowledge);
-            Ok((doc, extraction))
+            let (doc, extraction) = extract_one(path, knowledge)?;
+            let (graph, quads) = rdf::report_quads(&extraction);
+            Ok(ProcessedReport { bytes: doc.text.len(), extraction, graph, quads })
         })
         .collect()
 }
@@ -239,36 +256,44 @@ pub fn build(
     let mut previous: Vec<oxigraph::model::Quad> = Vec::new();
     let loaded: Result<()> = (|| {
         let mut loader = store.bulk_loader();
-        let mut handle =
-            |results: Vec<Processed>, loader: &mut oxigraph::store::BulkLoader<'_>| -> Result<()> {
-                let mut graphs = Vec::new();
-                let mut quads = Vec::new();
-                for result in results {
-                    match result {
-                        Err(failure) => failures.push(failure),
-                        Ok((doc, extraction)) => {
-                            summary.reports += 1;
-                            summary.bytes += doc.text.len();
-                            distinct.add(&extraction);
-                            let (graph, report_quads) = rdf::report_quads(&extraction);
-                            summary.triples += report_quads.len();
-                            graphs.push(graph);
-                            quads.extend(report_quads);
-                        }
+        // The loader writes one set of sorted files per call: hand it large batches.
+        let mut pending: Vec<oxigraph::model::Quad> = Vec::new();
+        let mut handle = |results: Vec<Processed>,
+                          loader: &mut oxigraph::store::BulkLoader<'_>,
+                          pending: &mut Vec<oxigraph::model::Quad>|
+         -> Result<()> {
+            let mut graphs = Vec::new();
+            for result in results {
+                match result {
+                    Err(failure) => failures.push(failure),
+                    Ok(report) => {
+                        summary.reports += 1;
+                        summary.bytes += report.bytes;
+                        distinct.add(&report.extraction);
+                        summary.triples += report.quads.len();
+                        graphs.push(report.graph);
+                        pending.extend(report.quads);
                     }
                 }
-                previous.extend(store.take_graphs(&graphs)?);
-                written.extend(graphs);
+            }
+            previous.extend(store.take_graphs(&graphs)?);
+            written.extend(graphs);
+            if pending.len() >= LOAD_BATCH {
                 loader
-                    .load_quads(quads)
-                    .context("cannot write report graphs")
-            };
-        handle(first, &mut loader)?;
+                    .load_quads(std::mem::take(pending))
+                    .context("cannot write report graphs")?;
+            }
+            Ok(())
+        };
+        handle(first, &mut loader, &mut pending)?;
         for chunk in chunks {
             let results = pool.install(|| process_chunk(chunk, knowledge));
             progress.inc(chunk.len() as u64);
-            handle(results, &mut loader)?;
+            handle(results, &mut loader, &mut pending)?;
         }
+        loader
+            .load_quads(pending)
+            .context("cannot write report graphs")?;
         loader.commit().context("cannot commit report graphs")
     })();
     progress.finish_and_clear();
@@ -303,7 +328,8 @@ pub fn extract_paths(
     let mut extractions = Vec::new();
     let mut failures = Vec::new();
     for chunk in files.chunks(CHUNK) {
-        for result in pool.install(|| process_chunk(chunk, knowledge)) {
+        let results: Vec<_> = pool.install(|| chunk.par_iter().map(|p| extract_one(p, knowledge)).collect());
+        for result in results {
             match result {
                 Ok((_, x)) => extractions.push(x),
                 Err(e) => failures.push(e),
