@@ -131,12 +131,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Send each report's graph to a SPARQL 1.1 Graph Store Protocol endpoint (PUT per graph,
+    /// so pushing again replaces, never duplicates), or through SPARQL Update.
+    Push(govkg::push::PushArgs),
+    /// Measure throughput, build time, memory and query latency on a seeded synthetic corpus.
+    Bench(govkg::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // `govkg query … | head` closes the pipe early: that is not an error.
+        Err(err)
+            if err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("govkg: {}", one_line(&err));
             ExitCode::from(2)
@@ -153,7 +167,11 @@ fn one_line(err: &anyhow::Error) -> String {
             parts.push(text);
         }
     }
-    parts.join(": ").split_whitespace().collect::<Vec<_>>().join(" ")
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn knowledge(data: &Option<PathBuf>) -> Result<Knowledge> {
@@ -165,10 +183,34 @@ fn knowledge(data: &Option<PathBuf>) -> Result<Knowledge> {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { paths, store, memory, threads, queries, export, output, quiet } => {
+        Command::Push(args) => {
+            govkg::push::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(args) => {
+            govkg::bench::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Build {
+            paths,
+            store,
+            memory,
+            threads,
+            queries,
+            export,
+            output,
+            quiet,
+        } => {
             let knowledge = knowledge(&cli.data)?;
-            let location = if memory { StoreLocation::Memory } else { StoreLocation::Disk(store) };
-            let options = BuildOptions { threads, progress: !quiet && std::io::stderr().is_terminal() };
+            let location = if memory {
+                StoreLocation::Memory
+            } else {
+                StoreLocation::Disk(store)
+            };
+            let options = BuildOptions {
+                threads,
+                progress: !quiet && std::io::stderr().is_terminal(),
+            };
             let outcome = build::build(&paths, &knowledge, location, &options)?;
             for failure in &outcome.failures {
                 eprintln!("govkg: {failure}");
@@ -186,7 +228,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(format) = export {
                 write_export(gov, format, &Filter::default(), output.as_deref())?;
             }
-            Ok(if outcome.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if outcome.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Extract { paths, pretty } => {
             let knowledge = knowledge(&cli.data)?;
@@ -205,9 +251,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for failure in &failures {
                 eprintln!("govkg: {failure}");
             }
-            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-        Command::Query { query, sparql, store, format, params, timeout, list } => {
+        Command::Query {
+            query,
+            sparql,
+            store,
+            format,
+            params,
+            timeout,
+            list,
+        } => {
             if list {
                 for q in query::NAMED_QUERIES {
                     println!("{:<22} {}", q.name, q.summary());
@@ -227,13 +285,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { format, store, reports, initiative, agency, output } => {
+        Command::Export {
+            format,
+            store,
+            reports,
+            initiative,
+            agency,
+            output,
+        } => {
             let gov = GovStore::open_existing(&store)?;
-            let filter = Filter { reports, initiative, agency };
+            let filter = Filter {
+                reports,
+                initiative,
+                agency,
+            };
             write_export(&gov, format, &filter, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { gold, paths, verbose, json } => {
+        Command::Eval {
+            gold,
+            paths,
+            verbose,
+            json,
+        } => {
             let knowledge = knowledge(&cli.data)?;
             let scores = build::evaluate(&paths, &gold, &knowledge)?;
             if json {
@@ -245,8 +319,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     })
                     .collect::<serde_json::Map<_, _>>()
                     .into();
-                let exact: (usize, usize) = scores.iter().fold((0, 0), |a, r| (a.0 + r.exact_law_titles.0, a.1 + r.exact_law_titles.1));
-                println!("{}", serde_json::json!({"reports": scores.len(), "totals": value, "exact_law_titles": [exact.0, exact.1]}));
+                let exact: (usize, usize) = scores.iter().fold((0, 0), |a, r| {
+                    (a.0 + r.exact_law_titles.0, a.1 + r.exact_law_titles.1)
+                });
+                println!(
+                    "{}",
+                    serde_json::json!({"reports": scores.len(), "totals": value, "exact_law_titles": [exact.0, exact.1]})
+                );
             } else {
                 print!("{}", govkg::eval::render(&scores, verbose));
             }
@@ -262,14 +341,23 @@ fn query_text(name: &str) -> Result<(String, String)> {
     }
     let path = PathBuf::from(name);
     if path.extension().is_some_and(|e| e == "rq") || path.is_file() {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read query file", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read query file", path.display()))?;
         return Ok((name.to_string(), text));
     }
     let names: Vec<&str> = query::NAMED_QUERIES.iter().map(|q| q.name).collect();
-    bail!("no named query `{name}` (named queries: {}; or give a .rq file or --sparql)", names.join(", "))
+    bail!(
+        "no named query `{name}` (named queries: {}; or give a .rq file or --sparql)",
+        names.join(", ")
+    )
 }
 
-fn write_export(gov: &GovStore, format: ExportFormat, filter: &Filter, output: Option<&std::path::Path>) -> Result<()> {
+fn write_export(
+    gov: &GovStore,
+    format: ExportFormat,
+    filter: &Filter,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
     let started = Instant::now();
     // Write to a temporary file and rename, so a failed export never leaves a truncated file.
     let mut buffer: Vec<u8> = Vec::new();
@@ -278,14 +366,23 @@ fn write_export(gov: &GovStore, format: ExportFormat, filter: &Filter, output: O
             let (nodes, edges) = export::write_dot(gov, filter, &mut buffer)?;
             format!("{nodes} nodes, {edges} edges")
         }
-        _ => format!("{} statements", export::write_rdf(gov, format, filter, &mut buffer)?),
+        _ => format!(
+            "{} statements",
+            export::write_rdf(gov, format, filter, &mut buffer)?
+        ),
     };
     match output {
         Some(path) => {
             let tmp = path.with_extension("govkg-tmp");
-            std::fs::write(&tmp, &buffer).with_context(|| format!("{}: cannot write", tmp.display()))?;
-            std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))?;
-            eprintln!("wrote {} ({summary}) in {:.2} s", path.display(), started.elapsed().as_secs_f64());
+            std::fs::write(&tmp, &buffer)
+                .with_context(|| format!("{}: cannot write", tmp.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            eprintln!(
+                "wrote {} ({summary}) in {:.2} s",
+                path.display(),
+                started.elapsed().as_secs_f64()
+            );
         }
         None => {
             let mut out = std::io::stdout().lock();
