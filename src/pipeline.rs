@@ -82,9 +82,10 @@ mod tests {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
         #[test]
         fn extraction_never_panics_and_spans_are_valid(text in report_like()) {
-            let knowledge = Knowledge::embedded().unwrap();
+            static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+            let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
             let chars: Vec<char> = text.chars().collect();
-            let x = process(&doc(text.clone()), &knowledge);
+            let x = process(&doc(text.clone()), knowledge);
             for a in &x.agencies {
                 for s in &a.spans {
                     prop_assert!(s.start <= s.end && s.end <= chars.len());

@@ -161,6 +161,10 @@ fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
         if cx.text[span.end..].starts_with('织') || out.iter().any(|m| m.span.overlaps(span)) {
             continue;
         }
+        // 各级党委（党组）: the class of party committees and groups, nobody in particular.
+        if ["党委（", "党委(", "党委、", "党委和"].iter().any(|p| cx.text[..at].ends_with(p)) {
+            continue;
+        }
         let start = if cx.text[..at].ends_with('办') {
             at - '办'.len_utf8()
         } else {
@@ -384,6 +388,11 @@ mod tests {
         assert!(matches!(found[0].1, AgencyRef::PartyGroupOf(_)));
         assert_eq!(found[0].0, "市政务服务办党组");
         assert_eq!(found[1].0, "办党组");
+    }
+
+    #[test]
+    fn party_groups_as_a_class_are_generic() {
+        assert!(agencies("纳入各级党委（党组）理论学习中心组").is_empty());
     }
 
     #[test]
