@@ -19,3 +19,4 @@ pub mod segment;
 pub mod store;
 pub mod synth;
 pub mod push;
+pub mod serve;

@@ -131,6 +131,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the store: a read-only SPARQL 1.1 Protocol endpoint at /sparql and a web page at /
+    /// to query, browse entity profiles and explore the graph.
+    Serve(govkg::serve::ServeArgs),
     /// Send each report's graph to a SPARQL 1.1 Graph Store Protocol endpoint (PUT per graph,
     /// so pushing again replaces, never duplicates), or through SPARQL Update.
     Push(govkg::push::PushArgs),
@@ -183,6 +186,10 @@ fn knowledge(data: &Option<PathBuf>) -> Result<Knowledge> {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Serve(args) => {
+            govkg::serve::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Push(args) => {
             govkg::push::run(&args)?;
             Ok(ExitCode::SUCCESS)

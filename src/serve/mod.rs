@@ -1,0 +1,494 @@
+//! Serve stage: a read-only SPARQL 1.1 Protocol endpoint and a browser page over a built store.
+//!
+//! Architecture invariant: this module never writes to the store (it opens it read-only and refuses
+//! SPARQL Update), and it evaluates every query through [`crate::query::run`], so the web endpoint
+//! sees exactly what `govkg query` sees: the union of the report graphs as default graph, under the
+//! same time limit.
+//!
+//! HTTP is a deliberately small HTTP/1.1 server on `std::net` (request heads parsed by `httparse`):
+//! one request per connection, every size checked before anything is read or allocated (the
+//! request target and body against `--max-request-bytes`), read and write timeouts, at most
+//! `MAX_CONNECTIONS` connections and `WORKERS` queries at once. Each request becomes a
+//! `http::Request` value answered by plain functions returning a `http::Reply`, which keeps
+//! routing testable without sockets.
+
+mod http;
+mod profile;
+mod sparql;
+
+use std::io::Read;
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::store::GovStore;
+use http::{Reply, Request};
+
+/// Options of `govkg serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Store folder written by `govkg build`.
+    #[arg(long, default_value = "govkg-store")]
+    pub store: PathBuf,
+    /// Address to listen on; loopback unless told otherwise.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub bind: String,
+    /// Query time limit in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Largest accepted request body / query string, in bytes.
+    #[arg(long, default_value_t = 64 * 1024)]
+    pub max_request_bytes: usize,
+}
+
+/// Queries evaluated at once. Queries are CPU-bound and the machines have few cores; the page's
+/// static files do not wait for these.
+const WORKERS: usize = 4;
+/// Connections open at once (each has a thread that only reads the request and writes the reply).
+const MAX_CONNECTIONS: usize = 64;
+/// How long a client may take to send its request, and to take the reply.
+const READ_TIMEOUT: Duration = Duration::from_secs(20);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Opens the store read-only and serves it until the process is stopped.
+pub fn run(args: &ServeArgs) -> Result<()> {
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .with_context(|| {
+            format!(
+                "--timeout must be a positive number of seconds, not {}",
+                args.timeout
+            )
+        })?;
+    if args.max_request_bytes == 0 {
+        bail!("--max-request-bytes must be at least 1");
+    }
+    let store = GovStore::open_existing(&args.store)?;
+    let handle = start(
+        store,
+        &args.bind,
+        Config {
+            timeout,
+            max_request_bytes: args.max_request_bytes,
+            log: true,
+        },
+    )?;
+    if !handle.addr().ip().is_loopback() {
+        eprintln!(
+            "govkg serve: warning: {} is reachable from other machines and the endpoint has no authentication",
+            handle.addr()
+        );
+    }
+    eprintln!("govkg serve: listening on {}", handle.url());
+    handle.wait();
+    Ok(())
+}
+
+/// For tests: serve an already opened store on a listener; returns a handle with the bound address
+/// and a shutdown. Bind to `127.0.0.1:0` for a free port.
+pub fn spawn(
+    store: GovStore,
+    bind: &str,
+    timeout: Duration,
+    max_request_bytes: usize,
+) -> Result<ServerHandle> {
+    start(
+        store,
+        bind,
+        Config {
+            timeout,
+            max_request_bytes,
+            log: false,
+        },
+    )
+}
+
+/// What every worker needs to answer a request.
+pub(crate) struct Config {
+    pub timeout: Duration,
+    pub max_request_bytes: usize,
+    pub log: bool,
+}
+
+struct Shared {
+    store: GovStore,
+    config: Config,
+    /// Open connections, each with its own thread (reading and writing only).
+    connections: Counter,
+    /// Queries being evaluated; at most [`WORKERS`].
+    evaluating: Counter,
+}
+
+/// A count with a wait for it to change.
+#[derive(Default)]
+struct Counter {
+    count: Mutex<usize>,
+    changed: Condvar,
+}
+
+impl Counter {
+    fn lock(&self) -> MutexGuard<'_, usize> {
+        self.count
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Takes one unit unless `limit` are taken already.
+    fn try_take(&self, limit: usize) -> bool {
+        let mut count = self.lock();
+        if *count >= limit {
+            return false;
+        }
+        *count += 1;
+        true
+    }
+
+    /// Takes one unit, waiting while `limit` are taken.
+    fn take(&self, limit: usize) {
+        let mut count = self.lock();
+        while *count >= limit {
+            count = self
+                .changed
+                .wait(count)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        *count += 1;
+    }
+
+    fn give_back(&self) {
+        *self.lock() -= 1;
+        self.changed.notify_all();
+    }
+
+    /// Waits until the count is zero, at most `limit`.
+    fn wait_for_zero(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut count = self.lock();
+        while *count > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            count = self
+                .changed
+                .wait_timeout(count, left)
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .0;
+        }
+    }
+}
+
+/// Gives a unit back to its counter when dropped (also on panic).
+struct Taken<'a>(&'a Counter);
+
+impl Drop for Taken<'_> {
+    fn drop(&mut self) {
+        self.0.give_back();
+    }
+}
+
+/// A running server. Dropping it shuts the server down.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<()>>,
+    shared: Arc<Shared>,
+}
+
+impl ServerHandle {
+    /// The address the server listens on (with the real port when bound to port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR/`, the page's address.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Stops accepting connections and waits (a few seconds at most) for open ones to finish.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    /// Blocks until the server stops (in practice: until the process is stopped).
+    fn wait(mut self) {
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+    }
+
+    fn stop(&mut self) {
+        let Some(acceptor) = self.acceptor.take() else {
+            return;
+        };
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the acceptor, blocked in accept(), with a connection of our own.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake {
+                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        let _ = acceptor.join();
+        self.shared
+            .connections
+            .wait_for_zero(Duration::from_secs(10));
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn start(store: GovStore, bind: &str, config: Config) -> Result<ServerHandle> {
+    let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        store,
+        config,
+        connections: Counter::default(),
+        evaluating: Counter::default(),
+    });
+    let stop = Arc::new(AtomicBool::new(false));
+    let acceptor = {
+        let (shared, stop) = (shared.clone(), stop.clone());
+        std::thread::Builder::new()
+            .name("govkg-serve-accept".into())
+            .spawn(move || accept_loop(&listener, &shared, &stop))
+            .context("cannot start the server thread")?
+    };
+    Ok(ServerHandle {
+        addr,
+        stop,
+        acceptor: Some(acceptor),
+        shared,
+    })
+}
+
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, stop: &AtomicBool) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut stream = match stream {
+            Ok(stream) => stream,
+            Err(_) => {
+                // Out of file descriptors and the like: let connections close, then go on.
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        if !shared.connections.try_take(MAX_CONNECTIONS) {
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = Reply::error(503, "too many open connections; try again")
+                .write_to(&mut stream, false);
+            continue;
+        }
+        let connection_shared = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("govkg-serve-conn".into())
+            .spawn(move || {
+                let _taken = Taken(&connection_shared.connections);
+                serve_connection(stream, &connection_shared);
+            });
+        if spawned.is_err() {
+            shared.connections.give_back();
+        }
+    }
+}
+
+/// Answers the one request a connection carries, then closes it.
+fn serve_connection(mut stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let started = Instant::now();
+    let (reply, method, target) =
+        match http::read_request(&mut stream, shared.config.max_request_bytes) {
+            Ok(None) => return,
+            Ok(Some(request)) => {
+                let evaluates = matches!(request.path.as_str(), "/sparql" | "/profile");
+                let _slot = evaluates.then(|| {
+                    shared.evaluating.take(WORKERS);
+                    Taken(&shared.evaluating)
+                });
+                // A bug in a handler must cost one request, not the server.
+                let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    handle(&request, shared)
+                }))
+                .unwrap_or_else(|_| {
+                    Reply::error(500, "internal error while answering the request")
+                });
+                let target = if request.query.is_empty() {
+                    request.path.clone()
+                } else {
+                    format!("{}?{}", request.path, request.query)
+                };
+                (reply, request.method, target)
+            }
+            Err(reply) => (
+                reply,
+                "-".to_string(),
+                "(request refused unread)".to_string(),
+            ),
+        };
+    if shared.config.log {
+        let shown: String = target.chars().take(120).collect();
+        eprintln!(
+            "govkg serve: {method} {shown} → {} ({} ms)",
+            reply.status,
+            started.elapsed().as_millis()
+        );
+    }
+    let _ = reply.write_to(&mut stream, method == "HEAD");
+    linger(stream);
+}
+
+/// Closes a connection without losing the reply: stop sending, then read and drop what the client
+/// still sends (an oversize body it had started) for a moment, so that closing does not reset the
+/// connection before the client has read the reply.
+fn linger(mut stream: TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut sink = [0u8; 16 * 1024];
+    let mut drained = 0usize;
+    while drained < 8 * 1024 * 1024 && Instant::now() < deadline {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+/// Routes one request. Pure apart from reading the store.
+fn handle(request: &Request, shared: &Shared) -> Reply {
+    let store = shared.store.oxigraph();
+    let config = &shared.config;
+    if request.method == "OPTIONS" {
+        return Reply::empty(204).with_header("Access-Control-Max-Age", "600");
+    }
+    let readable = matches!(request.method.as_str(), "GET" | "HEAD");
+    match request.path.as_str() {
+        "/sparql" => match request.method.as_str() {
+            "GET" | "HEAD" | "POST" => sparql::handle(request, store, config),
+            _ => Reply::method_not_allowed("GET, POST, OPTIONS"),
+        },
+        _ if !readable => {
+            if static_file(&request.path).is_some() || is_api_route(&request.path) {
+                Reply::method_not_allowed("GET, HEAD, OPTIONS")
+            } else {
+                Reply::error(404, &format!("no such page: {}", request.path))
+            }
+        }
+        "/queries" => Reply::json(200, &named_queries_json()),
+        "/profile" => profile::handle(request, store, config),
+        path => match static_file(path) {
+            Some((content_type, body)) => Reply::bytes(200, content_type, body.to_vec())
+                .with_header("Cache-Control", "no-cache"),
+            None => Reply::error(404, &format!("no such page: {path}")),
+        },
+    }
+}
+
+fn is_api_route(path: &str) -> bool {
+    matches!(path, "/queries" | "/profile")
+}
+
+/// The page and its assets, embedded in the binary.
+fn static_file(path: &str) -> Option<(&'static str, &'static [u8])> {
+    Some(match path {
+        "/" | "/index.html" => (
+            "text/html; charset=utf-8",
+            include_bytes!("../../web/index.html"),
+        ),
+        "/app.js" => (
+            "text/javascript; charset=utf-8",
+            include_bytes!("../../web/app.js"),
+        ),
+        "/app.css" => (
+            "text/css; charset=utf-8",
+            include_bytes!("../../web/app.css"),
+        ),
+        "/vendor/cytoscape.min.js" => (
+            "text/javascript; charset=utf-8",
+            include_bytes!("../../web/vendor/cytoscape.min.js"),
+        ),
+        "/vendor/cytoscape.LICENSE" => (
+            "text/plain; charset=utf-8",
+            include_bytes!("../../web/vendor/cytoscape.LICENSE"),
+        ),
+        "/ontology.ttl" => (
+            "text/turtle; charset=utf-8",
+            include_str!("../../ontology/govkg.ttl").as_bytes(),
+        ),
+        "/favicon.ico" => ("image/svg+xml", include_bytes!("../../web/favicon.svg")),
+        "/favicon.svg" => ("image/svg+xml", include_bytes!("../../web/favicon.svg")),
+        _ => return None,
+    })
+}
+
+fn named_queries_json() -> serde_json::Value {
+    serde_json::Value::Array(
+        crate::query::NAMED_QUERIES
+            .iter()
+            .map(|q| {
+                serde_json::json!({
+                    "name": q.name,
+                    "summary": q.summary(),
+                    "text": q.text,
+                    "parameters": query_parameters(q.text),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Parameters a named query documents in its header comment (`# Parameter ?name: …`).
+fn query_parameters(text: &str) -> Vec<String> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| {
+            let rest = l
+                .trim_start_matches('#')
+                .trim()
+                .strip_prefix("Parameter ?")?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_parameters_are_found() {
+        let profile = crate::query::named_query("entity-profile").unwrap();
+        assert_eq!(query_parameters(profile.text), vec!["entity".to_string()]);
+        let implementers = crate::query::named_query("implementers").unwrap();
+        assert!(query_parameters(implementers.text).is_empty());
+    }
+
+    #[test]
+    fn every_named_query_has_a_summary() {
+        for q in named_queries_json().as_array().unwrap() {
+            assert!(!q["summary"].as_str().unwrap().is_empty(), "{q}");
+        }
+    }
+}
