@@ -14,6 +14,11 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     for &(start, end, entry) in &cx.hits {
         if let Entry::Initiative(index) = entry {
             let known = &k.initiatives[index];
+            // A whole quoted name (“一件事”) is mentioned by the text inside the quotes.
+            let (start, end) = match cx.text[start..end].strip_prefix('“').and_then(|s| s.strip_suffix('”')) {
+                Some(_) => (start + '“'.len_utf8(), end - '”'.len_utf8()),
+                None => (start, end),
+            };
             out.push(Mention {
                 span: Span::new(start, end),
                 referent: Referent::Initiative(InitiativeRef {
