@@ -12,7 +12,6 @@ use crate::extract::relations::{RelationCandidate, RelationKind};
 use crate::extract::{AgencyRef, Found, JurisdictionRef, Mention, PlaceRef, Referent};
 use crate::knowledge::{Knowledge, PlaceLevel};
 use crate::model::*;
-use crate::segment;
 
 /// The report's own place and the chain above it, and its author.
 struct ReportContext {
@@ -459,10 +458,4 @@ fn issuer_named_in_title(
             Referent::Agency(a) => resolve_agency(k, cx, a).map(|a| a.canonical),
             _ => None,
         })
-}
-
-/// The sentence around a span, for callers that want more context than the clause.
-pub fn sentence_text(text: &str, span: crate::model::Span) -> &str {
-    let s = segment::sentence_around(text, span);
-    &text[s.start..s.end]
 }

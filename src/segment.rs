@@ -72,24 +72,6 @@ pub fn clause_around(text: &str, span: Span) -> Span {
     trim_span(text, Span::new(start, end))
 }
 
-/// The sentence containing `span`, trimmed.
-pub fn sentence_around(text: &str, span: Span) -> Span {
-    let before = &text[..span.start];
-    let start = before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| SENTENCE_END.contains(c))
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    let after = &text[span.end..];
-    let end = after
-        .char_indices()
-        .find(|(_, c)| SENTENCE_END.contains(c))
-        .map(|(i, c)| span.end + i + if c == '\n' { 0 } else { c.len_utf8() })
-        .unwrap_or(text.len());
-    trim_span(text, Span::new(start, end))
-}
-
 /// Drops leading/trailing white space and leading enumeration markers (一是, 1., （二）).
 pub fn trim_span(text: &str, span: Span) -> Span {
     let s = &text[span.start..span.end];

@@ -11,7 +11,7 @@
 
 use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
 use crate::knowledge::Entry;
-use crate::model::{Level, Span};
+use crate::model::Span;
 
 /// Level characters that make a form relative to a jurisdiction level.
 const LEVEL_CHARS: &[char] = &['市', '区', '县', '省'];
@@ -162,7 +162,10 @@ fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
             continue;
         }
         // 各级党委（党组）: the class of party committees and groups, nobody in particular.
-        if ["党委（", "党委(", "党委、", "党委和"].iter().any(|p| cx.text[..at].ends_with(p)) {
+        if ["党委（", "党委(", "党委、", "党委和"]
+            .iter()
+            .any(|p| cx.text[..at].ends_with(p))
+        {
             continue;
         }
         let start = if cx.text[..at].ends_with('办') {
@@ -331,11 +334,6 @@ fn deictic_places(cx: &Context<'_>, out: &mut Vec<Mention>) {
 fn remove_nested(mentions: &mut Vec<Mention>) {
     let spans: Vec<Span> = mentions.iter().map(|m| m.span).collect();
     mentions.retain(|m| !spans.iter().any(|s| *s != m.span && s.contains(m.span)));
-}
-
-/// The level an agency of a place's level has: used by resolve for named bodies.
-pub fn level_of_place_level(level: crate::knowledge::PlaceLevel) -> Level {
-    level.agency_level()
 }
 
 #[cfg(test)]

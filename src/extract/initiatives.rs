@@ -15,7 +15,10 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         if let Entry::Initiative(index) = entry {
             let known = &k.initiatives[index];
             // A whole quoted name (“一件事”) is mentioned by the text inside the quotes.
-            let (start, end) = match cx.text[start..end].strip_prefix('“').and_then(|s| s.strip_suffix('”')) {
+            let (start, end) = match cx.text[start..end]
+                .strip_prefix('“')
+                .and_then(|s| s.strip_suffix('”'))
+            {
                 Some(_) => (start + '“'.len_utf8(), end - '”'.len_utf8()),
                 None => (start, end),
             };

@@ -1,6 +1,6 @@
 //! Report metadata: title, year, and who wrote it, read from the heading block.
 
-use super::{AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
+use super::{AgencyRef, Context, Mention, PlaceRef, Referent};
 use crate::model::Span;
 use crate::segment;
 
@@ -178,18 +178,6 @@ fn find_author(
             meta.title_place = None;
         }
     }
-}
-
-/// Whether a referent names an explicit place (as opposed to a relative one).
-pub fn is_explicit(r: &AgencyRef) -> bool {
-    matches!(
-        r,
-        AgencyRef::Form {
-            jurisdiction: JurisdictionRef::Named(_),
-            ..
-        } | AgencyRef::National(_)
-            | AgencyRef::Named { .. }
-    )
 }
 
 #[cfg(test)]

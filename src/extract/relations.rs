@@ -88,7 +88,10 @@ fn named_agent(
             && matches!(m.referent, Referent::Agency(_))
     })?;
     // 在区政务服务中心设立“…”专区: a place where the author acts, not an actor.
-    if ["在", "于", "赴", "到", "向", "对"].iter().any(|p| cx.text[..agent.span.start].ends_with(p)) {
+    if ["在", "于", "赴", "到", "向", "对"]
+        .iter()
+        .any(|p| cx.text[..agent.span.start].ends_with(p))
+    {
         return None;
     }
     let gap = &cx.text[agent.span.end..at];
