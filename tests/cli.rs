@@ -9,10 +9,14 @@ use std::collections::BTreeSet;
 #[test]
 fn implementers_lists_the_dongli_office_and_the_one_thing_reform() {
     // 000: "持续做好“高效办成一件事”" in the report of 天津市东丽区人民政府政务服务办公室.
-    let out = ok(govkg().args(["query", "implementers", "-f", "tsv", "--store"]).arg(bundled_store()));
-    let row = out
-        .lines()
-        .find(|l| l.contains("天津市东丽区人民政府政务服务办公室") && l.contains("高效办成一件事") && l.contains("000_"));
+    let out = ok(govkg()
+        .args(["query", "implementers", "-f", "tsv", "--store"])
+        .arg(bundled_store()));
+    let row = out.lines().find(|l| {
+        l.contains("天津市东丽区人民政府政务服务办公室")
+            && l.contains("高效办成一件事")
+            && l.contains("000_")
+    });
     let row = row.unwrap_or_else(|| panic!("no such row in\n{out}"));
     assert!(row.contains("2025"), "year missing: {row}");
     assert!(row.contains("一件事"), "evidence missing: {row}");
@@ -21,9 +25,13 @@ fn implementers_lists_the_dongli_office_and_the_one_thing_reform() {
 #[test]
 fn constitution_is_cited_under_its_full_title_in_002() {
     // 002: "增强领导干部维护宪法、遵守宪法意识".
-    let out = ok(govkg().args(["query", "laws-cited", "-f", "csv", "--store"]).arg(bundled_store()));
+    let out = ok(govkg()
+        .args(["query", "laws-cited", "-f", "csv", "--store"])
+        .arg(bundled_store()));
     assert!(
-        out.lines().any(|l| l.contains("中华人民共和国宪法") && l.contains("002_") && l.contains("天津市人民政府政务服务办公室")),
+        out.lines().any(|l| l.contains("中华人民共和国宪法")
+            && l.contains("002_")
+            && l.contains("天津市人民政府政务服务办公室")),
         "{out}"
     );
 }
@@ -35,11 +43,26 @@ fn relative_names_resolve_with_the_report_jurisdiction() {
     assert_eq!(x["jurisdiction"], "天津市东丽区");
     assert_eq!(x["year"], 2025);
     let agencies = names(&x, "agencies", "canonical");
-    assert!(agencies.contains(&"天津市东丽区人民政府".to_string()), "区政府 → {agencies:?}");
-    assert!(agencies.contains(&"中共天津市委员会".to_string()), "市委 → {agencies:?}");
+    assert!(
+        agencies.contains(&"天津市东丽区人民政府".to_string()),
+        "区政府 → {agencies:?}"
+    );
+    assert!(
+        agencies.contains(&"中共天津市委员会".to_string()),
+        "市委 → {agencies:?}"
+    );
     // 我办 is the author.
-    let author = x["agencies"].as_array().unwrap().iter().find(|a| a["canonical"] == "天津市东丽区人民政府政务服务办公室").unwrap();
-    assert!(author["mentions"].as_array().unwrap().iter().any(|m| m == "我办"));
+    let author = x["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["canonical"] == "天津市东丽区人民政府政务服务办公室")
+        .unwrap();
+    assert!(author["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m == "我办"));
 }
 
 #[test]
@@ -47,18 +70,34 @@ fn spans_are_character_offsets_into_the_text() {
     let path = report("000");
     let text: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
     let x = extract(&path);
-    for field in ["agencies", "laws", "initiatives", "policy_documents", "places"] {
+    for field in [
+        "agencies",
+        "laws",
+        "initiatives",
+        "policy_documents",
+        "places",
+    ] {
         for entity in x[field].as_array().unwrap() {
             for span in entity["spans"].as_array().unwrap() {
-                let (s, e) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+                let (s, e) = (
+                    span["start"].as_u64().unwrap() as usize,
+                    span["end"].as_u64().unwrap() as usize,
+                );
                 let slice: String = text[s..e].iter().collect();
-                assert_eq!(slice, span["text"].as_str().unwrap(), "{field} span {s}..{e}");
+                assert_eq!(
+                    slice,
+                    span["text"].as_str().unwrap(),
+                    "{field} span {s}..{e}"
+                );
             }
         }
     }
     for relation in x["implements"].as_array().unwrap() {
         let span = &relation["span"];
-        let (s, e) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            span["start"].as_u64().unwrap() as usize,
+            span["end"].as_u64().unwrap() as usize,
+        );
         let slice: String = text[s..e].iter().collect();
         assert_eq!(slice, relation["evidence"].as_str().unwrap());
     }
@@ -67,7 +106,9 @@ fn spans_are_character_offsets_into_the_text() {
 #[test]
 fn turtle_export_parses_back_to_the_same_number_of_triples() {
     let store = bundled_store();
-    let turtle = ok(govkg().args(["export", "-f", "turtle", "--store"]).arg(store));
+    let turtle = ok(govkg()
+        .args(["export", "-f", "turtle", "--store"])
+        .arg(store));
     let parsed = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
         .for_slice(turtle.as_bytes())
         .collect::<Result<Vec<_>, _>>()
@@ -87,8 +128,15 @@ fn trig_and_nquads_keep_one_graph_per_report() {
     let store = bundled_store();
     for format in ["trig", "nquads"] {
         let out = ok(govkg().args(["export", "-f", format, "--store"]).arg(store));
-        let rdf_format = if format == "trig" { oxigraph::io::RdfFormat::TriG } else { oxigraph::io::RdfFormat::NQuads };
-        let quads = oxigraph::io::RdfParser::from_format(rdf_format).for_slice(out.as_bytes()).collect::<Result<Vec<_>, _>>().unwrap();
+        let rdf_format = if format == "trig" {
+            oxigraph::io::RdfFormat::TriG
+        } else {
+            oxigraph::io::RdfFormat::NQuads
+        };
+        let quads = oxigraph::io::RdfParser::from_format(rdf_format)
+            .for_slice(out.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
         let graphs: BTreeSet<String> = quads.iter().map(|q| q.graph_name.to_string()).collect();
         assert_eq!(graphs.len(), 5, "{format}: {graphs:?}");
     }
@@ -97,15 +145,28 @@ fn trig_and_nquads_keep_one_graph_per_report() {
 #[test]
 fn export_is_byte_identical_across_runs() {
     let store = bundled_store();
-    let a = ok(govkg().args(["export", "-f", "turtle", "--store"]).arg(store));
-    let b = ok(govkg().args(["export", "-f", "turtle", "--store"]).arg(store));
+    let a = ok(govkg()
+        .args(["export", "-f", "turtle", "--store"])
+        .arg(store));
+    let b = ok(govkg()
+        .args(["export", "-f", "turtle", "--store"])
+        .arg(store));
     assert_eq!(a, b);
 }
 
 #[test]
 fn dot_export_is_well_formed_and_renders() {
     let store = bundled_store();
-    let dot = ok(govkg().args(["export", "-f", "dot", "--initiative", "高效办成一件事", "--store"]).arg(store));
+    let dot = ok(govkg()
+        .args([
+            "export",
+            "-f",
+            "dot",
+            "--initiative",
+            "高效办成一件事",
+            "--store",
+        ])
+        .arg(store));
     assert!(dot.starts_with("digraph govkg {"));
     assert!(dot.trim_end().ends_with('}'));
     assert!(dot.contains("高效办成一件事"));
@@ -119,15 +180,26 @@ fn dot_export_is_well_formed_and_renders() {
         .spawn()
         .expect("Graphviz `dot` is installed (.ci/run installs it)");
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "dot failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "dot failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
 }
 
 #[test]
 fn malformed_sparql_gives_a_one_line_error() {
-    let out = run(govkg().args(["query", "--sparql", "SELECT ?x WHERE { ?x ", "--store"]).arg(bundled_store()));
+    let out = run(govkg()
+        .args(["query", "--sparql", "SELECT ?x WHERE { ?x ", "--store"])
+        .arg(bundled_store()));
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
@@ -136,7 +208,9 @@ fn malformed_sparql_gives_a_one_line_error() {
 
 #[test]
 fn unknown_named_query_lists_the_names() {
-    let out = run(govkg().args(["query", "implementors", "--store"]).arg(bundled_store()));
+    let out = run(govkg()
+        .args(["query", "implementors", "--store"])
+        .arg(bundled_store()));
     assert!(!out.status.success());
     assert!(stderr(&out).contains("implementers"));
 }
@@ -145,7 +219,9 @@ fn unknown_named_query_lists_the_names() {
 fn missing_store_is_a_clear_error_and_is_not_created() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("nowhere");
-    let out = run(govkg().args(["query", "implementers", "--store"]).arg(&store));
+    let out = run(govkg()
+        .args(["query", "implementers", "--store"])
+        .arg(&store));
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert_eq!(err.trim_end().lines().count(), 1);
@@ -155,37 +231,71 @@ fn missing_store_is_a_clear_error_and_is_not_created() {
 
 /// A store's full content, to check that a failed command left it as it was.
 fn snapshot(store: &std::path::Path) -> String {
-    ok(govkg().args(["export", "-f", "nquads", "--store"]).arg(store))
+    ok(govkg()
+        .args(["export", "-f", "nquads", "--store"])
+        .arg(store))
 }
 
 #[test]
 fn bad_input_is_refused_and_leaves_the_store_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    ok(govkg().args(["build", "--quiet", "--store"]).arg(&store).arg(report("003")));
+    ok(govkg()
+        .args(["build", "--quiet", "--store"])
+        .arg(&store)
+        .arg(report("003")));
     let before = snapshot(&store);
 
     let binary = dir.path().join("003_85c5a0bdb2ee3462.txt");
-    std::fs::write(&binary, [0x89u8, b'P', b'N', b'G', 0, 0, 0xff, 0xfe, 0, 1, 2, 3]).unwrap();
+    std::fs::write(
+        &binary,
+        [0x89u8, b'P', b'N', b'G', 0, 0, 0xff, 0xfe, 0, 1, 2, 3],
+    )
+    .unwrap();
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, "").unwrap();
     let no_reports = dir.path().join("nothing-here");
     std::fs::create_dir(&no_reports).unwrap();
     let invalid = dir.path().join("invalid.txt");
-    std::fs::write(&invalid, [b'a', 0x80u8, 0xff, b' ', 0xc0, 0x80, 0xff].repeat(30)).unwrap();
+    std::fs::write(
+        &invalid,
+        [b'a', 0x80u8, 0xff, b' ', 0xc0, 0x80, 0xff].repeat(30),
+    )
+    .unwrap();
 
-    for (input, expected) in [(&binary, "003_85c5a0bdb2ee3462.txt"), (&empty, "empty.txt"), (&no_reports, "no report files"), (&invalid, "invalid.txt")] {
-        let out = run(govkg().args(["build", "--quiet", "--store"]).arg(&store).arg(input));
+    for (input, expected) in [
+        (&binary, "003_85c5a0bdb2ee3462.txt"),
+        (&empty, "empty.txt"),
+        (&no_reports, "no report files"),
+        (&invalid, "invalid.txt"),
+    ] {
+        let out = run(govkg()
+            .args(["build", "--quiet", "--store"])
+            .arg(&store)
+            .arg(input));
         assert!(!out.status.success(), "{} should fail", input.display());
         let err = stderr(&out);
-        assert_eq!(err.trim_end().lines().count(), 1, "one line for {}: {err}", input.display());
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "one line for {}: {err}",
+            input.display()
+        );
         assert!(err.contains(expected), "{err}");
         assert!(!err.contains("panicked"), "{err}");
-        assert_eq!(snapshot(&store), before, "store changed by {}", input.display());
+        assert_eq!(
+            snapshot(&store),
+            before,
+            "store changed by {}",
+            input.display()
+        );
     }
     // Bad input never creates a store either.
     let fresh = dir.path().join("fresh");
-    let out = run(govkg().args(["build", "--quiet", "--store"]).arg(&fresh).arg(&empty));
+    let out = run(govkg()
+        .args(["build", "--quiet", "--store"])
+        .arg(&fresh)
+        .arg(&empty));
     assert!(!out.status.success());
     assert!(!fresh.exists());
 }
@@ -209,9 +319,16 @@ fn a_bad_file_in_a_folder_does_not_stop_the_others() {
 fn rebuilding_a_report_replaces_its_graph() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    ok(govkg().args(["build", "--quiet", "--store"]).arg(&store).arg(report("001")).arg(report("002")));
+    ok(govkg()
+        .args(["build", "--quiet", "--store"])
+        .arg(&store)
+        .arg(report("001"))
+        .arg(report("002")));
     let first = snapshot(&store);
-    ok(govkg().args(["build", "--quiet", "--store"]).arg(&store).arg(report("002")));
+    ok(govkg()
+        .args(["build", "--quiet", "--store"])
+        .arg(&store)
+        .arg(report("002")));
     assert_eq!(snapshot(&store), first, "rebuilding 002 changed the store");
 }
 
@@ -221,17 +338,30 @@ fn build_output_is_identical_whatever_the_thread_count() {
     let mut exports = Vec::new();
     for threads in ["1", "4"] {
         let store = dir.path().join(format!("store-{threads}"));
-        ok(govkg().args(["build", "--quiet", "--threads", threads, "--store"]).arg(&store).arg(reports()));
+        ok(govkg()
+            .args(["build", "--quiet", "--threads", threads, "--store"])
+            .arg(&store)
+            .arg(reports()));
         exports.push(snapshot(&store));
-        exports.push(ok(govkg().args(["export", "-f", "dot", "--store"]).arg(&store)));
+        exports.push(ok(govkg()
+            .args(["export", "-f", "dot", "--store"])
+            .arg(&store)));
     }
-    assert_eq!(exports[0], exports[2], "N-Quads differ between 1 and 4 threads");
-    assert_eq!(exports[1], exports[3], "DOT differs between 1 and 4 threads");
+    assert_eq!(
+        exports[0], exports[2],
+        "N-Quads differ between 1 and 4 threads"
+    );
+    assert_eq!(
+        exports[1], exports[3],
+        "DOT differs between 1 and 4 threads"
+    );
 }
 
 #[test]
 fn in_memory_build_answers_a_query() {
-    let out = ok(govkg().args(["build", "--memory", "--quiet", "--query", "implementers"]).arg(reports()));
+    let out = ok(govkg()
+        .args(["build", "--memory", "--quiet", "--query", "implementers"])
+        .arg(reports()));
     assert!(out.contains("高效办成一件事"));
 }
 
@@ -246,13 +376,33 @@ fn help_documents_every_command() {
 #[test]
 fn agency_profile_lists_what_a_body_implements_and_cites() {
     let out = ok(govkg()
-        .args(["query", "agency-profile", "-f", "tsv", "--param", "agencyName=天津市东丽区人民政府政务服务办公室", "--store"])
+        .args([
+            "query",
+            "agency-profile",
+            "-f",
+            "tsv",
+            "--param",
+            "agencyName=天津市东丽区人民政府政务服务办公室",
+            "--store",
+        ])
         .arg(bundled_store()));
     let rows: Vec<&str> = out.lines().skip(1).collect();
     assert!(!rows.is_empty(), "{out}");
-    assert!(rows.iter().all(|r| r.contains("天津市东丽区人民政府政务服务办公室")), "{out}");
-    assert!(rows.iter().any(|r| r.contains("implements") && r.contains("证照分离")), "{out}");
-    assert!(rows.iter().any(|r| r.contains("cites") && r.contains("中华人民共和国行政许可法")), "{out}");
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("天津市东丽区人民政府政务服务办公室")),
+        "{out}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("implements") && r.contains("证照分离")),
+        "{out}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("cites") && r.contains("中华人民共和国行政许可法")),
+        "{out}"
+    );
     assert!(rows.iter().all(|r| !r.contains("静海")), "{out}");
 }
 
@@ -260,7 +410,15 @@ fn agency_profile_lists_what_a_body_implements_and_cites() {
 fn agency_profile_by_a_short_name_finds_every_body_called_so() {
     // 区政务服务办 is what both the 东丽 (000) and the 静海 (004) offices call themselves.
     let out = ok(govkg()
-        .args(["query", "agency-profile", "-f", "tsv", "--param", "agencyName=区政务服务办", "--store"])
+        .args([
+            "query",
+            "agency-profile",
+            "-f",
+            "tsv",
+            "--param",
+            "agencyName=区政务服务办",
+            "--store",
+        ])
         .arg(bundled_store()));
     assert!(out.contains("天津市东丽区人民政府政务服务办公室"), "{out}");
     assert!(out.contains("天津市静海区人民政府政务服务办公室"), "{out}");
@@ -269,22 +427,41 @@ fn agency_profile_by_a_short_name_finds_every_body_called_so() {
 #[test]
 fn implementers_of_one_initiative_by_parameter() {
     let out = ok(govkg()
-        .args(["query", "implementers", "-f", "tsv", "--param", "initiative=证照分离", "--store"])
+        .args([
+            "query",
+            "implementers",
+            "-f",
+            "tsv",
+            "--param",
+            "initiative=证照分离",
+            "--store",
+        ])
         .arg(bundled_store()));
     let rows: Vec<&str> = out.lines().skip(1).collect();
     assert!(rows.len() >= 2, "{out}");
     assert!(rows.iter().all(|r| r.contains("证照分离")));
     // 000: "落实国务院“证照分离”": the State Council promotes it too.
-    assert!(rows.iter().any(|r| r.contains("中华人民共和国国务院")), "{out}");
+    assert!(
+        rows.iter().any(|r| r.contains("中华人民共和国国务院")),
+        "{out}"
+    );
 }
 
 #[test]
 fn one_body_one_iri_across_reports_with_all_its_names() {
     // 000 and 001 are both 东丽 reports: 区委 is the same body in both, listed once.
-    let out = ok(govkg().args(["query", "agencies", "-f", "tsv", "--store"]).arg(bundled_store()));
-    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("\"中共天津市东丽区委员会\"")).collect();
+    let out = ok(govkg()
+        .args(["query", "agencies", "-f", "tsv", "--store"])
+        .arg(bundled_store()));
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("\"中共天津市东丽区委员会\""))
+        .collect();
     assert_eq!(rows.len(), 1, "{out}");
     assert!(rows[0].contains("区委"));
     // 区政务服务办 of 东丽 (000) and of 静海 (004) stay two bodies.
-    assert!(out.contains("天津市东丽区人民政府政务服务办公室") && out.contains("天津市静海区人民政府政务服务办公室"));
+    assert!(
+        out.contains("天津市东丽区人民政府政务服务办公室")
+            && out.contains("天津市静海区人民政府政务服务办公室")
+    );
 }

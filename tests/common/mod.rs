@@ -53,7 +53,12 @@ pub fn stderr(out: &Output) -> String {
 /// Runs and insists on success, showing stderr otherwise.
 pub fn ok(cmd: &mut Command) -> String {
     let out = run(cmd);
-    assert!(out.status.success(), "command failed: {:?}\nstderr: {}", cmd, stderr(&out));
+    assert!(
+        out.status.success(),
+        "command failed: {:?}\nstderr: {}",
+        cmd,
+        stderr(&out)
+    );
     stdout(&out)
 }
 
@@ -63,7 +68,10 @@ pub fn bundled_store() -> &'static Path {
     let (_, path) = STORE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("store");
-        ok(govkg().args(["build", "--quiet", "--store"]).arg(&store).arg(reports()));
+        ok(govkg()
+            .args(["build", "--quiet", "--store"])
+            .arg(&store)
+            .arg(reports()));
         (dir, store)
     });
     path
@@ -76,5 +84,10 @@ pub fn extract(path: &Path) -> serde_json::Value {
 }
 
 pub fn names(x: &serde_json::Value, field: &str, key: &str) -> Vec<String> {
-    x[field].as_array().unwrap().iter().map(|e| e[key].as_str().unwrap().to_string()).collect()
+    x[field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[key].as_str().unwrap().to_string())
+        .collect()
 }
