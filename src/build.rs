@@ -173,7 +173,10 @@ type Processed = std::result::Result<ProcessedReport, String>;
 /// Quads handed to the bulk loader at once (its own batch size).
 const LOAD_BATCH: usize = 1_000_000;
 
-fn extract_one(path: &Path, knowledge: &Knowledge) -> std::result::Result<(Document, Extraction), String> {
+fn extract_one(
+    path: &Path,
+    knowledge: &Knowledge,
+) -> std::result::Result<(Document, Extraction), String> {
     let doc = read_document(path).map_err(|e| format!("{}: {}", path.display(), e))?;
     let extraction = pipeline::process(&doc, knowledge);
     Ok((doc, extraction))
@@ -185,7 +188,12 @@ fn process_chunk(chunk: &[PathBuf], knowledge: &Knowledge) -> Vec<Processed> {
         .map(|path| {
             let (doc, extraction) = extract_one(path, knowledge)?;
             let (graph, quads) = rdf::report_quads(&extraction);
-            Ok(ProcessedReport { bytes: doc.text.len(), extraction, graph, quads })
+            Ok(ProcessedReport {
+                bytes: doc.text.len(),
+                extraction,
+                graph,
+                quads,
+            })
         })
         .collect()
 }
@@ -328,7 +336,12 @@ pub fn extract_paths(
     let mut extractions = Vec::new();
     let mut failures = Vec::new();
     for chunk in files.chunks(CHUNK) {
-        let results: Vec<_> = pool.install(|| chunk.par_iter().map(|p| extract_one(p, knowledge)).collect());
+        let results: Vec<_> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|p| extract_one(p, knowledge))
+                .collect()
+        });
         for result in results {
             match result {
                 Ok((_, x)) => extractions.push(x),
