@@ -306,6 +306,17 @@ fn measure(
             )?,
         }
     }
+    if let Some((n, _, _, run)) = builds.iter().rev().find(|b| b.3.outcome.is_ok()) {
+        if let Ok(built) = &run.outcome {
+            writeln!(
+                md,
+                "\n{:.0} triples per report ({} reports → {} triples).",
+                built.triples as f64 / built.reports.max(1) as f64,
+                n,
+                built.triples
+            )?;
+        }
+    }
     writeln!(md)?;
 
     // Growth.
@@ -393,6 +404,11 @@ fn measure(
         writeln!(md, "n/a (the on-disk build of {large_n} reports failed)")?;
     }
     writeln!(md)?;
+    writeln!(
+        md,
+        "Load average at the end: {} (other work on the machine slows every figure).",
+        Machine::probe().load
+    )?;
     Ok(md)
 }
 

@@ -166,6 +166,7 @@ struct ProcessedReport {
     extraction: Extraction,
     graph: oxigraph::model::NamedNode,
     quads: Vec<oxigraph::model::Quad>,
+    entity_quads: Vec<oxigraph::model::Quad>,
 }
 
 type Processed = std::result::Result<ProcessedReport, String>;
@@ -187,12 +188,17 @@ fn process_chunk(chunk: &[PathBuf], knowledge: &Knowledge) -> Vec<Processed> {
         .par_iter()
         .map(|path| {
             let (doc, extraction) = extract_one(path, knowledge)?;
-            let (graph, quads) = rdf::report_quads(&extraction);
+            let rdf::ReportQuads {
+                graph,
+                quads,
+                entity_quads,
+            } = rdf::report_quads(&extraction);
             Ok(ProcessedReport {
                 bytes: doc.text.len(),
                 extraction,
                 graph,
                 quads,
+                entity_quads,
             })
         })
         .collect()
@@ -266,10 +272,14 @@ pub fn build(
         let mut loader = store.bulk_loader();
         // The loader writes one set of sorted files per call: hand it large batches.
         let mut pending: Vec<oxigraph::model::Quad> = Vec::new();
+        // Entity descriptions repeat across reports: load each once per build.
+        let mut described: std::collections::HashSet<oxigraph::model::Quad> =
+            std::collections::HashSet::new();
         let mut handle = |results: Vec<Processed>,
                           loader: &mut oxigraph::store::BulkLoader<'_>,
                           pending: &mut Vec<oxigraph::model::Quad>|
          -> Result<()> {
+            let before = pending.len();
             let mut graphs = Vec::new();
             for result in results {
                 match result {
@@ -278,12 +288,18 @@ pub fn build(
                         summary.reports += 1;
                         summary.bytes += report.bytes;
                         distinct.add(&report.extraction);
-                        summary.triples += report.quads.len();
                         graphs.push(report.graph);
                         pending.extend(report.quads);
+                        for quad in report.entity_quads {
+                            if !described.contains(&quad) {
+                                described.insert(quad.clone());
+                                pending.push(quad);
+                            }
+                        }
                     }
                 }
             }
+            summary.triples += pending.len() - before;
             previous.extend(store.take_graphs(&graphs)?);
             written.extend(graphs);
             if pending.len() >= LOAD_BATCH {

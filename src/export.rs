@@ -77,6 +77,40 @@ fn sorted_quads(store: &GovStore, graphs: &[NamedNode]) -> Result<Vec<Quad>> {
     Ok(quads)
 }
 
+/// Quads of the entities graph about the entities these quads refer to.
+fn descriptions_of_entities_in(store: &GovStore, quads: &[Quad]) -> Result<Vec<Quad>> {
+    let entities_graph = NamedNode::new_unchecked(crate::rdf::ENTITIES_GRAPH);
+    let mut entities: BTreeSet<NamedNode> = BTreeSet::new();
+    for quad in quads {
+        for term in [quad.subject.to_string(), quad.object.to_string()] {
+            if let Some(iri) = term.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+                if iri.starts_with(crate::rdf::ID_BASE) {
+                    entities.insert(NamedNode::new_unchecked(iri));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for entity in &entities {
+        for quad in store.oxigraph().quads_for_pattern(
+            Some(entity.as_ref().into()),
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(entities_graph.as_ref())),
+        ) {
+            out.push(quad.context("cannot read the store")?);
+        }
+    }
+    out.sort_by_cached_key(|q| {
+        (
+            q.subject.to_string(),
+            q.predicate.to_string(),
+            q.object.to_string(),
+        )
+    });
+    Ok(out)
+}
+
 /// Writes RDF. Turtle merges the selected report graphs into one graph (each triple once);
 /// TriG and N-Quads keep one named graph per report.
 pub fn write_rdf(
@@ -118,7 +152,11 @@ fn write_rdf_unsorted_prefixes(
         bail!("--initiative and --agency select a DOT subgraph; use them with --format dot");
     }
     let graphs = selected_graphs(store, filter)?;
-    let quads = sorted_quads(store, &graphs)?;
+    let mut quads = sorted_quads(store, &graphs)?;
+    if !filter.reports.is_empty() {
+        // Some reports only: bring along the descriptions of the entities they name.
+        quads.extend(descriptions_of_entities_in(store, &quads)?);
+    }
     let rdf_format = match format {
         ExportFormat::Turtle => RdfFormat::Turtle,
         ExportFormat::Trig => RdfFormat::TriG,
@@ -195,12 +233,16 @@ impl std::fmt::Display for Edge {
 const EDGES_QUERY: &str = r#"
 PREFIX gk: <https://w3id.org/govkg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?a ?aLabel ?p ?t ?tLabel (COUNT(DISTINCT ?r) AS ?reports) WHERE {
-  GRAPH ?r { ?a ?p ?t . FILTER(?p IN (gk:implements, gk:cites)) }
+SELECT ?a ?aLabel ?p ?t ?tLabel ?reports WHERE {
+  {
+    SELECT ?a ?p ?t (COUNT(DISTINCT ?r) AS ?reports) WHERE {
+      #ONLY_GRAPH#
+      GRAPH ?r { ?a ?p ?t . FILTER(?p IN (gk:implements, gk:cites)) }
+    } GROUP BY ?a ?p ?t
+  }
   ?a skos:prefLabel ?aLabel .
   ?t skos:prefLabel ?tLabel .
-  #ONLY_GRAPH#
-} GROUP BY ?a ?aLabel ?p ?t ?tLabel
+}
 "#;
 
 /// The implements/cites graph as DOT: agencies (blue boxes), initiatives (green ellipses) and

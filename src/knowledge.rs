@@ -456,8 +456,10 @@ impl Knowledge {
             .filter(|p| p.chars().count() >= 2)
             .cloned()
             .collect();
+        // A DFA: the gazetteer is scanned over every report, so trade memory for speed.
         let gazetteer = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .context("cannot build the gazetteer matcher")?;
 

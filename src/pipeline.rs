@@ -92,7 +92,7 @@ mod tests {
                     prop_assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text.clone());
                 }
             }
-            let (_, quads) = crate::rdf::report_quads(&x);
+            let quads = crate::rdf::report_quads(&x).quads;
             prop_assert!(!quads.is_empty());
         }
     }

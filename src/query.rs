@@ -117,14 +117,12 @@ pub fn run(
     timeout: Option<Duration>,
 ) -> Result<(QueryResults<'static>, Watchdog)> {
     let token = CancellationToken::new();
+    let sparql = bind_parameters(sparql, params)?;
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token.clone())
-        .parse_query(sparql)
+        .parse_query(&sparql)
         .map_err(|e| anyhow!("malformed SPARQL: {}", one_line(&e.to_string())))?;
     prepared.dataset_mut().set_default_graph_as_union();
-    for param in params {
-        prepared = prepared.substitute_variable(param.variable.clone(), param.value.clone());
-    }
     let done = timeout.map(|limit| {
         let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
         std::thread::spawn(move || {
@@ -152,6 +150,90 @@ pub fn select(
     let table = Table::from_results(results).map_err(|e| query_error(&e.to_string(), timeout));
     drop(watchdog);
     table
+}
+
+/// Writes each parameter's value into the query text in place of its variable: in projections
+/// as `(value AS ?var)`, elsewhere as the value itself. Oxigraph's own substitution binds the
+/// variable only after evaluating the patterns, so a selective query would still scan everything;
+/// a constant in the pattern lets the evaluator start from the index.
+pub fn bind_parameters(sparql: &str, params: &[Param]) -> Result<String> {
+    if params.is_empty() {
+        return Ok(sparql.to_string());
+    }
+    // Whole-line comments mention variables in prose; drop them.
+    let body: String = sparql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut out = body;
+    for param in params {
+        let name = param.variable.as_str();
+        let value = param.value.to_string();
+        let mut rewritten = String::with_capacity(out.len());
+        let mut found = false;
+        let mut in_projection = false;
+        // ORDER BY / GROUP BY / HAVING take expressions: a constant there needs brackets.
+        let mut in_modifier = false;
+        let chars: Vec<char> = out.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            // Track SELECT … WHERE/{ regions, where a variable must stay a variable.
+            if starts_with_keyword(&chars, i, "SELECT") {
+                in_projection = true;
+            } else if in_projection && (starts_with_keyword(&chars, i, "WHERE") || chars[i] == '{')
+            {
+                in_projection = false;
+            }
+            if ["ORDER", "GROUP", "HAVING"]
+                .iter()
+                .any(|k| starts_with_keyword(&chars, i, k))
+            {
+                in_modifier = true;
+            } else if chars[i] == '{' || chars[i] == '}' || starts_with_keyword(&chars, i, "LIMIT")
+            {
+                in_modifier = false;
+            }
+            if (chars[i] == '?' || chars[i] == '$') && token_at(&chars, i + 1, name) {
+                found = true;
+                if in_projection {
+                    rewritten.push_str(&format!("({value} AS ?{name})"));
+                } else if in_modifier {
+                    rewritten.push_str(&format!("({value})"));
+                } else {
+                    rewritten.push_str(&value);
+                }
+                i += 1 + name.chars().count();
+                continue;
+            }
+            rewritten.push(chars[i]);
+            i += 1;
+        }
+        if !found {
+            bail!("the query has no variable ?{name} to bind");
+        }
+        out = rewritten;
+    }
+    Ok(out)
+}
+
+fn starts_with_keyword(chars: &[char], at: usize, keyword: &str) -> bool {
+    let word: String = chars.iter().skip(at).take(keyword.len()).collect();
+    let before_ok = at == 0 || !chars[at - 1].is_alphanumeric();
+    let after_ok = chars
+        .get(at + keyword.len())
+        .is_none_or(|c| !c.is_alphanumeric());
+    before_ok && after_ok && word.eq_ignore_ascii_case(keyword)
+}
+
+/// `name` stands at `at` as a whole variable name.
+fn token_at(chars: &[char], at: usize, name: &str) -> bool {
+    let n = name.chars().count();
+    let candidate: String = chars.iter().skip(at).take(n).collect();
+    candidate == name
+        && chars
+            .get(at + n)
+            .is_none_or(|c| !(c.is_alphanumeric() || *c == '_'))
 }
 
 fn query_error(message: &str, timeout: Option<Duration>) -> anyhow::Error {
@@ -338,4 +420,50 @@ fn truncate_to_width(s: &str, max: usize) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn param(s: &str) -> Param {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parameters_become_constants_in_patterns_and_projections() {
+        let q = "# ?agency in a comment\nSELECT ?agency ?agencyIri WHERE { ?agencyIri <p> ?agency . FILTER(?agencyName) }";
+        let bound = bind_parameters(q, &[param("agency=国务院")]).unwrap();
+        assert!(
+            bound.starts_with("SELECT (\"国务院\"@zh AS ?agency) ?agencyIri WHERE"),
+            "{bound}"
+        );
+        assert!(bound.contains("?agencyIri <p> \"国务院\"@zh"), "{bound}");
+        assert!(bound.contains("?agencyName"), "{bound}");
+        assert!(!bound.contains("comment"));
+    }
+
+    #[test]
+    fn nested_projections_keep_variables() {
+        let q = "SELECT ?x WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o } GROUP BY ?x } }";
+        let bound = bind_parameters(q, &[param("x=<http://e/x>")]).unwrap();
+        assert!(
+            bound.contains(
+                "{ SELECT (<http://e/x> AS ?x) (COUNT(*) AS ?n) WHERE { <http://e/x> ?p ?o }"
+            ),
+            "{bound}"
+        );
+    }
+
+    #[test]
+    fn constants_in_order_by_are_bracketed() {
+        let q = "SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a ?b";
+        let bound = bind_parameters(q, &[param("a=<http://e/a>")]).unwrap();
+        assert!(bound.contains("ORDER BY (<http://e/a>) ?b"), "{bound}");
+    }
+
+    #[test]
+    fn unknown_parameter_is_an_error() {
+        assert!(bind_parameters("SELECT ?a WHERE { ?a ?b ?c }", &[param("zzz=1")]).is_err());
+    }
 }

@@ -113,9 +113,13 @@ fn zh(s: &str) -> Literal {
 struct Writer {
     graph: GraphName,
     quads: Vec<Quad>,
+    entities_graph: GraphName,
+    /// What entities are (type, names, attributes): shared by all reports.
+    entity_quads: Vec<Quad>,
 }
 
 impl Writer {
+    /// A fact of this report (metadata, mention, relation, evidence).
     fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
         self.quads.push(Quad::new(
             NamedOrBlankNode::from(s.clone()),
@@ -124,16 +128,29 @@ impl Writer {
             self.graph.clone(),
         ));
     }
+    /// A description of an entity, true whichever report names it.
+    fn describe(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
+        self.entity_quads.push(Quad::new(
+            NamedOrBlankNode::from(s.clone()),
+            p,
+            o.into(),
+            self.entities_graph.clone(),
+        ));
+    }
     fn labels(&mut self, node: &NamedNode, class: &str, canonical: &str, mentions: &[String]) {
-        self.add(node, rdf::TYPE.into_owned(), gk(class));
-        self.add(node, skos("prefLabel"), zh(canonical));
+        self.describe(node, rdf::TYPE.into_owned(), gk(class));
+        self.describe(node, skos("prefLabel"), zh(canonical));
         for m in mentions {
             if m != canonical {
-                self.add(node, skos("altLabel"), zh(m));
+                self.describe(node, skos("altLabel"), zh(m));
             }
         }
     }
     fn mentions(&mut self, report: &NamedNode, node: &NamedNode, tag: char, spans: &[MentionSpan]) {
+        // One direct edge per entity and report, so "in how many reports" needs no mention scan.
+        if !spans.is_empty() {
+            self.add(report, gk("mentions"), node.clone());
+        }
         for span in spans {
             let m = iri(format!(
                 "{}#m{}-{}{}",
@@ -173,18 +190,32 @@ impl Writer {
     }
     fn place(&mut self, canonical: &str) -> NamedNode {
         let node = entity_iri("place", canonical);
-        self.add(&node, rdf::TYPE.into_owned(), gk("Place"));
-        self.add(&node, skos("prefLabel"), zh(canonical));
+        self.describe(&node, rdf::TYPE.into_owned(), gk("Place"));
+        self.describe(&node, skos("prefLabel"), zh(canonical));
         node
     }
 }
 
-/// All quads of one report, in its named graph.
-pub fn report_quads(x: &Extraction) -> (NamedNode, Vec<Quad>) {
+/// The graph holding what entities are: types, names and attributes. Every report graph adds to
+/// it; each description is stored once however many reports name the entity.
+pub const ENTITIES_GRAPH: &str = "https://w3id.org/govkg/graph/entities";
+
+/// What one report contributes: its own graph's quads, and entity descriptions for the
+/// entities graph.
+pub struct ReportQuads {
+    pub graph: NamedNode,
+    pub quads: Vec<Quad>,
+    pub entity_quads: Vec<Quad>,
+}
+
+/// All quads of one report.
+pub fn report_quads(x: &Extraction) -> ReportQuads {
     let report = report_iri(doc_id(&x.doc));
     let mut w = Writer {
         graph: GraphName::NamedNode(report.clone()),
         quads: Vec::with_capacity(1024),
+        entities_graph: GraphName::NamedNode(iri(ENTITIES_GRAPH.to_string())),
+        entity_quads: Vec::with_capacity(512),
     };
     w.add(&report, rdf::TYPE.into_owned(), gk("Report"));
     w.add(
@@ -226,33 +257,34 @@ pub fn report_quads(x: &Extraction) -> (NamedNode, Vec<Quad>) {
     for a in &x.agencies {
         let node = entity_iri("agency", &a.canonical);
         w.labels(&node, "Agency", &a.canonical, &a.mentions);
-        w.add(&node, gk("level"), Literal::new_simple_literal(&a.level));
-        w.add(
+        w.describe(&node, gk("level"), Literal::new_simple_literal(&a.level));
+        w.describe(
             &node,
             gk("agencyKind"),
             Literal::new_simple_literal(&a.kind),
         );
         if let Some(place) = &a.jurisdiction {
             let p = w.place(place);
-            w.add(&node, gk("jurisdiction"), p);
+            w.describe(&node, gk("jurisdiction"), p);
         }
         w.mentions(&report, &node, 'a', &a.spans);
     }
     for l in &x.laws {
         let node = entity_iri("law", &l.canonical);
         w.labels(&node, "Law", &l.canonical, &l.mentions);
-        w.add(&node, gk("lawKind"), Literal::new_simple_literal(&l.kind));
+        w.describe(&node, gk("lawKind"), Literal::new_simple_literal(&l.kind));
         w.mentions(&report, &node, 'l', &l.spans);
     }
     for d in &x.policy_documents {
         let node = entity_iri("document", &d.title);
         w.labels(&node, "PolicyDocument", &d.title, &d.mentions);
-        w.add(&node, dcterms("title"), zh(&d.title));
-        w.add(
+        w.describe(&node, dcterms("title"), zh(&d.title));
+        w.describe(
             &node,
             gk("docType"),
             Literal::new_simple_literal(&d.doc_type),
         );
+        // Who issued it is what this report says.
         if let Some(issuer) = &d.issuer {
             w.add(&node, dcterms("creator"), entity_iri("agency", issuer));
         }
@@ -261,14 +293,14 @@ pub fn report_quads(x: &Extraction) -> (NamedNode, Vec<Quad>) {
     for i in &x.initiatives {
         let node = entity_iri("initiative", &i.canonical);
         w.labels(&node, "Initiative", &i.canonical, &i.mentions);
-        w.add(&node, gk("scope"), Literal::new_simple_literal(&i.scope));
+        w.describe(&node, gk("scope"), Literal::new_simple_literal(&i.scope));
         w.mentions(&report, &node, 'i', &i.spans);
     }
     for p in &x.places {
         let node = entity_iri("place", &p.canonical);
         w.labels(&node, "Place", &p.canonical, &p.mentions);
         if let Some(level) = &p.level {
-            w.add(&node, gk("level"), Literal::new_simple_literal(level));
+            w.describe(&node, gk("level"), Literal::new_simple_literal(level));
         }
         w.mentions(&report, &node, 'p', &p.spans);
     }
@@ -290,10 +322,14 @@ pub fn report_quads(x: &Extraction) -> (NamedNode, Vec<Quad>) {
         let target = entity_iri("law", &r.law);
         w.assertion(&report, "cites", n, &agent, &target, &r.evidence, r.span);
     }
-    // Places repeat (every agency of a district names it): keep each quad once.
-    let mut seen = std::collections::HashSet::with_capacity(w.quads.len());
-    w.quads.retain(|q| seen.insert(q.clone()));
-    (report, w.quads)
+    // Places repeat (every agency of a district names it): keep each description once.
+    let mut seen = std::collections::HashSet::with_capacity(w.entity_quads.len());
+    w.entity_quads.retain(|q| seen.insert(q.clone()));
+    ReportQuads {
+        graph: report,
+        quads: w.quads,
+        entity_quads: w.entity_quads,
+    }
 }
 
 #[cfg(test)]
