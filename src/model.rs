@@ -38,30 +38,77 @@ impl Span {
 }
 
 /// Maps byte offsets to character offsets for one text.
-pub struct CharIndex {
-    /// `chars_before[b]` = number of chars before byte `b`, for every char boundary `b`.
-    chars_before: Vec<u32>,
+pub struct CharIndex<'a> {
+    text: &'a str,
+    /// `blocks[i]` = number of chars before byte `i * BLOCK` (rounded down to a char boundary).
+    blocks: Vec<(u32, u32)>,
 }
 
-impl CharIndex {
-    pub fn new(text: &str) -> Self {
-        let mut chars_before = vec![0u32; text.len() + 1];
+/// Bytes per block of [`CharIndex`]: a lookup counts at most this many bytes.
+const BLOCK: usize = 256;
+
+impl<'a> CharIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
         let mut count = 0u32;
-        for (b, _) in text.char_indices() {
-            chars_before[b] = count;
-            count += 1;
+        let mut at = 0usize;
+        while at < text.len() {
+            blocks.push((at as u32, count));
+            let end = floor_boundary(text, (at + BLOCK).min(text.len()));
+            let end = if end <= at {
+                ceil_boundary(text, at + 1)
+            } else {
+                end
+            };
+            count += text[at..end].chars().count() as u32;
+            at = end;
         }
-        chars_before[text.len()] = count;
-        Self { chars_before }
+        blocks.push((text.len() as u32, count));
+        Self { text, blocks }
     }
     pub fn char_offset(&self, byte: usize) -> usize {
-        self.chars_before.get(byte).copied().unwrap_or(0) as usize
+        let byte = floor_boundary(self.text, byte.min(self.text.len()));
+        let i = self
+            .blocks
+            .partition_point(|&(start, _)| start as usize <= byte)
+            .saturating_sub(1);
+        let (start, chars) = self.blocks[i];
+        chars as usize + self.text[start as usize..byte].chars().count()
     }
     pub fn char_span(&self, span: Span) -> CharSpan {
         CharSpan {
             start: self.char_offset(span.start),
             end: self.char_offset(span.end),
         }
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
+}
+
+#[cfg(test)]
+mod char_index_tests {
+    use super::*;
+
+    #[test]
+    fn byte_offsets_become_char_offsets() {
+        let text = "a东丽区b".repeat(200);
+        let index = CharIndex::new(&text);
+        for (chars, (byte, _)) in text.char_indices().enumerate() {
+            assert_eq!(index.char_offset(byte), chars);
+        }
+        assert_eq!(index.char_offset(text.len()), text.chars().count());
     }
 }
 
