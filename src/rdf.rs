@@ -45,7 +45,23 @@ fn iri(s: String) -> NamedNode {
 }
 
 fn gk(local: &str) -> NamedNode {
-    iri(format!("{ONTOLOGY}{local}"))
+    cached(ONTOLOGY, local)
+}
+
+thread_local! {
+    /// Vocabulary terms are built once per thread and cloned, instead of formatted per triple.
+    static TERMS: std::cell::RefCell<std::collections::HashMap<(&'static str, String), NamedNode>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn cached(namespace: &'static str, local: &str) -> NamedNode {
+    TERMS.with(|terms| {
+        terms
+            .borrow_mut()
+            .entry((namespace, local.to_string()))
+            .or_insert_with(|| iri(format!("{namespace}{local}")))
+            .clone()
+    })
 }
 
 fn skos(local: &str) -> NamedNode {
@@ -57,9 +73,10 @@ fn dcterms(local: &str) -> NamedNode {
 }
 
 fn nif(local: &str) -> NamedNode {
-    iri(format!(
-        "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#{local}"
-    ))
+    cached(
+        "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+        local,
+    )
 }
 
 /// Percent-encodes what may not stand in an IRI path segment as is: ASCII outside the
@@ -148,6 +165,8 @@ impl Writer {
     }
     fn mentions(&mut self, report: &NamedNode, node: &NamedNode, tag: char, spans: &[MentionSpan]) {
         // One direct edge per entity and report, so "in how many reports" needs no mention scan.
+        // A mention is where (two integers) and what (gk:mentionOf); its text is one of the
+        // entity's labels and the span recovers it, so it is not stored again.
         if !spans.is_empty() {
             self.add(report, gk("mentions"), node.clone());
         }
@@ -162,7 +181,6 @@ impl Writer {
             self.add(&m, gk("mentionOf"), node.clone());
             self.add(&m, nif("beginIndex"), Literal::from(span.start as i64));
             self.add(&m, nif("endIndex"), Literal::from(span.end as i64));
-            self.add(&m, nif("anchorOf"), Literal::new_simple_literal(&span.text));
         }
     }
     #[allow(clippy::too_many_arguments)]

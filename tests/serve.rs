@@ -21,21 +21,18 @@ const FIXTURE: &str = r#"
 @prefix id: <https://w3id.org/govkg/id/> .
 @prefix r: <https://w3id.org/govkg/report/> .
 
-r:000_dongli {
-  r:000_dongli a gk:Report ; dcterms:title "天津市东丽区人民政府政务服务办公室2025年法治政府建设年度报告"@zh ;
-    dcterms:source "000_dongli.txt" ; gk:year 2025 ;
-    dcterms:creator <https://w3id.org/govkg/id/agency/天津市东丽区人民政府政务服务办公室> ;
-    gk:jurisdiction <https://w3id.org/govkg/id/place/天津市东丽区> .
+# What the entities are: described once, whichever reports name them.
+<https://w3id.org/govkg/graph/entities> {
   <https://w3id.org/govkg/id/agency/天津市东丽区人民政府政务服务办公室> a gk:Agency ;
     skos:prefLabel "天津市东丽区人民政府政务服务办公室"@zh ; skos:altLabel "区政务服务办"@zh , "我办"@zh ;
     gk:level "district" ; gk:agencyKind "government" ;
-    gk:jurisdiction <https://w3id.org/govkg/id/place/天津市东丽区> ;
-    gk:implements <https://w3id.org/govkg/id/initiative/高效办成一件事> , <https://w3id.org/govkg/id/initiative/证照分离> ;
-    gk:cites <https://w3id.org/govkg/id/law/中华人民共和国行政许可法> .
+    gk:jurisdiction <https://w3id.org/govkg/id/place/天津市东丽区> .
   <https://w3id.org/govkg/id/agency/天津市东丽区司法局> a gk:Agency ;
     skos:prefLabel "天津市东丽区司法局"@zh ; skos:altLabel "区司法局"@zh ;
-    gk:level "district" ; gk:agencyKind "government" ;
-    gk:implements <https://w3id.org/govkg/id/initiative/高效办成一件事> .
+    gk:level "district" ; gk:agencyKind "government" .
+  <https://w3id.org/govkg/id/agency/天津市第三中级人民法院> a gk:Agency ;
+    skos:prefLabel "天津市第三中级人民法院"@zh ; skos:altLabel "三中院"@zh ;
+    gk:level "municipal" ; gk:agencyKind "court" .
   <https://w3id.org/govkg/id/initiative/高效办成一件事> a gk:Initiative ;
     skos:prefLabel "高效办成一件事"@zh ; gk:scope "national" .
   <https://w3id.org/govkg/id/initiative/证照分离> a gk:Initiative ;
@@ -45,6 +42,19 @@ r:000_dongli {
   <https://w3id.org/govkg/id/document/法治政府建设实施纲要> a gk:PolicyDocument ;
     skos:prefLabel "法治政府建设实施纲要"@zh ; gk:docType "纲要" .
   <https://w3id.org/govkg/id/place/天津市东丽区> a gk:Place ; skos:prefLabel "天津市东丽区"@zh .
+}
+
+r:000_dongli {
+  r:000_dongli a gk:Report ; dcterms:title "天津市东丽区人民政府政务服务办公室2025年法治政府建设年度报告"@zh ;
+    dcterms:source "000_dongli.txt" ; gk:year 2025 ;
+    dcterms:creator <https://w3id.org/govkg/id/agency/天津市东丽区人民政府政务服务办公室> ;
+    gk:jurisdiction <https://w3id.org/govkg/id/place/天津市东丽区> ;
+    gk:mentions <https://w3id.org/govkg/id/initiative/高效办成一件事> .
+  <https://w3id.org/govkg/id/agency/天津市东丽区人民政府政务服务办公室>
+    gk:implements <https://w3id.org/govkg/id/initiative/高效办成一件事> , <https://w3id.org/govkg/id/initiative/证照分离> ;
+    gk:cites <https://w3id.org/govkg/id/law/中华人民共和国行政许可法> .
+  <https://w3id.org/govkg/id/agency/天津市东丽区司法局>
+    gk:implements <https://w3id.org/govkg/id/initiative/高效办成一件事> .
   r:000_dongli-a1 a gk:Assertion ;
     rdf:subject <https://w3id.org/govkg/id/agency/天津市东丽区人民政府政务服务办公室> ; rdf:predicate gk:implements ;
     rdf:object <https://w3id.org/govkg/id/initiative/高效办成一件事> ;
@@ -62,30 +72,26 @@ r:000_dongli {
     rdf:object <https://w3id.org/govkg/id/initiative/高效办成一件事> ;
     gk:evidence "会同区司法局推动“高效办成一件事”"@zh ; nif:beginIndex 400 ; nif:endIndex 416 .
   r:000_dongli-m1 gk:mentionOf <https://w3id.org/govkg/id/initiative/高效办成一件事> ;
-    nif:beginIndex 128 ; nif:endIndex 135 ; nif:anchorOf "高效办成一件事" .
+    nif:beginIndex 128 ; nif:endIndex 135 .
   r:000_dongli-m2 gk:mentionOf <https://w3id.org/govkg/id/initiative/高效办成一件事> ;
-    nif:beginIndex 408 ; nif:endIndex 415 ; nif:anchorOf "高效办成一件事" .
+    nif:beginIndex 408 ; nif:endIndex 415 .
 }
 
 r:001_court {
   r:001_court a gk:Report ; dcterms:title "天津市第三中级人民法院2024年法治政府建设年度报告"@zh ;
     dcterms:source "001_court.txt" ; gk:year 2024 ;
-    dcterms:creator <https://w3id.org/govkg/id/agency/天津市第三中级人民法院> .
-  <https://w3id.org/govkg/id/agency/天津市第三中级人民法院> a gk:Agency ;
-    skos:prefLabel "天津市第三中级人民法院"@zh ; skos:altLabel "三中院"@zh ;
-    gk:level "municipal" ; gk:agencyKind "court" ;
+    dcterms:creator <https://w3id.org/govkg/id/agency/天津市第三中级人民法院> ;
+    gk:mentions <https://w3id.org/govkg/id/initiative/高效办成一件事> .
+  <https://w3id.org/govkg/id/agency/天津市第三中级人民法院>
     gk:implements <https://w3id.org/govkg/id/initiative/高效办成一件事> .
-  <https://w3id.org/govkg/id/document/法治政府建设实施纲要> a gk:PolicyDocument ;
-    skos:prefLabel "法治政府建设实施纲要"@zh ; gk:docType "纲要" ;
+  <https://w3id.org/govkg/id/document/法治政府建设实施纲要>
     dcterms:creator <https://w3id.org/govkg/id/agency/天津市第三中级人民法院> .
-  <https://w3id.org/govkg/id/initiative/高效办成一件事> a gk:Initiative ;
-    skos:prefLabel "高效办成一件事"@zh ; gk:scope "national" .
   r:001_court-a1 a gk:Assertion ;
     rdf:subject <https://w3id.org/govkg/id/agency/天津市第三中级人民法院> ; rdf:predicate gk:implements ;
     rdf:object <https://w3id.org/govkg/id/initiative/高效办成一件事> ;
     gk:evidence "三中院积极参与“高效办成一件事”"@zh ; nif:beginIndex 50 ; nif:endIndex 66 .
   r:001_court-m1 gk:mentionOf <https://w3id.org/govkg/id/initiative/高效办成一件事> ;
-    nif:beginIndex 58 ; nif:endIndex 65 ; nif:anchorOf "高效办成一件事" .
+    nif:beginIndex 58 ; nif:endIndex 65 .
 }
 "#;
 
