@@ -185,6 +185,8 @@ pub struct Knowledge {
     gazetteer_entries: Vec<Entry>,
     place_suffix_matcher: AhoCorasick,
     place_suffix_names: Vec<String>,
+    /// The head words of unquoted programme names, in one matcher.
+    pub unquoted_heads: AhoCorasick,
     /// Words jieba should keep whole: every gazetteer name.
     dictionary_words: Vec<String>,
     segmenter: std::sync::OnceLock<jieba_rs::Jieba>,
@@ -457,6 +459,10 @@ impl Knowledge {
             .cloned()
             .collect();
         // A DFA: the gazetteer is scanned over every report, so trade memory for speed.
+        let unquoted_heads = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&rules.unquoted_heads)
+            .context("cannot build the programme-head matcher")?;
         let gazetteer = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
@@ -478,7 +484,6 @@ impl Knowledge {
             slogans,
             generic_phrases,
             document_types,
-            rules,
             law_by_name,
             place_by_name,
             initiative_by_name,
@@ -488,6 +493,8 @@ impl Knowledge {
             gazetteer_entries: entries,
             place_suffix_matcher,
             place_suffix_names,
+            rules,
+            unquoted_heads,
             dictionary_words: patterns_for_jieba,
             segmenter: std::sync::OnceLock::new(),
         })

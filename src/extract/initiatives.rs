@@ -31,8 +31,14 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
             });
         }
     }
+    // Known names are in text order (one leftmost-longest scan): a binary search finds overlaps.
+    let known: Vec<Span> = out.iter().map(|m| m.span).collect();
+    let overlaps_known = |span: Span| {
+        let i = known.partition_point(|k| k.end <= span.start);
+        known.get(i).is_some_and(|k| k.overlaps(span))
+    };
     for quote in &cx.quotes {
-        if out.iter().any(|m| m.span.overlaps(quote.inner)) {
+        if overlaps_known(quote.inner) {
             continue;
         }
         if let Some(mention) = classify_quote(cx, quote) {
@@ -41,12 +47,18 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     }
     // A known name right after a quoted initiative describes it (“谁执法谁普法”普法责任制): the
     // quoted one is what is meant.
-    let quoted_ends: Vec<usize> = cx
+    let mut spans: Vec<Span> = out.iter().map(|m| m.span).collect();
+    spans.sort();
+    let quoted_ends: std::collections::HashSet<usize> = cx
         .quotes
         .iter()
         .filter(|q| {
-            out.iter()
-                .any(|m| q.outer.contains(m.span) || m.span.contains(q.inner))
+            // A mention inside the quote, or one containing its text.
+            let i = spans.partition_point(|s| s.end < q.inner.start);
+            spans[i..]
+                .iter()
+                .take_while(|s| s.start <= q.outer.end)
+                .any(|s| q.outer.contains(*s) || s.contains(q.inner))
         })
         .map(|q| q.outer.end)
         .collect();
@@ -61,9 +73,12 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
 fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
     let rules = &cx.knowledge.rules;
     let mut out = Vec::new();
-    for head in &rules.unquoted_heads {
-        for (at, _) in cx.text.match_indices(head.as_str()) {
-            let end = at + head.len();
+    // One pass for all head words.
+    for hit in cx.knowledge.unquoted_heads.find_iter(cx.text) {
+        let head = &rules.unquoted_heads[hit.pattern().as_usize()];
+        {
+            let at = hit.start();
+            let end = hit.end();
             let head_span = Span::new(at, end);
             if found
                 .iter()
@@ -204,13 +219,15 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
             .genus_words
             .iter()
             .any(|g| after.starts_with(g.as_str()));
-    let genus_ends_run = (1..=run.chars().count()).any(|n| {
-        let prefix: String = run.chars().take(n).collect();
-        rules
-            .window_genus_words
-            .iter()
-            .any(|g| prefix.ends_with(g.as_str()))
-    });
+    let genus_ends_run = run
+        .char_indices()
+        .map(|(i, c)| &run[..i + c.len_utf8()])
+        .any(|prefix| {
+            rules
+                .window_genus_words
+                .iter()
+                .any(|g| prefix.ends_with(g.as_str()))
+        });
     if genus_follows || genus_ends_run {
         return initiative(quote.inner, display);
     }
