@@ -483,3 +483,62 @@ fn shared_corpus_reads_verbatim() {
     }
     eprintln!("{} corpus files read", files.len());
 }
+
+/// What extraction finds, as sets of names, to compare formats by.
+fn entities_of(text: String, format: &str) -> Vec<std::collections::BTreeSet<String>> {
+    let knowledge = govkg::knowledge::Knowledge::embedded().unwrap();
+    let doc = govkg::model::Document {
+        id: "004".into(),
+        name: "004.txt".into(),
+        text,
+        format: format.into(),
+        encoding: String::new(),
+    };
+    let x = govkg::pipeline::process(&doc, &knowledge);
+    vec![
+        x.agencies.iter().map(|a| a.canonical.clone()).collect(),
+        x.laws.iter().map(|a| a.canonical.clone()).collect(),
+        x.policy_documents.iter().map(|a| a.title.clone()).collect(),
+        x.initiatives.iter().map(|a| a.canonical.clone()).collect(),
+        x.implements
+            .iter()
+            .map(|r| format!("{}→{}", r.agency, r.initiative))
+            .collect(),
+        x.cites
+            .iter()
+            .map(|r| format!("{}→{}", r.agency, r.law))
+            .collect(),
+        [
+            x.title.unwrap_or_default(),
+            x.author.unwrap_or_default(),
+            format!("{:?}", x.year),
+        ]
+        .into(),
+    ]
+}
+
+#[test]
+fn every_format_gives_the_same_entities_as_the_plain_text() {
+    let report = report_text();
+    let plain = entities_of(
+        read_bytes("004.txt", report.as_bytes()).unwrap().text,
+        "text",
+    );
+    assert!(
+        plain[0].len() > 5 && plain[3].len() > 10,
+        "the report has entities: {plain:?}"
+    );
+
+    let (gb18030, _, _) = encoding_rs::GB18030.encode(&report);
+    let read = read_bytes("004.txt", &gb18030).unwrap();
+    assert_eq!(read.encoding, "GB18030");
+    assert_eq!(entities_of(read.text, "text"), plain, "GB18030");
+
+    let (page, _) = government_page(&report);
+    let read = read_bytes("004.html", page.as_bytes()).unwrap();
+    assert_eq!(entities_of(read.text, "html"), plain, "HTML");
+
+    let read = read_bytes("004.docx", &report_docx(&report)).unwrap();
+    assert_eq!(read.format, SourceFormat::Docx);
+    assert_eq!(entities_of(read.text, "docx"), plain, "DOCX");
+}
