@@ -66,6 +66,12 @@ fn sorted_quads(store: &GovStore, graphs: &[NamedNode]) -> Result<Vec<Quad>> {
             quads.push(quad.context("cannot read the store")?);
         }
     }
+    sort_quads(&mut quads);
+    Ok(quads)
+}
+
+/// Graph, subject, predicate, object order: identical content gives identical files.
+fn sort_quads(quads: &mut [Quad]) {
     quads.sort_by_cached_key(|q| {
         (
             q.graph_name.to_string(),
@@ -74,7 +80,6 @@ fn sorted_quads(store: &GovStore, graphs: &[NamedNode]) -> Result<Vec<Quad>> {
             q.object.to_string(),
         )
     });
-    Ok(quads)
 }
 
 /// Quads of the entities graph about the entities these quads refer to.
@@ -101,13 +106,7 @@ fn descriptions_of_entities_in(store: &GovStore, quads: &[Quad]) -> Result<Vec<Q
             out.push(quad.context("cannot read the store")?);
         }
     }
-    out.sort_by_cached_key(|q| {
-        (
-            q.subject.to_string(),
-            q.predicate.to_string(),
-            q.object.to_string(),
-        )
-    });
+    sort_quads(&mut out);
     Ok(out)
 }
 
