@@ -138,8 +138,10 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// Two files with the same stem would share a report graph: refuse the second.
-fn check_unique_ids(files: &[PathBuf]) -> Vec<String> {
-    let mut seen: HashMap<String, &PathBuf> = HashMap::new();
+/// Returns the files to build and one failure line per file refused.
+fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut unique = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
     for file in files {
         let name = file
@@ -154,10 +156,11 @@ fn check_unique_ids(files: &[PathBuf]) -> Vec<String> {
                 first.display()
             ));
         } else {
-            seen.insert(id, file);
+            seen.insert(id, file.clone());
+            unique.push(file);
         }
     }
-    failures
+    (unique, failures)
 }
 
 /// One report through read → extract → resolve → rdf, done on a worker thread.
@@ -216,15 +219,7 @@ pub fn build(
 ) -> Result<BuildOutcome> {
     let started = Instant::now();
     let files = inputs(paths)?;
-    let mut failures = check_unique_ids(&files);
-    let failed_paths: BTreeSet<String> = failures
-        .iter()
-        .filter_map(|f| f.split(": ").next().map(str::to_string))
-        .collect();
-    let files: Vec<PathBuf> = files
-        .into_iter()
-        .filter(|f| !failed_paths.contains(&f.display().to_string()))
-        .collect();
+    let (files, mut failures) = check_unique_ids(files);
     let pool = thread_pool(options.threads)?;
     let progress = if options.progress && files.len() > 3 {
         let bar = ProgressBar::new(files.len() as u64);

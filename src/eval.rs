@@ -55,6 +55,9 @@ pub struct GoldRelation {
     pub optional: bool,
 }
 
+/// The categories whose micro-average is the "entities" score of the accuracy bar.
+pub const ENTITY_CATEGORIES: &[&str] = &["agencies", "laws", "initiatives"];
+
 pub const CATEGORIES: &[&str] = &[
     "agencies",
     "laws",
@@ -400,7 +403,7 @@ fn render_block(
         }
     }
     let mut entity = Score::default();
-    for c in ["agencies", "laws", "initiatives"] {
+    for c in ENTITY_CATEGORIES {
         if let Some(s) = categories.get(c) {
             entity.add(s);
         }
@@ -437,7 +440,7 @@ pub fn totals(reports: &[ReportScore]) -> BTreeMap<String, Score> {
     for report in reports {
         for (category, score) in &report.categories {
             total.entry((*category).to_string()).or_default().add(score);
-            if ["agencies", "laws", "initiatives"].contains(category) {
+            if ENTITY_CATEGORIES.contains(category) {
                 total.entry("entities".into()).or_default().add(score);
             }
         }

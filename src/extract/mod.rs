@@ -166,11 +166,7 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Runs every rule over one text.
-pub fn extract(text: &str, knowledge: &Knowledge) -> Found {
-    extract_in(&Context::new(text, knowledge))
-}
-
+/// Runs every entity rule over one text.
 fn extract_in(context: &Context<'_>) -> Found {
     let mut mentions = agencies::find(context);
     let metadata = metadata::read(context, &mentions);
