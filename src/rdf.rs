@@ -5,7 +5,7 @@
 //! from counters or blank nodes, so two builds of the same reports give identical output.
 
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
 use crate::model::*;
 
@@ -123,6 +123,32 @@ pub fn doc_id(file_name: &str) -> &str {
         .unwrap_or(file_name)
 }
 
+/// The node of one mention: a blank node whose id is a function of the report, the span and the
+/// entity kind, so exports are the same on every build. Mentions are the most numerous nodes;
+/// a numeric blank node is stored inline by Oxigraph, where an IRI would add a string per mention
+/// to the store's dictionary.
+fn mention_node(report: &NamedNode, span: &MentionSpan, tag: char) -> BlankNode {
+    // FNV-1a: stable across Rust versions, unlike the std hasher.
+    let report_hash = report
+        .as_str()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let start = span.start as u64 & 0x7fff_ffff;
+    let length = (span.end.saturating_sub(span.start) as u64) & 0x3fff_ffff;
+    let kind = match tag {
+        'a' => 0,
+        'l' => 1,
+        'd' => 2,
+        'i' => 3,
+        'p' => 4,
+        _ => 7,
+    };
+    let low = start << 33 | length << 3 | kind;
+    BlankNode::new_from_unique_id(u128::from(report_hash) << 64 | u128::from(low))
+}
+
 fn zh(s: &str) -> Literal {
     Literal::new_language_tagged_literal_unchecked(s, "zh")
 }
@@ -144,6 +170,10 @@ impl Writer {
             o.into(),
             self.graph.clone(),
         ));
+    }
+    fn add_blank(&mut self, s: &BlankNode, p: NamedNode, o: impl Into<Term>) {
+        self.quads
+            .push(Quad::new(s.clone(), p, o.into(), self.graph.clone()));
     }
     /// A description of an entity, true whichever report names it.
     fn describe(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
@@ -171,16 +201,10 @@ impl Writer {
             self.add(report, gk("mentions"), node.clone());
         }
         for span in spans {
-            let m = iri(format!(
-                "{}#m{}-{}{}",
-                report.as_str(),
-                span.start,
-                span.end,
-                tag
-            ));
-            self.add(&m, gk("mentionOf"), node.clone());
-            self.add(&m, nif("beginIndex"), Literal::from(span.start as i64));
-            self.add(&m, nif("endIndex"), Literal::from(span.end as i64));
+            let m = mention_node(report, span, tag);
+            self.add_blank(&m, gk("mentionOf"), node.clone());
+            self.add_blank(&m, nif("beginIndex"), Literal::from(span.start as i64));
+            self.add_blank(&m, nif("endIndex"), Literal::from(span.end as i64));
         }
     }
     #[allow(clippy::too_many_arguments)]

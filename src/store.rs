@@ -136,6 +136,16 @@ impl GovStore {
         Ok(self.store.is_empty()?)
     }
 
+    /// Merges the store's files (RocksDB compaction); see `build::COMPACT_AFTER` for why.
+    pub fn compact(&self) -> Result<()> {
+        if let StoreLocation::Disk(dir) = &self.location {
+            self.store
+                .optimize()
+                .with_context(|| format!("{}: cannot compact the store", dir.display()))?;
+        }
+        Ok(())
+    }
+
     pub fn flush(&self) -> Result<()> {
         if matches!(self.location, StoreLocation::Disk(_)) {
             self.store.flush()?;
