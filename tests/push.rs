@@ -173,7 +173,7 @@ impl TestServer {
         .collect()
     }
 
-    /// (agency, initiative, report) of the server's answer to queries/implementers.rq.
+    /// (agency, initiative, number of reports) of the server's answer to queries/implementers.rq.
     fn implementers(&self) -> BTreeSet<(String, String, String)> {
         self.select(implementers_text())
             .iter()
@@ -216,7 +216,7 @@ fn implementers_text() -> &'static str {
 
 fn implementer_row(row: &BTreeMap<String, Term>) -> (String, String, String) {
     let cell = |name: &str| row.get(name).map(Term::to_string).unwrap_or_default();
-    (cell("agency"), cell("initiative"), cell("report"))
+    (cell("agency"), cell("initiative"), cell("reports"))
 }
 
 fn iri(term: &Term) -> String {
