@@ -121,12 +121,13 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(text: &'a str, knowledge: &'a Knowledge) -> Self {
+        let (titles, quotes) = segment::titles_and_quotations(text, 120, 40);
         Self {
             text,
             knowledge,
             hits: knowledge.scan(text),
-            titles: segment::book_titles(text, 120),
-            quotes: segment::quotations(text, 40),
+            titles,
+            quotes,
         }
     }
 
