@@ -9,6 +9,10 @@
 //! - Self-references (我办, 本单位) → the author.
 //! - Places: names from the table not part of an agency name, and deictic 我区/全市….
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
 use crate::knowledge::Entry;
 use crate::model::Span;
@@ -19,6 +23,39 @@ const LEVEL_CHARS: &[char] = &['市', '区', '县', '省'];
 const GENERIC_BEFORE_LEVEL: &[char] = &['各', '全', '每', '该', '两', '多', '本', '我', '等'];
 const DEICTIC_PREFIXES: &[char] = &['我', '全', '本'];
 const NUMERALS: &str = "一二三四五六七八九十";
+
+/// The words the pattern rules below start from. They are found in one pass over the text
+/// instead of one substring search per word.
+const ANCHOR_WORDS: [&str; 6] = ["党组", "中院", "中级人民法院", "大学", "学院", "街道"];
+const PARTY_GROUP: usize = 0;
+const NUMBERED_COURT: usize = 1;
+const INTERMEDIATE_COURT: usize = 2;
+const UNIVERSITY: usize = 3;
+const COLLEGE: usize = 4;
+const SUBDISTRICT: usize = 5;
+/// Deictic places (我区, 全市…) are anchors too: every prefix before every level character.
+const DEICTIC: usize = ANCHOR_WORDS.len();
+
+static ANCHORS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let mut words: Vec<String> = ANCHOR_WORDS.iter().map(|w| w.to_string()).collect();
+    for prefix in DEICTIC_PREFIXES {
+        for level in LEVEL_CHARS {
+            words.push(format!("{prefix}{level}"));
+        }
+    }
+    AhoCorasick::new(words).expect("fixed anchor words build a matcher")
+});
+
+/// Byte offsets of each anchor group in the text, in text order; no anchor word can overlap
+/// itself, so this equals one `match_indices` per word.
+fn anchors(text: &str) -> [Vec<usize>; DEICTIC + 1] {
+    let mut found: [Vec<usize>; DEICTIC + 1] = Default::default();
+    for m in ANCHORS.find_overlapping_iter(text) {
+        let group = m.pattern().as_usize().min(DEICTIC);
+        found[group].push(m.start());
+    }
+    found
+}
 
 pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
@@ -79,11 +116,17 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         }
         i += 1;
     }
-    bare_party_groups(cx, &mut out);
-    intermediate_courts(cx, &mut out);
-    universities(cx, &mut out);
-    subdistricts(cx, &mut out);
-    deictic_places(cx, &mut out);
+    let anchors = anchors(cx.text);
+    bare_party_groups(cx, &anchors[PARTY_GROUP], &mut out);
+    intermediate_courts(
+        cx,
+        &anchors[NUMBERED_COURT],
+        &anchors[INTERMEDIATE_COURT],
+        &mut out,
+    );
+    universities(cx, [&anchors[UNIVERSITY], &anchors[COLLEGE]], &mut out);
+    subdistricts(cx, &anchors[SUBDISTRICT], &mut out);
+    deictic_places(cx, &anchors[DEICTIC], &mut out);
     out.sort_by_key(|m| m.span);
     remove_nested(&mut out);
     out
@@ -155,8 +198,8 @@ fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: Age
 }
 
 /// 党组 standing alone (or as 办党组) is the author's party group.
-fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for (at, _) in cx.text.match_indices("党组") {
+fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Vec<Mention>) {
+    for &at in at_party_group {
         let span = Span::new(at, at + "党组".len());
         if cx.text[span.end..].starts_with('织') || out.iter().any(|m| m.span.overlaps(span)) {
             continue;
@@ -188,8 +231,13 @@ fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
 }
 
 /// 三中院 (relative to the municipality) and 天津市第一中级人民法院.
-fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for (at, _) in cx.text.match_indices("中院") {
+fn intermediate_courts(
+    cx: &Context<'_>,
+    at_numbered: &[usize],
+    at_full_name: &[usize],
+    out: &mut Vec<Mention>,
+) {
+    for &at in at_numbered {
         let Some(number) = cx.text[..at]
             .chars()
             .next_back()
@@ -206,7 +254,7 @@ fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
             }),
         });
     }
-    for (at, _) in cx.text.match_indices("中级人民法院") {
+    for &at in at_full_name {
         let head = &cx.text[..at];
         let mut chars = head.char_indices().rev();
         let Some((number_at, number)) = chars.next().filter(|(_, c)| NUMERALS.contains(*c)) else {
@@ -233,9 +281,12 @@ fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
 }
 
 /// A university or college named after a place (天津财经大学, 天津大学).
-fn universities(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for suffix in ["大学", "学院"] {
-        for (at, _) in cx.text.match_indices(suffix) {
+fn universities(cx: &Context<'_>, at_suffix: [&Vec<usize>; 2], out: &mut Vec<Mention>) {
+    for (suffix, positions) in [ANCHOR_WORDS[UNIVERSITY], ANCHOR_WORDS[COLLEGE]]
+        .into_iter()
+        .zip(at_suffix)
+    {
+        for &at in positions {
             let end = at + suffix.len();
             // Up to six characters of name between the place and the suffix.
             let mut cut = at;
@@ -267,8 +318,8 @@ fn universities(cx: &Context<'_>, out: &mut Vec<Mention>) {
 
 /// A named subdistrict: two or three characters before 街道, after a level character, a place, or a
 /// list mark (区华新街道, 、金桥街道). Classes (各街道, 相关街道) are not named.
-fn subdistricts(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for (at, _) in cx.text.match_indices("街道") {
+fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut Vec<Mention>) {
+    for &at in at_subdistrict {
         let end = at + "街道".len();
         for name_chars in [2usize, 3] {
             let start = cx.text[..at]
@@ -309,15 +360,13 @@ fn subdistricts(cx: &Context<'_>, out: &mut Vec<Mention>) {
 }
 
 /// 我区, 全区, 本市, 全市… refer to the report's own jurisdiction at that level.
-fn deictic_places(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for (i, c) in cx.text.char_indices() {
-        if !DEICTIC_PREFIXES.contains(&c) {
-            continue;
-        }
-        let rest = &cx.text[i + c.len_utf8()..];
-        let Some(level) = rest.chars().next().filter(|l| LEVEL_CHARS.contains(l)) else {
+fn deictic_places(cx: &Context<'_>, at_deictic: &[usize], out: &mut Vec<Mention>) {
+    for &i in at_deictic {
+        let mut chars = cx.text[i..].chars();
+        let (Some(c), Some(level)) = (chars.next(), chars.next()) else {
             continue;
         };
+        let rest = &cx.text[i + c.len_utf8()..];
         // 全市各部门 is fine; 全区域/全市场 are other words.
         if rest[level.len_utf8()..].starts_with(['域', '场', '长', '委', '政']) {
             continue;
@@ -330,10 +379,29 @@ fn deictic_places(cx: &Context<'_>, out: &mut Vec<Mention>) {
     }
 }
 
-/// Drops mentions inside a longer one (华新 inside 华新街道…).
+/// Drops mentions inside a longer one (华新 inside 华新街道…). `mentions` are sorted by span.
 fn remove_nested(mentions: &mut Vec<Mention>) {
+    // A span is nested when an earlier-starting span reaches at least its end, or a span with
+    // the same start ends later (the last of its start group, in sorted order).
     let spans: Vec<Span> = mentions.iter().map(|m| m.span).collect();
-    mentions.retain(|m| !spans.iter().any(|s| *s != m.span && s.contains(m.span)));
+    let mut nested = vec![false; spans.len()];
+    let mut reach_before: Option<usize> = None;
+    let mut group = 0;
+    while group < spans.len() {
+        let start = spans[group].start;
+        let group_end = group + spans[group..].partition_point(|s| s.start == start);
+        let longest = spans[group_end - 1].end;
+        for i in group..group_end {
+            nested[i] = reach_before.is_some_and(|r| r >= spans[i].end) || longest > spans[i].end;
+        }
+        reach_before = Some(reach_before.map_or(longest, |r| r.max(longest)));
+        group = group_end;
+    }
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        !nested[i - 1]
+    });
 }
 
 #[cfg(test)]
