@@ -143,10 +143,9 @@ pub fn quotations(text: &str, max_chars: usize) -> Vec<Enclosed> {
     titles_and_quotations(text, 0, max_chars).1
 }
 
-/// Open/close state of one kind of bracket pair during [`titles_and_quotations`].
+/// Open/close state of one kind of bracket pair during [`titles_and_quotations`]. Every mark
+/// handled here is three bytes long in UTF-8.
 struct Pairs {
-    open: &'static [u8],
-    close: &'static [u8],
     max_chars: usize,
     /// Nested pairs are kept on the stack (《…《…》…》); otherwise a new opening mark replaces the
     /// pending one (“…“…” pairs the second).
@@ -155,11 +154,11 @@ struct Pairs {
     found: Vec<Enclosed>,
 }
 
+const MARK_LEN: usize = 3;
+
 impl Pairs {
-    fn new(open: &'static str, close: &'static str, max_chars: usize, nest: bool) -> Self {
+    fn new(max_chars: usize, nest: bool) -> Self {
         Self {
-            open: open.as_bytes(),
-            close: close.as_bytes(),
             max_chars,
             nest,
             stack: Vec::new(),
@@ -167,22 +166,20 @@ impl Pairs {
         }
     }
 
-    /// Reacts to the mark starting at byte `i`, if it is one of this pair's.
-    fn step(&mut self, text: &str, i: usize) {
-        let rest = &text.as_bytes()[i..];
-        if rest.starts_with(self.open) {
-            if !self.nest {
-                self.stack.clear();
-            }
-            self.stack.push(i);
-        } else if rest.starts_with(self.close) {
-            if let Some(start) = self.stack.pop() {
-                let inner = Span::new(start + self.open.len(), i);
-                let outer = Span::new(start, i + self.close.len());
-                // Keep only outermost pairs; nested ones are inside `inner`.
-                if self.stack.is_empty() && fits(&text[inner.start..inner.end], self.max_chars) {
-                    self.found.push(Enclosed { outer, inner });
-                }
+    fn open(&mut self, i: usize) {
+        if !self.nest {
+            self.stack.clear();
+        }
+        self.stack.push(i);
+    }
+
+    fn close(&mut self, text: &str, i: usize) {
+        if let Some(start) = self.stack.pop() {
+            let inner = Span::new(start + MARK_LEN, i);
+            let outer = Span::new(start, i + MARK_LEN);
+            // Keep only outermost pairs; nested ones are inside `inner`.
+            if self.stack.is_empty() && fits(&text[inner.start..inner.end], self.max_chars) {
+                self.found.push(Enclosed { outer, inner });
             }
         }
     }
@@ -190,27 +187,25 @@ impl Pairs {
 
 /// Non-empty and at most `max_chars` characters.
 fn fits(s: &str, max_chars: usize) -> bool {
-    // A char has at most 4 bytes: short strings need no count.
+    // A char has at least one byte: short strings need no count.
     !s.is_empty() && (s.len() <= max_chars || s.chars().count() <= max_chars)
 }
 
-/// [`book_titles`] and [`quotations`] in one pass over the bytes: only line breaks and the lead
-/// bytes of the marks need a look, so the text is not decoded char by char.
+/// [`book_titles`] and [`quotations`] in one pass over the bytes: only line breaks and the marks
+/// need a look, so the text is not decoded char by char.
 pub fn titles_and_quotations(
     text: &str,
     title_max_chars: usize,
     quote_max_chars: usize,
 ) -> (Vec<Enclosed>, Vec<Enclosed>) {
-    let mut titles = Pairs::new("《", "》", title_max_chars, true);
-    let mut curly = Pairs::new("“", "”", quote_max_chars, false);
-    let mut corner = Pairs::new("「", "」", quote_max_chars, false);
+    let mut titles = Pairs::new(title_max_chars, true);
+    let mut curly = Pairs::new(quote_max_chars, false);
+    let mut corner = Pairs::new(quote_max_chars, false);
     let mut straight: Vec<Enclosed> = Vec::new();
     // Straight quotes pair up in order within a line: the 1st with the 2nd, the 3rd with the 4th.
     let mut straight_open: Option<usize> = None;
-    // Lead bytes: “” start with E2, 《》「」 with E3.
-    const CURLY_LEAD: u8 = 0xE2;
-    const CJK_MARK_LEAD: u8 = 0xE3;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'\n' => {
                 titles.stack.clear();
@@ -230,11 +225,16 @@ pub fn titles_and_quotations(
                     }
                 }
             },
-            CURLY_LEAD => curly.step(text, i),
-            CJK_MARK_LEAD => {
-                titles.step(text, i);
-                corner.step(text, i);
-            }
+            // Lead bytes of “” (E2 80 9C/9D) and of 《》「」 (E3 80 8A–8D).
+            0xE2 | 0xE3 => match bytes.get(i + 1..i + MARK_LEN) {
+                Some([0x80, 0x9C]) if b == 0xE2 => curly.open(i),
+                Some([0x80, 0x9D]) if b == 0xE2 => curly.close(text, i),
+                Some([0x80, 0x8A]) if b == 0xE3 => titles.open(i),
+                Some([0x80, 0x8B]) if b == 0xE3 => titles.close(text, i),
+                Some([0x80, 0x8C]) if b == 0xE3 => corner.open(i),
+                Some([0x80, 0x8D]) if b == 0xE3 => corner.close(text, i),
+                _ => {}
+            },
             _ => {}
         }
     }

@@ -11,7 +11,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
 use crate::knowledge::Entry;
@@ -43,7 +43,12 @@ static ANCHORS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             words.push(format!("{prefix}{level}"));
         }
     }
-    AhoCorasick::new(words).expect("fixed anchor words build a matcher")
+    // A DFA without prefilter: the first characters (中, 大, 全…) are too common to skip to.
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(words)
+        .expect("fixed anchor words build a matcher")
 });
 
 /// Byte offsets of each anchor group in the text, in text order; no anchor word can overlap
