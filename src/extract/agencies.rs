@@ -9,10 +9,6 @@
 //! - Self-references (我办, 本单位) → the author.
 //! - Places: names from the table not part of an agency name, and deictic 我区/全市….
 
-use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
-
 use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
 use crate::knowledge::Entry;
 use crate::model::Span;
@@ -24,42 +20,58 @@ const GENERIC_BEFORE_LEVEL: &[char] = &['各', '全', '每', '该', '两', '多'
 const DEICTIC_PREFIXES: &[char] = &['我', '全', '本'];
 const NUMERALS: &str = "一二三四五六七八九十";
 
-/// The words the pattern rules below start from. They are found in one pass over the text
-/// instead of one substring search per word.
-const ANCHOR_WORDS: [&str; 6] = ["党组", "中院", "中级人民法院", "大学", "学院", "街道"];
-const PARTY_GROUP: usize = 0;
-const NUMBERED_COURT: usize = 1;
-const INTERMEDIATE_COURT: usize = 2;
-const UNIVERSITY: usize = 3;
-const COLLEGE: usize = 4;
-const SUBDISTRICT: usize = 5;
-/// Deictic places (我区, 全市…) are anchors too: every prefix before every level character.
-const DEICTIC: usize = ANCHOR_WORDS.len();
+/// Where the pattern rules below start, found in one pass over the text (instead of one
+/// substring search per word), each list in text order.
+#[derive(Default)]
+struct Anchors {
+    /// 党组
+    party_groups: Vec<usize>,
+    /// 中院
+    numbered_courts: Vec<usize>,
+    /// 中级人民法院
+    intermediate_courts: Vec<usize>,
+    /// 大学
+    universities: Vec<usize>,
+    /// 学院
+    colleges: Vec<usize>,
+    /// 街道
+    subdistricts: Vec<usize>,
+    /// A deictic prefix before a level character (我区, 全市…).
+    deictic: Vec<usize>,
+}
 
-static ANCHORS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let mut words: Vec<String> = ANCHOR_WORDS.iter().map(|w| w.to_string()).collect();
-    for prefix in DEICTIC_PREFIXES {
-        for level in LEVEL_CHARS {
-            words.push(format!("{prefix}{level}"));
+const INTERMEDIATE_COURT: &str = "中级人民法院";
+
+impl Anchors {
+    /// Every anchor is two characters, or starts with two (中级…): one look at each pair of
+    /// neighbouring characters finds them all, overlapping ones too (大学院).
+    fn find(text: &str) -> Self {
+        let mut found = Self::default();
+        let mut previous: Option<(usize, char)> = None;
+        for (i, c) in text.char_indices() {
+            if let Some((at, p)) = previous {
+                let list = match (p, c) {
+                    ('党', '组') => Some(&mut found.party_groups),
+                    ('中', '院') => Some(&mut found.numbered_courts),
+                    ('中', '级') if text[at..].starts_with(INTERMEDIATE_COURT) => {
+                        Some(&mut found.intermediate_courts)
+                    }
+                    ('大', '学') => Some(&mut found.universities),
+                    ('学', '院') => Some(&mut found.colleges),
+                    ('街', '道') => Some(&mut found.subdistricts),
+                    (p, c) if DEICTIC_PREFIXES.contains(&p) && LEVEL_CHARS.contains(&c) => {
+                        Some(&mut found.deictic)
+                    }
+                    _ => None,
+                };
+                if let Some(list) = list {
+                    list.push(at);
+                }
+            }
+            previous = Some((i, c));
         }
+        found
     }
-    // A DFA without prefilter: the first characters (中, 大, 全…) are too common to skip to.
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
-        .prefilter(false)
-        .build(words)
-        .expect("fixed anchor words build a matcher")
-});
-
-/// Byte offsets of each anchor group in the text, in text order; no anchor word can overlap
-/// itself, so this equals one `match_indices` per word.
-fn anchors(text: &str) -> [Vec<usize>; DEICTIC + 1] {
-    let mut found: [Vec<usize>; DEICTIC + 1] = Default::default();
-    for m in ANCHORS.find_overlapping_iter(text) {
-        let group = m.pattern().as_usize().min(DEICTIC);
-        found[group].push(m.start());
-    }
-    found
 }
 
 pub fn find(cx: &Context<'_>) -> Vec<Mention> {
@@ -121,17 +133,17 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         }
         i += 1;
     }
-    let anchors = anchors(cx.text);
-    bare_party_groups(cx, &anchors[PARTY_GROUP], &mut out);
+    let anchors = Anchors::find(cx.text);
+    bare_party_groups(cx, &anchors.party_groups, &mut out);
     intermediate_courts(
         cx,
-        &anchors[NUMBERED_COURT],
-        &anchors[INTERMEDIATE_COURT],
+        &anchors.numbered_courts,
+        &anchors.intermediate_courts,
         &mut out,
     );
-    universities(cx, [&anchors[UNIVERSITY], &anchors[COLLEGE]], &mut out);
-    subdistricts(cx, &anchors[SUBDISTRICT], &mut out);
-    deictic_places(cx, &anchors[DEICTIC], &mut out);
+    universities(cx, &anchors, &mut out);
+    subdistricts(cx, &anchors.subdistricts, &mut out);
+    deictic_places(cx, &anchors.deictic, &mut out);
     out.sort_by_key(|m| m.span);
     remove_nested(&mut out);
     out
@@ -268,7 +280,7 @@ fn intermediate_courts(
         let Some((di_at, '第')) = chars.next() else {
             continue;
         };
-        let end = at + "中级人民法院".len();
+        let end = at + INTERMEDIATE_COURT.len();
         let (start, jurisdiction) = match cx.knowledge.place_ending_at(cx.text, di_at) {
             Some((place_start, place)) => (place_start, JurisdictionRef::Named(place)),
             None => (di_at, JurisdictionRef::Level('市')),
@@ -286,11 +298,8 @@ fn intermediate_courts(
 }
 
 /// A university or college named after a place (天津财经大学, 天津大学).
-fn universities(cx: &Context<'_>, at_suffix: [&Vec<usize>; 2], out: &mut Vec<Mention>) {
-    for (suffix, positions) in [ANCHOR_WORDS[UNIVERSITY], ANCHOR_WORDS[COLLEGE]]
-        .into_iter()
-        .zip(at_suffix)
-    {
+fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut Vec<Mention>) {
+    for (suffix, positions) in [("大学", &anchors.universities), ("学院", &anchors.colleges)] {
         for &at in positions {
             let end = at + suffix.len();
             // Up to six characters of name between the place and the suffix.
