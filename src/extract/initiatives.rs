@@ -273,12 +273,7 @@ fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
 /// A quote preceded directly by other quotes (“甲”“乙”、“丙”) shares the words before the first.
 fn start_of_quote_run(cx: &Context<'_>, quote: &Enclosed) -> usize {
     let mut start = quote.outer.start;
-    while let Some(previous) = cx.quotes.iter().find(|q| {
-        q.outer.end <= start
-            && cx.text[q.outer.end..start]
-                .chars()
-                .all(|c| "、，, ".contains(c))
-    }) {
+    while let Some(previous) = cx.quote_just_before(start, "、，, ") {
         if previous.outer.start >= start {
             break;
         }
