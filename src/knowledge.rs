@@ -568,9 +568,13 @@ impl Knowledge {
 
     /// The law a name denotes, if the table knows it (title, title without 中华人民共和国, or short name).
     pub fn law(&self, name: &str) -> Option<&LawEntry> {
-        let name = normalize_name(name);
+        self.law_by_normalized_name(&normalize_name(name))
+    }
+
+    /// [`Knowledge::law`] for a name already passed through [`normalize_name`].
+    pub fn law_by_normalized_name(&self, name: &str) -> Option<&LawEntry> {
         self.law_by_name
-            .get(&name)
+            .get(name)
             .or_else(|| {
                 name.strip_prefix(NATIONAL_PREFIX)
                     .and_then(|n| self.law_by_name.get(n))
