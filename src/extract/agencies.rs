@@ -47,28 +47,37 @@ impl Anchors {
     /// neighbouring characters finds them all, overlapping ones too (大学院).
     fn find(text: &str) -> Self {
         let mut found = Self::default();
-        let mut previous: Option<(usize, char)> = None;
-        for (i, c) in text.char_indices() {
-            if let Some((at, p)) = previous {
-                let list = match (p, c) {
-                    ('党', '组') => Some(&mut found.party_groups),
-                    ('中', '院') => Some(&mut found.numbered_courts),
-                    ('中', '级') if text[at..].starts_with(INTERMEDIATE_COURT) => {
-                        Some(&mut found.intermediate_courts)
-                    }
-                    ('大', '学') => Some(&mut found.universities),
-                    ('学', '院') => Some(&mut found.colleges),
-                    ('街', '道') => Some(&mut found.subdistricts),
-                    (p, c) if DEICTIC_PREFIXES.contains(&p) && LEVEL_CHARS.contains(&c) => {
-                        Some(&mut found.deictic)
-                    }
-                    _ => None,
-                };
-                if let Some(list) = list {
-                    list.push(at);
-                }
+        let bytes = text.as_bytes();
+        for (at, &lead) in bytes.iter().enumerate() {
+            // Every first character here is a three-byte char with lead byte E4–E8; skip the rest
+            // without decoding.
+            if !(0xE4..=0xE8).contains(&lead) {
+                continue;
             }
-            previous = Some((i, c));
+            let Some(first) = text.get(at..at + 3).and_then(|s| s.chars().next()) else {
+                continue;
+            };
+            if !matches!(first, '党' | '中' | '大' | '学' | '街' | '我' | '全' | '本') {
+                continue;
+            }
+            let Some(second) = text[at + 3..].chars().next() else {
+                continue;
+            };
+            let list = match (first, second) {
+                ('党', '组') => &mut found.party_groups,
+                ('中', '院') => &mut found.numbered_courts,
+                ('中', '级') if text[at..].starts_with(INTERMEDIATE_COURT) => {
+                    &mut found.intermediate_courts
+                }
+                ('大', '学') => &mut found.universities,
+                ('学', '院') => &mut found.colleges,
+                ('街', '道') => &mut found.subdistricts,
+                (p, c) if DEICTIC_PREFIXES.contains(&p) && LEVEL_CHARS.contains(&c) => {
+                    &mut found.deictic
+                }
+                _ => continue,
+            };
+            list.push(at);
         }
         found
     }
