@@ -504,16 +504,16 @@ impl Knowledge {
 
     /// Every gazetteer hit in `text`, leftmost-longest and non-overlapping, as (start, end, entry).
     pub fn scan(&self, text: &str) -> Vec<(usize, usize, Entry)> {
-        self.gazetteer
-            .find_iter(text)
-            .map(|m| {
-                (
-                    m.start(),
-                    m.end(),
-                    self.gazetteer_entries[m.pattern().as_usize()],
-                )
-            })
-            .collect()
+        // Reports have about one hit per hundred bytes: reserve once instead of regrowing.
+        let mut hits = Vec::with_capacity(text.len() / 64);
+        hits.extend(self.gazetteer.find_iter(text).map(|m| {
+            (
+                m.start(),
+                m.end(),
+                self.gazetteer_entries[m.pattern().as_usize()],
+            )
+        }));
+        hits
     }
 
     /// The longest place name that ends exactly at byte `end` of `text`, as (start, place index).

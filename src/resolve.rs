@@ -81,13 +81,12 @@ pub fn resolve(
         };
         let name = match &mention.referent {
             Referent::Agency(agency) => resolve_agency(k, &cx, agency).map(|a| {
-                let jurisdiction = a.jurisdiction.map(|p| k.places[p].canonical.clone());
                 agencies.add(&a.canonical, span, || AgencyRecord {
                     canonical: a.canonical.clone(),
                     mentions: Vec::new(),
                     level: a.level.as_str().to_string(),
                     kind: a.kind.clone(),
-                    jurisdiction,
+                    jurisdiction: a.jurisdiction.map(|p| k.places[p].canonical.clone()),
                     spans: Vec::new(),
                 });
                 a.canonical
