@@ -48,9 +48,17 @@ impl Anchors {
     fn find(text: &str) -> Self {
         let mut found = Self::default();
         let bytes = text.as_bytes();
-        for (at, &lead) in bytes.iter().enumerate() {
-            // Every first character here is a three-byte char with lead byte E4–E8; skip the rest
-            // without decoding.
+        let mut next = 0;
+        while let Some(&lead) = bytes.get(next) {
+            // Step from char start to char start by the lead byte's length, without decoding.
+            let at = next;
+            next += match lead {
+                0x00..=0x7F => 1,
+                0x80..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            // Every first character here is a three-byte char with lead byte E4–E8.
             if !(0xE4..=0xE8).contains(&lead) {
                 continue;
             }
