@@ -5,7 +5,8 @@
 //! embedded in the binary (so an installed govkg works anywhere) and can be overridden at run time
 //! with `--data DIR` / `GOVKG_DATA`.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: the name maps are looked up for every quoted term and mention.
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -171,16 +172,16 @@ pub struct Knowledge {
     pub national_agencies: Vec<NationalAgency>,
     pub agency_forms: Vec<AgencyForm>,
     pub initiatives: Vec<InitiativeEntry>,
-    pub slogans: HashSet<String>,
-    pub generic_phrases: HashSet<String>,
+    pub slogans: FxHashSet<String>,
+    pub generic_phrases: FxHashSet<String>,
     pub document_types: Vec<(String, String)>,
     pub rules: InitiativeRules,
     /// Law lookup by any name (title, title without 中华人民共和国, short names).
-    pub law_by_name: HashMap<String, usize>,
-    pub place_by_name: HashMap<String, usize>,
-    pub initiative_by_name: HashMap<String, usize>,
-    pub national_by_name: HashMap<String, usize>,
-    pub form_by_short: HashMap<String, usize>,
+    pub law_by_name: FxHashMap<String, usize>,
+    pub place_by_name: FxHashMap<String, usize>,
+    pub initiative_by_name: FxHashMap<String, usize>,
+    pub national_by_name: FxHashMap<String, usize>,
+    pub form_by_short: FxHashMap<String, usize>,
     gazetteer: AhoCorasick,
     gazetteer_entries: Vec<Entry>,
     place_suffix_matcher: AhoCorasick,
@@ -283,7 +284,7 @@ impl Knowledge {
 
         // Laws.
         let mut laws = Vec::new();
-        let mut law_by_name = HashMap::new();
+        let mut law_by_name = FxHashMap::default();
         const LAW_KINDS: &[&str] = &[
             "law",
             "administrative_regulation",
@@ -321,7 +322,7 @@ impl Knowledge {
             &source.read("jurisdictions.tsv")?,
             &["canonical", "level", "parent", "aliases"],
         )?;
-        let mut place_by_name: HashMap<String, usize> = HashMap::new();
+        let mut place_by_name: FxHashMap<String, usize> = FxHashMap::default();
         let mut places = Vec::new();
         for row in &rows {
             let level = PlaceLevel::parse(&row[1]).ok_or_else(|| {
@@ -353,7 +354,7 @@ impl Knowledge {
 
         // National agencies.
         let mut national_agencies = Vec::new();
-        let mut national_by_name = HashMap::new();
+        let mut national_by_name = FxHashMap::default();
         for row in tsv_rows(
             "national_agencies.tsv",
             &source.read("national_agencies.tsv")?,
@@ -375,7 +376,7 @@ impl Knowledge {
 
         // Local agency forms.
         let mut agency_forms = Vec::new();
-        let mut form_by_short = HashMap::new();
+        let mut form_by_short = FxHashMap::default();
         for row in tsv_rows(
             "agency_forms.tsv",
             &source.read("agency_forms.tsv")?,
@@ -397,7 +398,7 @@ impl Knowledge {
 
         // Initiatives.
         let mut initiatives = Vec::new();
-        let mut initiative_by_name = HashMap::new();
+        let mut initiative_by_name = FxHashMap::default();
         for row in tsv_rows(
             "initiatives.tsv",
             &source.read("initiatives.tsv")?,
@@ -430,13 +431,14 @@ impl Knowledge {
         for unit in single_column("internal_units.tsv", "unit")? {
             add(&unit, Entry::InternalUnit, &mut patterns);
         }
-        let generic_phrases: HashSet<String> = single_column("generic_org_phrases.tsv", "phrase")?
-            .into_iter()
-            .collect();
+        let generic_phrases: FxHashSet<String> =
+            single_column("generic_org_phrases.tsv", "phrase")?
+                .into_iter()
+                .collect();
         for phrase in &generic_phrases {
             add(phrase, Entry::Generic, &mut patterns);
         }
-        let slogans: HashSet<String> = single_column("slogans.tsv", "slogan")?
+        let slogans: FxHashSet<String> = single_column("slogans.tsv", "slogan")?
             .into_iter()
             .collect();
 
@@ -502,16 +504,16 @@ impl Knowledge {
 
     /// Every gazetteer hit in `text`, leftmost-longest and non-overlapping, as (start, end, entry).
     pub fn scan(&self, text: &str) -> Vec<(usize, usize, Entry)> {
-        self.gazetteer
-            .find_iter(text)
-            .map(|m| {
-                (
-                    m.start(),
-                    m.end(),
-                    self.gazetteer_entries[m.pattern().as_usize()],
-                )
-            })
-            .collect()
+        // Reports have about one hit per hundred bytes: reserve once instead of regrowing.
+        let mut hits = Vec::with_capacity(text.len() / 64);
+        hits.extend(self.gazetteer.find_iter(text).map(|m| {
+            (
+                m.start(),
+                m.end(),
+                self.gazetteer_entries[m.pattern().as_usize()],
+            )
+        }));
+        hits
     }
 
     /// The longest place name that ends exactly at byte `end` of `text`, as (start, place index).
@@ -566,9 +568,13 @@ impl Knowledge {
 
     /// The law a name denotes, if the table knows it (title, title without 中华人民共和国, or short name).
     pub fn law(&self, name: &str) -> Option<&LawEntry> {
-        let name = normalize_name(name);
+        self.law_by_normalized_name(&normalize_name(name))
+    }
+
+    /// [`Knowledge::law`] for a name already passed through [`normalize_name`].
+    pub fn law_by_normalized_name(&self, name: &str) -> Option<&LawEntry> {
         self.law_by_name
-            .get(&name)
+            .get(name)
             .or_else(|| {
                 name.strip_prefix(NATIONAL_PREFIX)
                     .and_then(|n| self.law_by_name.get(n))

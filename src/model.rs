@@ -40,40 +40,35 @@ impl Span {
 /// Maps byte offsets to character offsets for one text.
 pub struct CharIndex<'a> {
     text: &'a str,
-    /// `blocks[i]` = number of chars before byte `i * BLOCK` (rounded down to a char boundary).
-    blocks: Vec<(u32, u32)>,
+    /// `blocks[i]` = number of chars that start before byte `i * BLOCK`.
+    blocks: Vec<u32>,
 }
 
 /// Bytes per block of [`CharIndex`]: a lookup counts at most this many bytes.
-const BLOCK: usize = 256;
+const BLOCK: usize = 64;
+
+/// Whether a byte starts a char (is not a UTF-8 continuation byte).
+fn starts_char(b: u8) -> bool {
+    (b as i8) >= -0x40
+}
 
 impl<'a> CharIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
         let mut count = 0u32;
-        let mut at = 0usize;
-        while at < text.len() {
-            blocks.push((at as u32, count));
-            let end = floor_boundary(text, (at + BLOCK).min(text.len()));
-            let end = if end <= at {
-                ceil_boundary(text, at + 1)
-            } else {
-                end
-            };
-            count += text[at..end].chars().count() as u32;
-            at = end;
+        blocks.push(0);
+        for block in text.as_bytes().chunks(BLOCK) {
+            count += block.iter().filter(|&&b| starts_char(b)).count() as u32;
+            blocks.push(count);
         }
-        blocks.push((text.len() as u32, count));
         Self { text, blocks }
     }
     pub fn char_offset(&self, byte: usize) -> usize {
+        // A byte inside a char counts as that char's start.
         let byte = floor_boundary(self.text, byte.min(self.text.len()));
-        let i = self
-            .blocks
-            .partition_point(|&(start, _)| start as usize <= byte)
-            .saturating_sub(1);
-        let (start, chars) = self.blocks[i];
-        chars as usize + self.text[start as usize..byte].chars().count()
+        let block = byte / BLOCK;
+        let partial = &self.text.as_bytes()[block * BLOCK..byte];
+        self.blocks[block] as usize + partial.iter().filter(|&&b| starts_char(b)).count()
     }
     pub fn char_span(&self, span: Span) -> CharSpan {
         CharSpan {
@@ -88,13 +83,6 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i.min(text.len())
 }
 
 #[cfg(test)]

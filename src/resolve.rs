@@ -6,7 +6,7 @@
 //! more: canonical names include their jurisdiction, so the same body gets the same name (and
 //! IRI) in every report, and 区司法局 of two districts gets two.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::extract::relations::{RelationCandidate, RelationKind};
 use crate::extract::{AgencyRef, Found, JurisdictionRef, Mention, PlaceRef, Referent};
@@ -81,13 +81,12 @@ pub fn resolve(
         };
         let name = match &mention.referent {
             Referent::Agency(agency) => resolve_agency(k, &cx, agency).map(|a| {
-                let jurisdiction = a.jurisdiction.map(|p| k.places[p].canonical.clone());
                 agencies.add(&a.canonical, span, || AgencyRecord {
                     canonical: a.canonical.clone(),
                     mentions: Vec::new(),
                     level: a.level.as_str().to_string(),
                     kind: a.kind.clone(),
-                    jurisdiction,
+                    jurisdiction: a.jurisdiction.map(|p| k.places[p].canonical.clone()),
                     spans: Vec::new(),
                 });
                 a.canonical
@@ -179,7 +178,7 @@ pub fn resolve(
         }
     }
 
-    let mut seen: HashMap<(RelationKind, String, String), ()> = HashMap::new();
+    let mut seen: FxHashSet<(RelationKind, String, &str)> = FxHashSet::default();
     for relation in relations {
         let Some(Some(target)) = canonical_of.get(relation.target) else {
             continue;
@@ -189,10 +188,7 @@ pub fn resolve(
             other => resolve_agency(k, &cx, other).map(|a| a.canonical),
         };
         let Some(agent) = agent else { continue };
-        if seen
-            .insert((relation.kind, agent.clone(), target.clone()), ())
-            .is_some()
-        {
+        if !seen.insert((relation.kind, agent.clone(), target.as_str())) {
             continue;
         }
         let evidence = &text[relation.evidence.start..relation.evidence.end];
@@ -223,14 +219,14 @@ pub fn resolve(
 /// Records keyed by canonical name, in order of first mention, collecting distinct surface forms.
 struct Grouped<R> {
     records: Vec<R>,
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
 }
 
 impl<R> Default for Grouped<R> {
     fn default() -> Self {
         Self {
             records: Vec::new(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
         }
     }
 }
@@ -295,7 +291,7 @@ fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
         }) => &[PlaceLevel::District, PlaceLevel::Zone],
         _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
     };
-    let mut counts: HashMap<usize, usize> = HashMap::new();
+    let mut counts: FxHashMap<usize, usize> = FxHashMap::default();
     for mention in &found.mentions {
         if let Referent::Place(PlaceRef::Known(p)) = mention.referent {
             // Count a district as a vote for its city too.

@@ -11,22 +11,21 @@ const CLAUSE_END: &[char] = &[
     '，', '：', ',', ':', '。', '！', '？', '；', '!', '?', ';', '\n',
 ];
 
-/// Non-empty lines with their spans (without the line break).
-pub fn lines(text: &str) -> Vec<Span> {
-    let mut spans = Vec::new();
+/// Non-empty lines with their spans (without the line break), lazily: callers that read only
+/// the heading stop early.
+pub fn lines(text: &str) -> impl Iterator<Item = Span> + '_ {
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c == '\n' {
-            if !text[start..i].trim().is_empty() {
-                spans.push(Span::new(start, i));
+    std::iter::from_fn(move || {
+        while start < text.len() {
+            let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let line = Span::new(start, end);
+            start = end + 1;
+            if !text[line.start..line.end].trim().is_empty() {
+                return Some(line);
             }
-            start = i + 1;
         }
-    }
-    if start < text.len() && !text[start..].trim().is_empty() {
-        spans.push(Span::new(start, text.len()));
-    }
-    spans
+        None
+    })
 }
 
 /// Sentence spans covering the text (terminators included in the sentence they end).
@@ -136,61 +135,114 @@ pub struct Enclosed {
 /// 《…》 titles (outermost; nested ones are found by calling again on the inner text), at most
 /// `max_chars` long and never across a line break.
 pub fn book_titles(text: &str, max_chars: usize) -> Vec<Enclosed> {
-    enclosed(text, '《', '》', max_chars, true)
+    titles_and_quotations(text, max_chars, 0).0
 }
 
 /// “…” quotations (also ＂ and "…" pairs, and 「」), never across a line break.
 pub fn quotations(text: &str, max_chars: usize) -> Vec<Enclosed> {
-    let mut all = enclosed(text, '“', '”', max_chars, false);
-    all.extend(enclosed(text, '「', '」', max_chars, false));
-    all.extend(straight_quotes(text, max_chars));
-    all.sort_by_key(|e| e.outer.start);
-    all
+    titles_and_quotations(text, 0, max_chars).1
 }
 
-fn enclosed(text: &str, open: char, close: char, max_chars: usize, nest: bool) -> Vec<Enclosed> {
-    let mut found = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    for (i, c) in text.char_indices() {
-        if c == '\n' {
-            stack.clear();
-        } else if c == open {
-            if !nest {
-                stack.clear();
+/// Open/close state of one kind of bracket pair during [`titles_and_quotations`]. Every mark
+/// handled here is three bytes long in UTF-8.
+struct Pairs {
+    max_chars: usize,
+    /// Nested pairs are kept on the stack (《…《…》…》); otherwise a new opening mark replaces the
+    /// pending one (“…“…” pairs the second).
+    nest: bool,
+    stack: Vec<usize>,
+    found: Vec<Enclosed>,
+}
+
+const MARK_LEN: usize = 3;
+
+impl Pairs {
+    fn new(max_chars: usize, nest: bool) -> Self {
+        Self {
+            max_chars,
+            nest,
+            stack: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+
+    fn open(&mut self, i: usize) {
+        if !self.nest {
+            self.stack.clear();
+        }
+        self.stack.push(i);
+    }
+
+    fn close(&mut self, text: &str, i: usize) {
+        if let Some(start) = self.stack.pop() {
+            let inner = Span::new(start + MARK_LEN, i);
+            let outer = Span::new(start, i + MARK_LEN);
+            // Keep only outermost pairs; nested ones are inside `inner`.
+            if self.stack.is_empty() && fits(&text[inner.start..inner.end], self.max_chars) {
+                self.found.push(Enclosed { outer, inner });
             }
-            stack.push(i);
-        } else if c == close {
-            if let Some(start) = stack.pop() {
-                let inner = Span::new(start + open.len_utf8(), i);
-                let outer = Span::new(start, i + close.len_utf8());
-                let inner_chars = text[inner.start..inner.end].chars().count();
-                // Keep only outermost pairs; nested ones are inside `inner`.
-                if stack.is_empty() && inner_chars > 0 && inner_chars <= max_chars {
-                    found.push(Enclosed { outer, inner });
+        }
+    }
+}
+
+/// Non-empty and at most `max_chars` characters.
+fn fits(s: &str, max_chars: usize) -> bool {
+    // A char has at least one byte: short strings need no count.
+    !s.is_empty() && (s.len() <= max_chars || s.chars().count() <= max_chars)
+}
+
+/// [`book_titles`] and [`quotations`] in one pass over the bytes: only line breaks and the marks
+/// need a look, so the text is not decoded char by char.
+pub fn titles_and_quotations(
+    text: &str,
+    title_max_chars: usize,
+    quote_max_chars: usize,
+) -> (Vec<Enclosed>, Vec<Enclosed>) {
+    let mut titles = Pairs::new(title_max_chars, true);
+    let mut curly = Pairs::new(quote_max_chars, false);
+    let mut corner = Pairs::new(quote_max_chars, false);
+    let mut straight: Vec<Enclosed> = Vec::new();
+    // Straight quotes pair up in order within a line: the 1st with the 2nd, the 3rd with the 4th.
+    let mut straight_open: Option<usize> = None;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => {
+                titles.stack.clear();
+                curly.stack.clear();
+                corner.stack.clear();
+                straight_open = None;
+            }
+            b'"' => match straight_open.take() {
+                None => straight_open = Some(i),
+                Some(start) => {
+                    let inner = Span::new(start + 1, i);
+                    if fits(&text[inner.start..inner.end], quote_max_chars) {
+                        straight.push(Enclosed {
+                            outer: Span::new(start, i + 1),
+                            inner,
+                        });
+                    }
                 }
-            }
+            },
+            // Lead bytes of “” (E2 80 9C/9D) and of 《》「」 (E3 80 8A–8D).
+            0xE2 | 0xE3 => match bytes.get(i + 1..i + MARK_LEN) {
+                Some([0x80, 0x9C]) if b == 0xE2 => curly.open(i),
+                Some([0x80, 0x9D]) if b == 0xE2 => curly.close(text, i),
+                Some([0x80, 0x8A]) if b == 0xE3 => titles.open(i),
+                Some([0x80, 0x8B]) if b == 0xE3 => titles.close(text, i),
+                Some([0x80, 0x8C]) if b == 0xE3 => corner.open(i),
+                Some([0x80, 0x8D]) if b == 0xE3 => corner.close(text, i),
+                _ => {}
+            },
+            _ => {}
         }
     }
-    found
-}
-
-fn straight_quotes(text: &str, max_chars: usize) -> Vec<Enclosed> {
-    let mut found = Vec::new();
-    for line in lines(text) {
-        let s = &text[line.start..line.end];
-        let positions: Vec<usize> = s.match_indices('"').map(|(i, _)| line.start + i).collect();
-        for pair in positions.chunks_exact(2) {
-            let inner = Span::new(pair[0] + 1, pair[1]);
-            let n = text[inner.start..inner.end].chars().count();
-            if n > 0 && n <= max_chars {
-                found.push(Enclosed {
-                    outer: Span::new(pair[0], pair[1] + 1),
-                    inner,
-                });
-            }
-        }
-    }
-    found
+    let mut quotes = curly.found;
+    quotes.extend(corner.found);
+    quotes.extend(straight);
+    quotes.sort_by_key(|e| e.outer.start);
+    (titles.found, quotes)
 }
 
 #[cfg(test)]

@@ -20,6 +20,77 @@ const GENERIC_BEFORE_LEVEL: &[char] = &['各', '全', '每', '该', '两', '多'
 const DEICTIC_PREFIXES: &[char] = &['我', '全', '本'];
 const NUMERALS: &str = "一二三四五六七八九十";
 
+/// Where the pattern rules below start, found in one pass over the text (instead of one
+/// substring search per word), each list in text order.
+#[derive(Default)]
+struct Anchors {
+    /// 党组
+    party_groups: Vec<usize>,
+    /// 中院
+    numbered_courts: Vec<usize>,
+    /// 中级人民法院
+    intermediate_courts: Vec<usize>,
+    /// 大学
+    universities: Vec<usize>,
+    /// 学院
+    colleges: Vec<usize>,
+    /// 街道
+    subdistricts: Vec<usize>,
+    /// A deictic prefix before a level character (我区, 全市…).
+    deictic: Vec<usize>,
+}
+
+const INTERMEDIATE_COURT: &str = "中级人民法院";
+
+impl Anchors {
+    /// Every anchor is two characters, or starts with two (中级…): one look at each pair of
+    /// neighbouring characters finds them all, overlapping ones too (大学院).
+    fn find(text: &str) -> Self {
+        let mut found = Self::default();
+        let bytes = text.as_bytes();
+        let mut next = 0;
+        while let Some(&lead) = bytes.get(next) {
+            // Step from char start to char start by the lead byte's length, without decoding.
+            let at = next;
+            next += match lead {
+                0x00..=0x7F => 1,
+                0x80..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            // Every first character here is a three-byte char with lead byte E4–E8.
+            if !(0xE4..=0xE8).contains(&lead) {
+                continue;
+            }
+            let Some(first) = text.get(at..at + 3).and_then(|s| s.chars().next()) else {
+                continue;
+            };
+            if !matches!(first, '党' | '中' | '大' | '学' | '街' | '我' | '全' | '本') {
+                continue;
+            }
+            let Some(second) = text[at + 3..].chars().next() else {
+                continue;
+            };
+            let list = match (first, second) {
+                ('党', '组') => &mut found.party_groups,
+                ('中', '院') => &mut found.numbered_courts,
+                ('中', '级') if text[at..].starts_with(INTERMEDIATE_COURT) => {
+                    &mut found.intermediate_courts
+                }
+                ('大', '学') => &mut found.universities,
+                ('学', '院') => &mut found.colleges,
+                ('街', '道') => &mut found.subdistricts,
+                (p, c) if DEICTIC_PREFIXES.contains(&p) && LEVEL_CHARS.contains(&c) => {
+                    &mut found.deictic
+                }
+                _ => continue,
+            };
+            list.push(at);
+        }
+        found
+    }
+}
+
 pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let hits = &cx.hits;
@@ -79,11 +150,17 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         }
         i += 1;
     }
-    bare_party_groups(cx, &mut out);
-    intermediate_courts(cx, &mut out);
-    universities(cx, &mut out);
-    subdistricts(cx, &mut out);
-    deictic_places(cx, &mut out);
+    let anchors = Anchors::find(cx.text);
+    bare_party_groups(cx, &anchors.party_groups, &mut out);
+    intermediate_courts(
+        cx,
+        &anchors.numbered_courts,
+        &anchors.intermediate_courts,
+        &mut out,
+    );
+    universities(cx, &anchors, &mut out);
+    subdistricts(cx, &anchors.subdistricts, &mut out);
+    deictic_places(cx, &anchors.deictic, &mut out);
     out.sort_by_key(|m| m.span);
     remove_nested(&mut out);
     out
@@ -155,8 +232,8 @@ fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: Age
 }
 
 /// 党组 standing alone (or as 办党组) is the author's party group.
-fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for (at, _) in cx.text.match_indices("党组") {
+fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Vec<Mention>) {
+    for &at in at_party_group {
         let span = Span::new(at, at + "党组".len());
         if cx.text[span.end..].starts_with('织') || out.iter().any(|m| m.span.overlaps(span)) {
             continue;
@@ -188,8 +265,13 @@ fn bare_party_groups(cx: &Context<'_>, out: &mut Vec<Mention>) {
 }
 
 /// 三中院 (relative to the municipality) and 天津市第一中级人民法院.
-fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for (at, _) in cx.text.match_indices("中院") {
+fn intermediate_courts(
+    cx: &Context<'_>,
+    at_numbered: &[usize],
+    at_full_name: &[usize],
+    out: &mut Vec<Mention>,
+) {
+    for &at in at_numbered {
         let Some(number) = cx.text[..at]
             .chars()
             .next_back()
@@ -206,7 +288,7 @@ fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
             }),
         });
     }
-    for (at, _) in cx.text.match_indices("中级人民法院") {
+    for &at in at_full_name {
         let head = &cx.text[..at];
         let mut chars = head.char_indices().rev();
         let Some((number_at, number)) = chars.next().filter(|(_, c)| NUMERALS.contains(*c)) else {
@@ -215,7 +297,7 @@ fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
         let Some((di_at, '第')) = chars.next() else {
             continue;
         };
-        let end = at + "中级人民法院".len();
+        let end = at + INTERMEDIATE_COURT.len();
         let (start, jurisdiction) = match cx.knowledge.place_ending_at(cx.text, di_at) {
             Some((place_start, place)) => (place_start, JurisdictionRef::Named(place)),
             None => (di_at, JurisdictionRef::Level('市')),
@@ -233,9 +315,9 @@ fn intermediate_courts(cx: &Context<'_>, out: &mut Vec<Mention>) {
 }
 
 /// A university or college named after a place (天津财经大学, 天津大学).
-fn universities(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for suffix in ["大学", "学院"] {
-        for (at, _) in cx.text.match_indices(suffix) {
+fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut Vec<Mention>) {
+    for (suffix, positions) in [("大学", &anchors.universities), ("学院", &anchors.colleges)] {
+        for &at in positions {
             let end = at + suffix.len();
             // Up to six characters of name between the place and the suffix.
             let mut cut = at;
@@ -267,8 +349,8 @@ fn universities(cx: &Context<'_>, out: &mut Vec<Mention>) {
 
 /// A named subdistrict: two or three characters before 街道, after a level character, a place, or a
 /// list mark (区华新街道, 、金桥街道). Classes (各街道, 相关街道) are not named.
-fn subdistricts(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for (at, _) in cx.text.match_indices("街道") {
+fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut Vec<Mention>) {
+    for &at in at_subdistrict {
         let end = at + "街道".len();
         for name_chars in [2usize, 3] {
             let start = cx.text[..at]
@@ -309,15 +391,13 @@ fn subdistricts(cx: &Context<'_>, out: &mut Vec<Mention>) {
 }
 
 /// 我区, 全区, 本市, 全市… refer to the report's own jurisdiction at that level.
-fn deictic_places(cx: &Context<'_>, out: &mut Vec<Mention>) {
-    for (i, c) in cx.text.char_indices() {
-        if !DEICTIC_PREFIXES.contains(&c) {
-            continue;
-        }
-        let rest = &cx.text[i + c.len_utf8()..];
-        let Some(level) = rest.chars().next().filter(|l| LEVEL_CHARS.contains(l)) else {
+fn deictic_places(cx: &Context<'_>, at_deictic: &[usize], out: &mut Vec<Mention>) {
+    for &i in at_deictic {
+        let mut chars = cx.text[i..].chars();
+        let (Some(c), Some(level)) = (chars.next(), chars.next()) else {
             continue;
         };
+        let rest = &cx.text[i + c.len_utf8()..];
         // 全市各部门 is fine; 全区域/全市场 are other words.
         if rest[level.len_utf8()..].starts_with(['域', '场', '长', '委', '政']) {
             continue;
@@ -330,10 +410,29 @@ fn deictic_places(cx: &Context<'_>, out: &mut Vec<Mention>) {
     }
 }
 
-/// Drops mentions inside a longer one (华新 inside 华新街道…).
+/// Drops mentions inside a longer one (华新 inside 华新街道…). `mentions` are sorted by span.
 fn remove_nested(mentions: &mut Vec<Mention>) {
+    // A span is nested when an earlier-starting span reaches at least its end, or a span with
+    // the same start ends later (the last of its start group, in sorted order).
     let spans: Vec<Span> = mentions.iter().map(|m| m.span).collect();
-    mentions.retain(|m| !spans.iter().any(|s| *s != m.span && s.contains(m.span)));
+    let mut nested = vec![false; spans.len()];
+    let mut reach_before: Option<usize> = None;
+    let mut group = 0;
+    while group < spans.len() {
+        let start = spans[group].start;
+        let group_end = group + spans[group..].partition_point(|s| s.start == start);
+        let longest = spans[group_end - 1].end;
+        for i in group..group_end {
+            nested[i] = reach_before.is_some_and(|r| r >= spans[i].end) || longest > spans[i].end;
+        }
+        reach_before = Some(reach_before.map_or(longest, |r| r.max(longest)));
+        group = group_end;
+    }
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        !nested[i - 1]
+    });
 }
 
 #[cfg(test)]

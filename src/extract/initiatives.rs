@@ -49,7 +49,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     // quoted one is what is meant.
     let mut spans: Vec<Span> = out.iter().map(|m| m.span).collect();
     spans.sort();
-    let quoted_ends: std::collections::HashSet<usize> = cx
+    let quoted_ends: rustc_hash::FxHashSet<usize> = cx
         .quotes
         .iter()
         .filter(|q| {
@@ -155,19 +155,22 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     let term = raw.trim();
     let name = normalize_name(term);
     // The published name keeps inner spaces (以案释法\u{2002}月月学法), drops quote marks.
-    let display: String = term
-        .chars()
-        .filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’'))
-        .collect();
+    let display = || -> String {
+        term.chars()
+            .filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’'))
+            .collect()
+    };
     if name.is_empty() || k.slogans.contains(&name) || k.generic_phrases.contains(&name) {
         return None;
     }
-    if k.law(&name).is_some()
+    if k.law_by_normalized_name(&name).is_some()
         || k.place_by_name.contains_key(&name)
         || k.national_by_name.contains_key(&name)
     {
         return None;
     }
+    let name_chars = name.chars().count();
+    let slogan_shape = is_slogan_shape(k, &name);
     let after = cx.after(quote.outer.end, 12);
     let initiative = |span: Span, canonical: String| {
         Some(Mention {
@@ -184,13 +187,13 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         .iter()
         .find(|w| after.starts_with(w.as_str()))
     {
-        if !is_slogan_shape(k, &name) || name.chars().count() < rules.min_chars {
+        if !slogan_shape || name_chars < rules.min_chars {
             let span = Span::new(quote.outer.start, quote.outer.end + word.len());
             return initiative(span, format!("{name}{word}"));
         }
     }
     // Rule 3b.
-    if name.chars().count() < rules.min_chars && !is_slogan_shape(k, &name) {
+    if name_chars < rules.min_chars && !slogan_shape {
         if let Some(word) = rules
             .short_term_completing_words
             .iter()
@@ -201,20 +204,19 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         }
     }
     // Rule 1.
-    if is_slogan_shape(k, &name) || name.chars().count() < rules.min_chars || name.contains('、') {
+    if slogan_shape || name_chars < rules.min_chars || name.contains('、') {
         return None;
     }
     // Rule 2.
     if rules.name_heads.iter().any(|h| name.ends_with(h.as_str())) {
-        return initiative(quote.inner, display);
+        return initiative(quote.inner, display());
     }
     // Rule 4.
-    let run: String = cx
-        .after(quote.outer.end, rules.genus_window_chars)
-        .chars()
-        .take_while(|c| super::is_han(*c))
-        .collect();
-    let genus_follows = name.chars().count() >= rules.genus_rule_min_chars
+    let window = cx.after(quote.outer.end, rules.genus_window_chars);
+    let run = &window[..window
+        .find(|c: char| !super::is_han(c))
+        .unwrap_or(window.len())];
+    let genus_follows = name_chars >= rules.genus_rule_min_chars
         && rules
             .genus_words
             .iter()
@@ -229,10 +231,10 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
                 .any(|g| prefix.ends_with(g.as_str()))
         });
     if genus_follows || genus_ends_run {
-        return initiative(quote.inner, display);
+        return initiative(quote.inner, display());
     }
     // Rule 5: an action verb right before the quote, or before the run of quotes it ends.
-    if name.chars().count() >= rules.verb_rule_min_chars {
+    if name_chars >= rules.verb_rule_min_chars {
         let start = start_of_quote_run(cx, quote);
         let before = cx.before(start, 4);
         if rules
@@ -240,7 +242,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
             .iter()
             .any(|v| before.ends_with(v.as_str()))
         {
-            return initiative(quote.inner, display);
+            return initiative(quote.inner, display());
         }
     }
     None
@@ -273,12 +275,7 @@ fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
 /// A quote preceded directly by other quotes (“甲”“乙”、“丙”) shares the words before the first.
 fn start_of_quote_run(cx: &Context<'_>, quote: &Enclosed) -> usize {
     let mut start = quote.outer.start;
-    while let Some(previous) = cx.quotes.iter().find(|q| {
-        q.outer.end <= start
-            && cx.text[q.outer.end..start]
-                .chars()
-                .all(|c| "、，, ".contains(c))
-    }) {
+    while let Some(previous) = cx.quote_just_before(start, "、，, ") {
         if previous.outer.start >= start {
             break;
         }

@@ -171,12 +171,7 @@ fn issuer(cx: &Context<'_>, title: &Enclosed, agencies: &[Mention]) -> Option<Ag
         if ISSUING_VERBS.iter().any(|v| head.ends_with(v)) {
             return Some(AgencyRef::Author);
         }
-        let previous = cx.titles.iter().find(|t| {
-            t.outer.end <= at
-                && cx.text[t.outer.end..at]
-                    .chars()
-                    .all(|c| "、，,和及与 ".contains(c))
-        });
+        let previous = cx.title_just_before(at, "、，,和及与 ");
         match previous {
             Some(t) if t.outer.start < at => at = t.outer.start,
             _ => return None,

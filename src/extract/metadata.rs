@@ -40,11 +40,10 @@ pub struct Metadata {
 /// Reads the heading block; `agencies_and_places` are the agency and place mentions of the text,
 /// in order.
 pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
-    let lines = segment::lines(cx.text);
     let mut heading: Vec<Span> = Vec::new();
     let mut heading_end = 0;
-    for line in lines.iter().take(12) {
-        let raw = cx.slice(*line);
+    for line in segment::lines(cx.text).take(12) {
+        let raw = cx.slice(line);
         let cleaned = clean_heading_line(raw);
         if cleaned.is_empty() || FURNITURE.iter().any(|w| raw.contains(w)) {
             if heading.is_empty() {
@@ -57,7 +56,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         if is_body {
             break;
         }
-        heading.push(trimmed_line_span(cx, *line));
+        heading.push(trimmed_line_span(cx, line));
         heading_end = line.end;
         let joined: String = heading
             .iter()

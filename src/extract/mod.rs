@@ -117,16 +117,50 @@ pub struct Context<'a> {
     pub hits: Vec<(usize, usize, Entry)>,
     pub titles: Vec<Enclosed>,
     pub quotes: Vec<Enclosed>,
+    /// `title_reach[i]` = the largest end of `titles[..=i]` (likewise for quotes): positional
+    /// searches skip every mark that ends too early with one binary search.
+    title_reach: Vec<usize>,
+    quote_reach: Vec<usize>,
+}
+
+/// Running maximum of the marks' ends (the marks are sorted by start).
+fn reach(marks: &[Enclosed]) -> Vec<usize> {
+    marks
+        .iter()
+        .scan(0, |max, m| {
+            *max = m.outer.end.max(*max);
+            Some(*max)
+        })
+        .collect()
+}
+
+/// The first of `marks` (in start order) whose outer span satisfies `wanted`, among those that
+/// end at `min_end` or later and start at `max_start` or earlier.
+fn first_mark<'m>(
+    marks: &'m [Enclosed],
+    reach: &[usize],
+    min_end: usize,
+    max_start: usize,
+    wanted: impl Fn(&Enclosed) -> bool,
+) -> Option<&'m Enclosed> {
+    let from = reach.partition_point(|&end| end < min_end);
+    marks[from..]
+        .iter()
+        .take_while(|m| m.outer.start <= max_start)
+        .find(|m| m.outer.end >= min_end && wanted(m))
 }
 
 impl<'a> Context<'a> {
     pub fn new(text: &'a str, knowledge: &'a Knowledge) -> Self {
+        let (titles, quotes) = segment::titles_and_quotations(text, 120, 40);
         Self {
             text,
             knowledge,
             hits: knowledge.scan(text),
-            titles: segment::book_titles(text, 120),
-            quotes: segment::quotations(text, 40),
+            title_reach: reach(&titles),
+            quote_reach: reach(&quotes),
+            titles,
+            quotes,
         }
     }
 
@@ -136,12 +170,41 @@ impl<'a> Context<'a> {
 
     /// The 《…》 title whose inner text contains `span`, if any.
     pub fn title_containing(&self, span: Span) -> Option<&Enclosed> {
-        self.titles.iter().find(|t| t.inner.contains(span))
+        first_mark(&self.titles, &self.title_reach, span.end, span.start, |t| {
+            t.inner.contains(span)
+        })
     }
 
     /// The “…” quotation whose inner text contains `span`, if any.
     pub fn quote_containing(&self, span: Span) -> Option<&Enclosed> {
-        self.quotes.iter().find(|q| q.outer.contains(span))
+        first_mark(&self.quotes, &self.quote_reach, span.end, span.start, |q| {
+            q.outer.contains(span)
+        })
+    }
+
+    /// The first title (in text order) that ends at or before `at` with only `separators`
+    /// between it and `at`.
+    pub fn title_just_before(&self, at: usize, separators: &str) -> Option<&Enclosed> {
+        let run = self.separator_run_start(at, separators);
+        first_mark(&self.titles, &self.title_reach, run, at, |t| {
+            t.outer.end <= at
+        })
+    }
+
+    /// The first quotation (in text order) that ends at or before `at` with only `separators`
+    /// between it and `at`.
+    pub fn quote_just_before(&self, at: usize, separators: &str) -> Option<&Enclosed> {
+        let run = self.separator_run_start(at, separators);
+        first_mark(&self.quotes, &self.quote_reach, run, at, |q| {
+            q.outer.end <= at
+        })
+    }
+
+    /// Where the run of `separators` that ends at byte `at` starts.
+    fn separator_run_start(&self, at: usize, separators: &str) -> usize {
+        self.text[..at]
+            .trim_end_matches(|c: char| separators.contains(c))
+            .len()
     }
 
     /// The text right before byte `at`, at most `chars` characters.

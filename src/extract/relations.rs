@@ -75,18 +75,17 @@ fn named_agent(
         at = q.outer.start;
     }
     // Step back over a run of quoted initiatives (“甲”“乙”、“丙”).
-    while let Some(q) = cx.quotes.iter().find(|q| {
-        q.outer.end <= at
-            && q.outer.start < at
-            && cx.text[q.outer.end..at].chars().all(|c| c == '、')
-    }) {
+    // (A quote that ends at or before `at` also starts before it.)
+    while let Some(q) = cx.quote_just_before(at, "、") {
         at = q.outer.start;
     }
-    let agent = mentions.iter().rev().find(|m| {
-        m.span.end <= at
-            && m.span.start >= clause.start
-            && matches!(m.referent, Referent::Agency(_))
-    })?;
+    // Mentions are sorted by span: only those starting inside [clause.start, at] can qualify.
+    let first = mentions.partition_point(|m| m.span.start < clause.start);
+    let last = mentions.partition_point(|m| m.span.start <= at);
+    let agent = mentions[first..last.max(first)]
+        .iter()
+        .rev()
+        .find(|m| m.span.end <= at && matches!(m.referent, Referent::Agency(_)))?;
     // 在区政务服务中心设立“…”专区: a place where the author acts, not an actor.
     if ["在", "于", "赴", "到", "向", "对"]
         .iter()
