@@ -737,46 +737,35 @@ pub fn measure_queries(
     let store = gov.oxigraph();
     let agencies = ranked_entities(store, "Agency")?;
     let initiatives = ranked_entities(store, "Initiative")?;
-    let middle = |ranked: &[(String, String)]| ranked.get(ranked.len() / 2).cloned();
-    let (typical_agency, broad_agency) = (middle(&agencies), agencies.last().cloned());
-    let (typical_initiative, broad_initiative) =
-        (middle(&initiatives), initiatives.last().cloned());
+    // The typical (middle) and the most named entity of a ranking, each as a parameter.
+    let about = |ranked: &[(String, String)], param: &dyn Fn(&(String, String)) -> String| {
+        [
+            (CaseKind::Selective, ranked.get(ranked.len() / 2)),
+            (CaseKind::Broad, ranked.last()),
+        ]
+        .into_iter()
+        .filter_map(|(kind, entity)| entity.map(|e| (kind, vec![param(e)])))
+        .collect::<Vec<_>>()
+    };
     let mut cases: Vec<(&str, CaseKind, Vec<String>)> = Vec::new();
     for q in query::NAMED_QUERIES {
-        match q.name {
+        let entity_cases = match q.name {
             "implementers" => {
                 cases.push((q.name, CaseKind::Aggregate, vec![]));
-                for (kind, entity) in [
-                    (CaseKind::Selective, &typical_initiative),
-                    (CaseKind::Broad, &broad_initiative),
-                ] {
-                    if let Some((_, name)) = entity {
-                        cases.push((q.name, kind, vec![format!("initiative={name}")]));
-                    }
-                }
+                about(&initiatives, &|(_, name)| format!("initiative={name}"))
             }
-            "agency-profile" => {
-                for (kind, entity) in [
-                    (CaseKind::Selective, &typical_agency),
-                    (CaseKind::Broad, &broad_agency),
-                ] {
-                    if let Some((_, name)) = entity {
-                        cases.push((q.name, kind, vec![format!("agencyName={name}")]));
-                    }
-                }
+            "agency-profile" => about(&agencies, &|(_, name)| format!("agencyName={name}")),
+            "entity-profile" => about(&initiatives, &|(iri, _)| format!("entity=<{iri}>")),
+            name => {
+                cases.push((name, CaseKind::Aggregate, vec![]));
+                Vec::new()
             }
-            "entity-profile" => {
-                for (kind, entity) in [
-                    (CaseKind::Selective, &typical_initiative),
-                    (CaseKind::Broad, &broad_initiative),
-                ] {
-                    if let Some((iri, _)) = entity {
-                        cases.push((q.name, kind, vec![format!("entity=<{iri}>")]));
-                    }
-                }
-            }
-            name => cases.push((name, CaseKind::Aggregate, vec![])),
-        }
+        };
+        cases.extend(
+            entity_cases
+                .into_iter()
+                .map(|(kind, params)| (q.name, kind, params)),
+        );
     }
     let mut rows = Vec::new();
     for (name, kind, raw_params) in cases {
