@@ -1,8 +1,9 @@
 //! Map stage: one report's [`Extraction`] → RDF quads in the report's named graph.
 //!
 //! Architecture invariant: pure and deterministic. IRIs are minted from canonical names (same
-//! body → same IRI in every report) and from character offsets (mentions, assertions), never
-//! from counters or blank nodes, so two builds of the same reports give identical output.
+//! body → same IRI in every report) and from character offsets (assertions); mention nodes are
+//! blank nodes whose ids are derived from the report and the offsets. Nothing comes from counters
+//! or random blank nodes, so two builds of the same reports give identical output.
 
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -126,15 +127,8 @@ pub fn doc_id(file_name: &str) -> &str {
 /// The node of one mention: a blank node whose id is a function of the report, the span and the
 /// entity kind, so exports are the same on every build. Mentions are the most numerous nodes;
 /// a numeric blank node is stored inline by Oxigraph, where an IRI would add a string per mention
-/// to the store's dictionary.
-fn mention_node(report: &NamedNode, span: &MentionSpan, tag: char) -> BlankNode {
-    // FNV-1a: stable across Rust versions, unlike the std hasher.
-    let report_hash = report
-        .as_str()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+/// to the store's dictionary. `report_hash` is [`report_hash`] of the report's IRI.
+fn mention_node(report_hash: u64, span: &MentionSpan, tag: char) -> BlankNode {
     let start = span.start as u64 & 0x7fff_ffff;
     let length = (span.end.saturating_sub(span.start) as u64) & 0x3fff_ffff;
     let kind = match tag {
@@ -149,12 +143,24 @@ fn mention_node(report: &NamedNode, span: &MentionSpan, tag: char) -> BlankNode 
     BlankNode::new_from_unique_id(u128::from(report_hash) << 64 | u128::from(low))
 }
 
+/// FNV-1a of a report IRI: stable across Rust versions, unlike the std hasher.
+fn report_hash(report: &NamedNode) -> u64 {
+    report
+        .as_str()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
 fn zh(s: &str) -> Literal {
     Literal::new_language_tagged_literal_unchecked(s, "zh")
 }
 
 struct Writer {
     graph: GraphName,
+    /// Of the report's IRI, computed once for all its mention nodes.
+    report_hash: u64,
     quads: Vec<Quad>,
     entities_graph: GraphName,
     /// What entities are (type, names, attributes): shared by all reports.
@@ -163,15 +169,7 @@ struct Writer {
 
 impl Writer {
     /// A fact of this report (metadata, mention, relation, evidence).
-    fn add(&mut self, s: &NamedNode, p: NamedNode, o: impl Into<Term>) {
-        self.quads.push(Quad::new(
-            NamedOrBlankNode::from(s.clone()),
-            p,
-            o.into(),
-            self.graph.clone(),
-        ));
-    }
-    fn add_blank(&mut self, s: &BlankNode, p: NamedNode, o: impl Into<Term>) {
+    fn add(&mut self, s: &(impl Clone + Into<NamedOrBlankNode>), p: NamedNode, o: impl Into<Term>) {
         self.quads
             .push(Quad::new(s.clone(), p, o.into(), self.graph.clone()));
     }
@@ -201,10 +199,10 @@ impl Writer {
             self.add(report, gk("mentions"), node.clone());
         }
         for span in spans {
-            let m = mention_node(report, span, tag);
-            self.add_blank(&m, gk("mentionOf"), node.clone());
-            self.add_blank(&m, nif("beginIndex"), Literal::from(span.start as i64));
-            self.add_blank(&m, nif("endIndex"), Literal::from(span.end as i64));
+            let m = mention_node(self.report_hash, span, tag);
+            self.add(&m, gk("mentionOf"), node.clone());
+            self.add(&m, nif("beginIndex"), Literal::from(span.start as i64));
+            self.add(&m, nif("endIndex"), Literal::from(span.end as i64));
         }
     }
     #[allow(clippy::too_many_arguments)]
@@ -255,6 +253,7 @@ pub fn report_quads(x: &Extraction) -> ReportQuads {
     let report = report_iri(doc_id(&x.doc));
     let mut w = Writer {
         graph: GraphName::NamedNode(report.clone()),
+        report_hash: report_hash(&report),
         quads: Vec::with_capacity(1024),
         entities_graph: GraphName::NamedNode(iri(ENTITIES_GRAPH.to_string())),
         entity_quads: Vec::with_capacity(512),
