@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 
@@ -182,7 +183,8 @@ pub struct Knowledge {
     pub initiative_by_name: FxHashMap<String, usize>,
     pub national_by_name: FxHashMap<String, usize>,
     pub form_by_short: FxHashMap<String, usize>,
-    gazetteer: AhoCorasick,
+    /// Every name, matched char by char: the value of a match indexes `gazetteer_entries`.
+    gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
     gazetteer_entries: Vec<Entry>,
     place_suffix_matcher: AhoCorasick,
     place_suffix_names: Vec<String>,
@@ -465,11 +467,17 @@ impl Knowledge {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&rules.unquoted_heads)
             .context("cannot build the programme-head matcher")?;
-        let gazetteer = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&patterns)
-            .context("cannot build the gazetteer matcher")?;
+        // A name listed twice (a law's short name that is also an initiative) keeps its first entry.
+        let mut first_of_name: FxHashMap<&str, u32> = FxHashMap::default();
+        for (index, pattern) in patterns.iter().enumerate() {
+            first_of_name.entry(pattern.as_str()).or_insert(index as u32);
+        }
+        let mut unique: Vec<(&str, u32)> = first_of_name.into_iter().collect();
+        unique.sort_unstable_by_key(|&(_, index)| index);
+        let gazetteer = CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .match_kind(daachorse::MatchKind::LeftmostLongest)
+            .build_with_values(unique)
+            .map_err(|e| anyhow!("cannot build the gazetteer matcher: {e}"))?;
 
         // Place names that may end right before an agency form (东丽区|司法局).
         let place_suffix_names: Vec<String> =
@@ -506,13 +514,11 @@ impl Knowledge {
     pub fn scan(&self, text: &str) -> Vec<(usize, usize, Entry)> {
         // Reports have about one hit per hundred bytes: reserve once instead of regrowing.
         let mut hits = Vec::with_capacity(text.len() / 64);
-        hits.extend(self.gazetteer.find_iter(text).map(|m| {
-            (
-                m.start(),
-                m.end(),
-                self.gazetteer_entries[m.pattern().as_usize()],
-            )
-        }));
+        hits.extend(
+            self.gazetteer
+                .leftmost_find_iter(text)
+                .map(|m| (m.start(), m.end(), self.gazetteer_entries[m.value() as usize])),
+        );
         hits
     }
 

@@ -42,50 +42,64 @@ struct Anchors {
 
 const INTERMEDIATE_COURT: &str = "中级人民法院";
 
+/// Which list of [`Anchors`] an anchor word goes to.
+#[derive(Clone, Copy)]
+enum Anchor {
+    PartyGroup,
+    NumberedCourt,
+    IntermediateCourt,
+    University,
+    College,
+    Subdistrict,
+    Deictic,
+}
+
+/// Every anchor word in one matcher, with the list each goes to.
+struct AnchorMatcher {
+    matcher: daachorse::CharwiseDoubleArrayAhoCorasick<u32>,
+    anchors: Vec<Anchor>,
+}
+
+static ANCHOR_MATCHER: std::sync::LazyLock<AnchorMatcher> = std::sync::LazyLock::new(|| {
+    let mut words: Vec<(String, Anchor)> = vec![
+        ("党组".into(), Anchor::PartyGroup),
+        ("中院".into(), Anchor::NumberedCourt),
+        (INTERMEDIATE_COURT.into(), Anchor::IntermediateCourt),
+        ("大学".into(), Anchor::University),
+        ("学院".into(), Anchor::College),
+        ("街道".into(), Anchor::Subdistrict),
+    ];
+    for prefix in DEICTIC_PREFIXES {
+        for level in LEVEL_CHARS {
+            words.push((format!("{prefix}{level}"), Anchor::Deictic));
+        }
+    }
+    // The words are constants, so building the matcher cannot fail.
+    let matcher = daachorse::CharwiseDoubleArrayAhoCorasick::new(words.iter().map(|(w, _)| w))
+        .expect("the anchor words build a matcher");
+    AnchorMatcher {
+        matcher,
+        anchors: words.into_iter().map(|(_, a)| a).collect(),
+    }
+});
+
 impl Anchors {
-    /// Every anchor is two characters, or starts with two (中级…): one look at each pair of
-    /// neighbouring characters finds them all, overlapping ones too (大学院).
+    /// One overlapping multi-pattern search finds every anchor (大学院 holds both 大学 and 学院);
+    /// each list is in text order because all words of a list have the same length.
     fn find(text: &str) -> Self {
         let mut found = Self::default();
-        let bytes = text.as_bytes();
-        let mut next = 0;
-        while let Some(&lead) = bytes.get(next) {
-            // Step from char start to char start by the lead byte's length, without decoding.
-            let at = next;
-            next += match lead {
-                0x00..=0x7F => 1,
-                0x80..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                _ => 4,
+        let anchors = &*ANCHOR_MATCHER;
+        for m in anchors.matcher.find_overlapping_iter(text) {
+            let list = match anchors.anchors[m.value() as usize] {
+                Anchor::PartyGroup => &mut found.party_groups,
+                Anchor::NumberedCourt => &mut found.numbered_courts,
+                Anchor::IntermediateCourt => &mut found.intermediate_courts,
+                Anchor::University => &mut found.universities,
+                Anchor::College => &mut found.colleges,
+                Anchor::Subdistrict => &mut found.subdistricts,
+                Anchor::Deictic => &mut found.deictic,
             };
-            // Every first character here is a three-byte char with lead byte E4–E8.
-            if !(0xE4..=0xE8).contains(&lead) {
-                continue;
-            }
-            let Some(first) = text.get(at..at + 3).and_then(|s| s.chars().next()) else {
-                continue;
-            };
-            if !matches!(first, '党' | '中' | '大' | '学' | '街' | '我' | '全' | '本') {
-                continue;
-            }
-            let Some(second) = text[at + 3..].chars().next() else {
-                continue;
-            };
-            let list = match (first, second) {
-                ('党', '组') => &mut found.party_groups,
-                ('中', '院') => &mut found.numbered_courts,
-                ('中', '级') if text[at..].starts_with(INTERMEDIATE_COURT) => {
-                    &mut found.intermediate_courts
-                }
-                ('大', '学') => &mut found.universities,
-                ('学', '院') => &mut found.colleges,
-                ('街', '道') => &mut found.subdistricts,
-                (p, c) if DEICTIC_PREFIXES.contains(&p) && LEVEL_CHARS.contains(&c) => {
-                    &mut found.deictic
-                }
-                _ => continue,
-            };
-            list.push(at);
+            list.push(m.start());
         }
         found
     }
