@@ -2,7 +2,7 @@
 //!
 //! Offsets: inside the pipeline, spans are byte offsets into the report text (what `str` slicing
 //! and aho-corasick use); the public JSON contract and the RDF use character offsets, converted
-//! once at the end by [`CharIndex`].
+//! once at the end by [`CharCursor`].
 
 use serde::{Deserialize, Serialize};
 
@@ -37,40 +37,36 @@ impl Span {
     }
 }
 
-/// Maps byte offsets to character offsets for one text.
-pub struct CharIndex<'a> {
+/// Maps byte offsets to character offsets for one text, counting from the offset asked before:
+/// the pipeline asks in nearly ascending order (mentions sorted by position, each relation's
+/// clause around its mention), so the text is counted about once in all.
+pub struct CharCursor<'a> {
     text: &'a str,
-    /// `blocks[i]` = number of chars that start before byte `i * BLOCK`.
-    blocks: Vec<u32>,
+    byte: usize,
+    chars: usize,
 }
 
-/// Bytes per block of [`CharIndex`]: a lookup counts at most this many bytes.
-const BLOCK: usize = 64;
-
-/// Whether a byte starts a char (is not a UTF-8 continuation byte).
-fn starts_char(b: u8) -> bool {
-    (b as i8) >= -0x40
-}
-
-impl<'a> CharIndex<'a> {
+impl<'a> CharCursor<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
-        let mut count = 0u32;
-        blocks.push(0);
-        for block in text.as_bytes().chunks(BLOCK) {
-            count += block.iter().filter(|&&b| starts_char(b)).count() as u32;
-            blocks.push(count);
+        Self {
+            text,
+            byte: 0,
+            chars: 0,
         }
-        Self { text, blocks }
     }
-    pub fn char_offset(&self, byte: usize) -> usize {
+    pub fn char_offset(&mut self, byte: usize) -> usize {
         // A byte inside a char counts as that char's start.
         let byte = floor_boundary(self.text, byte.min(self.text.len()));
-        let block = byte / BLOCK;
-        let partial = &self.text.as_bytes()[block * BLOCK..byte];
-        self.blocks[block] as usize + partial.iter().filter(|&&b| starts_char(b)).count()
+        // Both ends are char boundaries; std counts chars a word at a time.
+        if byte >= self.byte {
+            self.chars += self.text[self.byte..byte].chars().count();
+        } else {
+            self.chars -= self.text[byte..self.byte].chars().count();
+        }
+        self.byte = byte;
+        self.chars
     }
-    pub fn char_span(&self, span: Span) -> CharSpan {
+    pub fn char_span(&mut self, span: Span) -> CharSpan {
         CharSpan {
             start: self.char_offset(span.start),
             end: self.char_offset(span.end),
@@ -86,17 +82,24 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 }
 
 #[cfg(test)]
-mod char_index_tests {
+mod char_cursor_tests {
     use super::*;
 
     #[test]
-    fn byte_offsets_become_char_offsets() {
+    fn byte_offsets_become_char_offsets_in_any_order() {
         let text = "a东丽区b".repeat(200);
-        let index = CharIndex::new(&text);
-        for (chars, (byte, _)) in text.char_indices().enumerate() {
-            assert_eq!(index.char_offset(byte), chars);
+        let offsets: Vec<(usize, usize)> = text
+            .char_indices()
+            .enumerate()
+            .map(|(chars, (byte, _))| (byte, chars))
+            .chain([(text.len(), text.chars().count())])
+            .collect();
+        let mut cursor = CharCursor::new(&text);
+        for &(byte, chars) in offsets.iter().chain(offsets.iter().rev()).step_by(7) {
+            assert_eq!(cursor.char_offset(byte), chars);
         }
-        assert_eq!(index.char_offset(text.len()), text.chars().count());
+        // Inside a char: that char's start.
+        assert_eq!(cursor.char_offset(2), 1);
     }
 }
 

@@ -28,15 +28,15 @@ struct ResolvedAgency {
     jurisdiction: Option<usize>,
 }
 
-pub fn resolve(
-    doc: &Document,
-    knowledge: &Knowledge,
-    found: &Found,
-    relations: &[RelationCandidate],
+pub fn resolve<'a>(
+    doc: &'a Document,
+    knowledge: &'a Knowledge,
+    found: &'a Found,
+    relations: &'a [RelationCandidate],
 ) -> Extraction {
     let k = knowledge;
     let text = doc.text.as_str();
-    let chars = CharIndex::new(text);
+    let mut chars = CharCursor::new(text);
     let mut cx = ReportContext {
         chain: Vec::new(),
         author: None,
@@ -63,14 +63,16 @@ pub fn resolve(
         ..Default::default()
     };
 
-    // Canonical name of every mention (None = not resolvable, dropped).
-    let mut canonical_of: Vec<Option<String>> = Vec::with_capacity(found.mentions.len());
+    let mut memo = AgencyMemo::default();
+    // What every mention names (None = not resolvable, dropped), for the relations below.
+    let mut target_of: Vec<Option<Target<'a>>> = Vec::with_capacity(found.mentions.len());
     let mut agencies: Grouped<AgencyRecord> = Grouped::default();
+    // The agency record of each resolved agency (several referents may share one canonical name).
+    let mut record_of_agency: Vec<Option<usize>> = Vec::new();
     let mut laws: Grouped<LawRecord> = Grouped::default();
     let mut documents: Grouped<PolicyDocumentRecord> = Grouped::default();
     let mut initiatives: Grouped<InitiativeRecord> = Grouped::default();
     let mut places: Grouped<PlaceRecord> = Grouped::default();
-    let author_canonical = cx.author.as_ref().map(|a| a.canonical.clone());
     for mention in &found.mentions {
         let surface = &text[mention.span.start..mention.span.end];
         let span = chars.char_span(mention.span);
@@ -79,17 +81,24 @@ pub fn resolve(
             start: span.start,
             end: span.end,
         };
-        let name = match &mention.referent {
-            Referent::Agency(agency) => resolve_agency(k, &cx, agency).map(|a| {
-                agencies.add(&a.canonical, span, || AgencyRecord {
-                    canonical: a.canonical.clone(),
-                    mentions: Vec::new(),
-                    level: a.level.as_str().to_string(),
-                    kind: a.kind.clone(),
-                    jurisdiction: a.jurisdiction.map(|p| k.places[p].canonical.clone()),
-                    spans: Vec::new(),
+        let target = match &mention.referent {
+            Referent::Agency(agency) => memo.id(k, &cx, agency).map(|id| {
+                if record_of_agency.len() <= id {
+                    record_of_agency.resize(id + 1, None);
+                }
+                let a = &memo.resolved[id];
+                let record = *record_of_agency[id].get_or_insert_with(|| {
+                    agencies.index_of(&a.canonical, || AgencyRecord {
+                        canonical: a.canonical.clone(),
+                        mentions: Vec::new(),
+                        level: a.level.as_str().to_string(),
+                        kind: a.kind.clone(),
+                        jurisdiction: a.jurisdiction.map(|p| k.places[p].canonical.clone()),
+                        spans: Vec::new(),
+                    })
                 });
-                a.canonical
+                agencies.push_span(record, span);
+                Target::Agency(id)
             }),
             Referent::Law(law) => {
                 laws.add(&law.canonical, span, || LawRecord {
@@ -98,23 +107,17 @@ pub fn resolve(
                     kind: law.kind.clone(),
                     spans: Vec::new(),
                 });
-                Some(law.canonical.clone())
+                Some(Target::Name(&law.canonical))
             }
             Referent::Document(document) => {
                 let issuer = document
                     .issuer
                     .as_ref()
-                    .and_then(|i| resolve_agency(k, &cx, i))
-                    .map(|a| a.canonical)
+                    .and_then(|i| memo.id(k, &cx, i))
                     .or_else(|| {
-                        issuer_named_in_title(
-                            k,
-                            &cx,
-                            &document.title,
-                            &found.mentions,
-                            mention.span,
-                        )
-                    });
+                        issuer_named_in_title(k, &cx, &mut memo, &found.mentions, mention.span)
+                    })
+                    .map(|id| memo.resolved[id].canonical.clone());
                 // 《通知》 after 《关于…的通知》 is that document, abbreviated.
                 let key = crate::knowledge::normalize_name(&document.title);
                 let abbreviated_from =
@@ -129,12 +132,12 @@ pub fn resolve(
                 let key = abbreviated_from.unwrap_or(key);
                 documents.add(&key, span, || PolicyDocumentRecord {
                     title: document.title.clone(),
-                    issuer: issuer.clone(),
+                    issuer,
                     doc_type: document.doc_type.clone(),
                     mentions: Vec::new(),
                     spans: Vec::new(),
                 });
-                Some(document.title.clone())
+                Some(Target::Name(&document.title))
             }
             Referent::Initiative(initiative) => {
                 initiatives.add(&initiative.canonical, span, || InitiativeRecord {
@@ -143,7 +146,7 @@ pub fn resolve(
                     scope: initiative.scope.clone(),
                     spans: Vec::new(),
                 });
-                Some(initiative.canonical.clone())
+                Some(Target::Name(&initiative.canonical))
             }
             // The nation is context, not a mention: 中国 and 中华人民共和国 stand inside names.
             Referent::Place(place) => resolve_place(k, &cx, place)
@@ -156,10 +159,10 @@ pub fn resolve(
                         level: Some(entry.level.as_str().to_string()),
                         spans: Vec::new(),
                     });
-                    entry.canonical.clone()
+                    Target::Name(&entry.canonical)
                 }),
         };
-        canonical_of.push(name);
+        target_of.push(target);
     }
     // The author is always among the agencies, even when only the heading names it.
     if let Some(author) = &cx.author {
@@ -178,31 +181,44 @@ pub fn resolve(
         }
     }
 
-    let mut seen: FxHashSet<(RelationKind, String, &str)> = FxHashSet::default();
-    for relation in relations {
-        let Some(Some(target)) = canonical_of.get(relation.target) else {
+    // Resolve every agent first, so that the names below can be borrowed from the memo.
+    let agents: Vec<Option<usize>> = relations
+        .iter()
+        .map(|relation| match target_of.get(relation.target) {
+            Some(Some(_)) => memo.id(k, &cx, &relation.agent),
+            _ => None,
+        })
+        .collect();
+    let name_of = |target: &Target<'a>| -> &str {
+        match *target {
+            Target::Name(name) => name,
+            Target::Agency(id) => &memo.resolved[id].canonical,
+        }
+    };
+    let mut seen: FxHashSet<(RelationKind, &str, &str)> = FxHashSet::default();
+    // Relations come in text order again: a cursor of their own counts from the start.
+    let mut evidence_chars = CharCursor::new(text);
+    for (relation, agent) in relations.iter().zip(agents) {
+        let (Some(Some(target)), Some(agent)) = (target_of.get(relation.target), agent) else {
             continue;
         };
-        let agent = match &relation.agent {
-            AgencyRef::Author => author_canonical.clone(),
-            other => resolve_agency(k, &cx, other).map(|a| a.canonical),
-        };
-        let Some(agent) = agent else { continue };
-        if !seen.insert((relation.kind, agent.clone(), target.as_str())) {
+        let agent = memo.resolved[agent].canonical.as_str();
+        let target = name_of(target);
+        if !seen.insert((relation.kind, agent, target)) {
             continue;
         }
         let evidence = &text[relation.evidence.start..relation.evidence.end];
-        let span = Some(chars.char_span(relation.evidence));
+        let span = Some(evidence_chars.char_span(relation.evidence));
         match relation.kind {
             RelationKind::Implements => out.implements.push(ImplementsRecord {
-                agency: agent,
-                initiative: target.clone(),
+                agency: agent.to_string(),
+                initiative: target.to_string(),
                 evidence: evidence.to_string(),
                 span,
             }),
             RelationKind::Cites => out.cites.push(CitesRecord {
-                agency: agent,
-                law: target.clone(),
+                agency: agent.to_string(),
+                law: target.to_string(),
                 evidence: evidence.to_string(),
                 span,
             }),
@@ -214,6 +230,35 @@ pub fn resolve(
     out.initiatives = initiatives.records;
     out.places = places.records;
     out
+}
+
+/// What a mention names: a name borrowed from the mention or the tables, or a resolved agency.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    Name(&'a str),
+    Agency(usize),
+}
+
+/// Agency referents resolved once per report: a report names the same few bodies over and over.
+#[derive(Default)]
+struct AgencyMemo<'a> {
+    ids: FxHashMap<&'a AgencyRef, Option<usize>>,
+    resolved: Vec<ResolvedAgency>,
+}
+
+impl<'a> AgencyMemo<'a> {
+    /// The index in `resolved` of what `agency` refers to, or None when it cannot be resolved.
+    fn id(&mut self, k: &Knowledge, cx: &ReportContext, agency: &'a AgencyRef) -> Option<usize> {
+        if let Some(&id) = self.ids.get(agency) {
+            return id;
+        }
+        let id = resolve_agency(k, cx, agency).map(|a| {
+            self.resolved.push(a);
+            self.resolved.len() - 1
+        });
+        self.ids.insert(agency, id);
+        id
+    }
 }
 
 /// Records keyed by canonical name, in order of first mention, collecting distinct surface forms.
@@ -254,14 +299,23 @@ has_mentions!(
 
 impl<R: HasMentions> Grouped<R> {
     fn add(&mut self, key: &str, span: MentionSpan, make: impl FnOnce() -> R) {
-        let index = match self.index.get(key) {
+        let index = self.index_of(key, make);
+        self.push_span(index, span);
+    }
+
+    /// The record keyed `key`, made on first use.
+    fn index_of(&mut self, key: &str, make: impl FnOnce() -> R) -> usize {
+        match self.index.get(key) {
             Some(&i) => i,
             None => {
                 self.records.push(make());
                 self.index.insert(key.to_string(), self.records.len() - 1);
                 self.records.len() - 1
             }
-        };
+        }
+    }
+
+    fn push_span(&mut self, index: usize, span: MentionSpan) {
         let record = &mut self.records[index];
         if !record.mentions().contains(&span.text) {
             record.mentions().push(span.text.clone());
@@ -440,18 +494,18 @@ fn resolve_place(k: &Knowledge, cx: &ReportContext, place: &PlaceRef) -> Option<
 }
 
 /// A title that starts with a body's name (市政务服务办2023年普法责任清单) was issued by it.
-fn issuer_named_in_title(
+fn issuer_named_in_title<'a>(
     k: &Knowledge,
     cx: &ReportContext,
-    _title: &str,
-    mentions: &[Mention],
+    memo: &mut AgencyMemo<'a>,
+    mentions: &'a [Mention],
     title_span: crate::model::Span,
-) -> Option<String> {
+) -> Option<usize> {
     mentions
         .iter()
         .find(|m| m.span.start == title_span.start && title_span.contains(m.span))
         .and_then(|m| match &m.referent {
-            Referent::Agency(a) => resolve_agency(k, cx, a).map(|a| a.canonical),
+            Referent::Agency(a) => memo.id(k, cx, a),
             _ => None,
         })
 }
