@@ -191,8 +191,8 @@ fn fits(s: &str, max_chars: usize) -> bool {
     !s.is_empty() && (s.len() <= max_chars || s.chars().count() <= max_chars)
 }
 
-/// [`book_titles`] and [`quotations`] in one pass over the bytes: only line breaks and the marks
-/// need a look, so the text is not decoded char by char.
+/// [`book_titles`] and [`quotations`] without decoding the text: only line breaks and the marks
+/// need a look, and memchr finds their bytes (most of a Chinese text is neither).
 pub fn titles_and_quotations(
     text: &str,
     title_max_chars: usize,
@@ -201,41 +201,44 @@ pub fn titles_and_quotations(
     let mut titles = Pairs::new(title_max_chars, true);
     let mut curly = Pairs::new(quote_max_chars, false);
     let mut corner = Pairs::new(quote_max_chars, false);
-    let mut straight: Vec<Enclosed> = Vec::new();
-    // Straight quotes pair up in order within a line: the 1st with the 2nd, the 3rd with the 4th.
-    let mut straight_open: Option<usize> = None;
     let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'\n' => {
+    // Line breaks and the lead bytes of “” (E2 80 9C/9D) and of 《》「」 (E3 80 8A–8D).
+    for i in memchr::memchr3_iter(b'\n', 0xE2, 0xE3, bytes) {
+        let b = bytes[i];
+        match (b, bytes.get(i + 1..i + MARK_LEN)) {
+            (b'\n', _) => {
                 titles.stack.clear();
                 curly.stack.clear();
                 corner.stack.clear();
-                straight_open = None;
             }
-            b'"' => match straight_open.take() {
-                None => straight_open = Some(i),
-                Some(start) => {
-                    let inner = Span::new(start + 1, i);
-                    if fits(&text[inner.start..inner.end], quote_max_chars) {
-                        straight.push(Enclosed {
-                            outer: Span::new(start, i + 1),
-                            inner,
-                        });
-                    }
-                }
-            },
-            // Lead bytes of “” (E2 80 9C/9D) and of 《》「」 (E3 80 8A–8D).
-            0xE2 | 0xE3 => match bytes.get(i + 1..i + MARK_LEN) {
-                Some([0x80, 0x9C]) if b == 0xE2 => curly.open(i),
-                Some([0x80, 0x9D]) if b == 0xE2 => curly.close(text, i),
-                Some([0x80, 0x8A]) if b == 0xE3 => titles.open(i),
-                Some([0x80, 0x8B]) if b == 0xE3 => titles.close(text, i),
-                Some([0x80, 0x8C]) if b == 0xE3 => corner.open(i),
-                Some([0x80, 0x8D]) if b == 0xE3 => corner.close(text, i),
-                _ => {}
-            },
+            (0xE2, Some([0x80, 0x9C])) => curly.open(i),
+            (0xE2, Some([0x80, 0x9D])) => curly.close(text, i),
+            (0xE3, Some([0x80, 0x8A])) => titles.open(i),
+            (0xE3, Some([0x80, 0x8B])) => titles.close(text, i),
+            (0xE3, Some([0x80, 0x8C])) => corner.open(i),
+            (0xE3, Some([0x80, 0x8D])) => corner.close(text, i),
             _ => {}
+        }
+    }
+    // Straight quotes pair up in order within a line: the 1st with the 2nd, the 3rd with the 4th.
+    let mut straight: Vec<Enclosed> = Vec::new();
+    let mut straight_open: Option<usize> = None;
+    for i in memchr::memchr2_iter(b'\n', b'"', bytes) {
+        if bytes[i] == b'\n' {
+            straight_open = None;
+            continue;
+        }
+        match straight_open.take() {
+            None => straight_open = Some(i),
+            Some(start) => {
+                let inner = Span::new(start + 1, i);
+                if fits(&text[inner.start..inner.end], quote_max_chars) {
+                    straight.push(Enclosed {
+                        outer: Span::new(start, i + 1),
+                        inner,
+                    });
+                }
+            }
         }
     }
     let mut quotes = curly.found;
