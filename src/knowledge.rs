@@ -10,8 +10,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder};
 use anyhow::{anyhow, bail, Context, Result};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder};
 use serde::Deserialize;
 
 use crate::model::Level;
@@ -190,6 +190,8 @@ pub struct Knowledge {
     place_suffix_names: Vec<String>,
     /// The head words of unquoted programme names, in one matcher.
     pub unquoted_heads: AhoCorasick,
+    /// The slogan markers (思想, 意识…), in one matcher: every quoted term is checked for them.
+    pub slogan_markers: AhoCorasick,
     /// Words jieba should keep whole: every gazetteer name.
     dictionary_words: Vec<String>,
     segmenter: std::sync::OnceLock<jieba_rs::Jieba>,
@@ -470,10 +472,14 @@ impl Knowledge {
         // A name listed twice (a law's short name that is also an initiative) keeps its first entry.
         let mut first_of_name: FxHashMap<&str, u32> = FxHashMap::default();
         for (index, pattern) in patterns.iter().enumerate() {
-            first_of_name.entry(pattern.as_str()).or_insert(index as u32);
+            first_of_name
+                .entry(pattern.as_str())
+                .or_insert(index as u32);
         }
         let mut unique: Vec<(&str, u32)> = first_of_name.into_iter().collect();
         unique.sort_unstable_by_key(|&(_, index)| index);
+        let slogan_markers = AhoCorasick::new(&rules.slogan_markers)
+            .context("cannot build the slogan-marker matcher")?;
         let gazetteer = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(daachorse::MatchKind::LeftmostLongest)
             .build_with_values(unique)
@@ -505,6 +511,7 @@ impl Knowledge {
             place_suffix_names,
             rules,
             unquoted_heads,
+            slogan_markers,
             dictionary_words: patterns_for_jieba,
             segmenter: std::sync::OnceLock::new(),
         })
@@ -514,11 +521,13 @@ impl Knowledge {
     pub fn scan(&self, text: &str) -> Vec<(usize, usize, Entry)> {
         // Reports have about one hit per hundred bytes: reserve once instead of regrowing.
         let mut hits = Vec::with_capacity(text.len() / 64);
-        hits.extend(
-            self.gazetteer
-                .leftmost_find_iter(text)
-                .map(|m| (m.start(), m.end(), self.gazetteer_entries[m.value() as usize])),
-        );
+        hits.extend(self.gazetteer.leftmost_find_iter(text).map(|m| {
+            (
+                m.start(),
+                m.end(),
+                self.gazetteer_entries[m.value() as usize],
+            )
+        }));
         hits
     }
 

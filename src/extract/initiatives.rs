@@ -252,11 +252,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
 /// (四个意识, 两个维护), and telling endings (智享式, 主力军, 路线图).
 fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
     let rules = &k.rules;
-    if rules
-        .slogan_markers
-        .iter()
-        .any(|m| name.contains(m.as_str()))
-    {
+    if k.slogan_markers.is_match(name) {
         return true;
     }
     if rules
