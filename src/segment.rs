@@ -7,9 +7,12 @@ use crate::model::Span;
 /// Characters that end a sentence. Half-width forms occur in reports copied from web pages.
 const SENTENCE_END: &[char] = &['。', '！', '？', '；', '!', '?', ';', '\n'];
 /// Characters that end a clause inside a sentence.
-const CLAUSE_END: &[char] = &[
-    '，', '：', ',', ':', '。', '！', '？', '；', '!', '?', ';', '\n',
-];
+fn is_clause_end(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '：' | ',' | ':' | '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n'
+    )
+}
 
 /// Non-empty lines with their spans (without the line break), lazily: callers that read only
 /// the heading stop early.
@@ -59,13 +62,13 @@ pub fn clause_around(text: &str, span: Span) -> Span {
     let start = before
         .char_indices()
         .rev()
-        .find(|(_, c)| CLAUSE_END.contains(c))
+        .find(|&(_, c)| is_clause_end(c))
         .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let after = &text[span.end..];
     let end = after
         .char_indices()
-        .find(|(_, c)| CLAUSE_END.contains(c))
+        .find(|&(_, c)| is_clause_end(c))
         .map(|(i, _)| span.end + i)
         .unwrap_or(text.len());
     trim_span(text, Span::new(start, end))
