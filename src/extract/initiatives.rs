@@ -181,12 +181,9 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
             }),
         })
     };
+    let words = &k.rule_words;
     // Rule 3 first for short terms: “八五”普法 names 八五普法 even though 八五 alone is too short.
-    if let Some(word) = rules
-        .completing_words
-        .iter()
-        .find(|w| after.starts_with(w.as_str()))
-    {
+    if let Some(word) = words.completing.first_prefix(after) {
         if !slogan_shape || name_chars < rules.min_chars {
             let span = Span::new(quote.outer.start, quote.outer.end + word.len());
             return initiative(span, format!("{name}{word}"));
@@ -194,11 +191,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     }
     // Rule 3b.
     if name_chars < rules.min_chars && !slogan_shape {
-        if let Some(word) = rules
-            .short_term_completing_words
-            .iter()
-            .find(|w| after.starts_with(w.as_str()))
-        {
+        if let Some(word) = words.short_term_completing.first_prefix(after) {
             let span = Span::new(quote.outer.start, quote.outer.end + word.len());
             return initiative(span, format!("{name}{word}"));
         }
@@ -208,7 +201,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         return None;
     }
     // Rule 2.
-    if rules.name_heads.iter().any(|h| name.ends_with(h.as_str())) {
+    if words.name_heads.is_suffix_of(&name) {
         return initiative(quote.inner, display());
     }
     // Rule 4.
@@ -216,20 +209,11 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     let run = &window[..window
         .find(|c: char| !super::is_han(c))
         .unwrap_or(window.len())];
-    let genus_follows = name_chars >= rules.genus_rule_min_chars
-        && rules
-            .genus_words
-            .iter()
-            .any(|g| after.starts_with(g.as_str()));
+    let genus_follows = name_chars >= rules.genus_rule_min_chars && words.genus.is_prefix_of(after);
     let genus_ends_run = run
         .char_indices()
         .map(|(i, c)| &run[..i + c.len_utf8()])
-        .any(|prefix| {
-            rules
-                .window_genus_words
-                .iter()
-                .any(|g| prefix.ends_with(g.as_str()))
-        });
+        .any(|prefix| words.window_genus.is_suffix_of(prefix));
     if genus_follows || genus_ends_run {
         return initiative(quote.inner, display());
     }
@@ -237,11 +221,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     if name_chars >= rules.verb_rule_min_chars {
         let start = start_of_quote_run(cx, quote);
         let before = cx.before(start, 4);
-        if rules
-            .action_verbs
-            .iter()
-            .any(|v| before.ends_with(v.as_str()))
-        {
+        if words.action_verbs.is_suffix_of(before) {
             return initiative(quote.inner, display());
         }
     }
@@ -251,21 +231,16 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
 /// Political formulas and descriptive labels: markers (思想, 意识…), numbered formulas
 /// (四个意识, 两个维护), and telling endings (智享式, 主力军, 路线图).
 fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
-    let rules = &k.rules;
     if k.slogan_markers.is_match(name) {
         return true;
     }
-    if rules
-        .slogan_endings
-        .iter()
-        .any(|e| name.ends_with(e.as_str()))
-    {
+    if k.rule_words.slogan_endings.is_suffix_of(name) {
         return true;
     }
-    rules.numbered_formula_prefixes.iter().any(|p| {
-        name.strip_prefix(p.as_str())
-            .is_some_and(|rest| rest.starts_with('个'))
-    })
+    k.rule_words
+        .numbered_formula_prefixes
+        .prefixes(name)
+        .any(|(_, n)| name[n..].starts_with('个'))
 }
 
 /// A quote preceded directly by other quotes (“甲”“乙”、“丙”) shares the words before the first.
