@@ -56,11 +56,15 @@ enum Anchor {
 
 /// Every anchor word in one matcher, with the list each goes to.
 struct AnchorMatcher {
-    matcher: daachorse::CharwiseDoubleArrayAhoCorasick<u32>,
+    /// Teddy, a SIMD multi-pattern search: the anchors are few and short, and most of a text
+    /// holds none of them.
+    packed: Option<aho_corasick::packed::Searcher>,
+    /// The same search where the CPU lacks the SIMD Teddy needs.
+    portable: aho_corasick::AhoCorasick,
     anchors: Vec<Anchor>,
 }
 
-static ANCHOR_MATCHER: std::sync::LazyLock<AnchorMatcher> = std::sync::LazyLock::new(|| {
+fn anchor_words() -> Vec<(String, Anchor)> {
     let mut words: Vec<(String, Anchor)> = vec![
         ("党组".into(), Anchor::PartyGroup),
         ("中院".into(), Anchor::NumberedCourt),
@@ -74,32 +78,60 @@ static ANCHOR_MATCHER: std::sync::LazyLock<AnchorMatcher> = std::sync::LazyLock:
             words.push((format!("{prefix}{level}"), Anchor::Deictic));
         }
     }
+    words
+}
+
+static ANCHOR_MATCHER: std::sync::LazyLock<AnchorMatcher> = std::sync::LazyLock::new(|| {
+    let words = anchor_words();
+    let patterns = || words.iter().map(|(w, _)| w);
     // The words are constants, so building the matcher cannot fail.
-    let matcher = daachorse::CharwiseDoubleArrayAhoCorasick::new(words.iter().map(|(w, _)| w))
+    let portable = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(patterns())
         .expect("the anchor words build a matcher");
     AnchorMatcher {
-        matcher,
+        packed: aho_corasick::packed::Searcher::new(patterns()),
+        portable,
         anchors: words.into_iter().map(|(_, a)| a).collect(),
     }
 });
 
 impl Anchors {
-    /// One overlapping multi-pattern search finds every anchor (大学院 holds both 大学 and 学院);
-    /// each list is in text order because all words of a list have the same length.
+    /// One multi-pattern search finds every anchor; each list is in text order.
     fn find(text: &str) -> Self {
-        let mut found = Self::default();
+        Self::find_using(text, ANCHOR_MATCHER.packed.as_ref())
+    }
+
+    fn find_using(text: &str, packed: Option<&aho_corasick::packed::Searcher>) -> Self {
         let anchors = &*ANCHOR_MATCHER;
-        for m in anchors.matcher.find_overlapping_iter(text) {
-            let list = match anchors.anchors[m.value() as usize] {
+        let mut found = Self::default();
+        let mut add = |pattern: usize, start: usize, end: usize| {
+            let list = match anchors.anchors[pattern] {
                 Anchor::PartyGroup => &mut found.party_groups,
                 Anchor::NumberedCourt => &mut found.numbered_courts,
                 Anchor::IntermediateCourt => &mut found.intermediate_courts,
-                Anchor::University => &mut found.universities,
+                Anchor::University => {
+                    // Matches do not overlap, and the one way two anchors can is 大学院,
+                    // which holds 学院 too.
+                    if text[end..].starts_with('院') {
+                        found.colleges.push(start + "大".len());
+                    }
+                    &mut found.universities
+                }
                 Anchor::College => &mut found.colleges,
                 Anchor::Subdistrict => &mut found.subdistricts,
                 Anchor::Deictic => &mut found.deictic,
             };
-            list.push(m.start());
+            list.push(start);
+        };
+        match packed {
+            Some(packed) => packed
+                .find_iter(text)
+                .for_each(|m| add(m.pattern().as_usize(), m.start(), m.end())),
+            None => anchors
+                .portable
+                .find_iter(text)
+                .for_each(|m| add(m.pattern().as_usize(), m.start(), m.end())),
         }
         found
     }
@@ -452,6 +484,49 @@ fn remove_nested(mentions: &mut Vec<Mention>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every occurrence of every anchor word, overlapping ones too, by plain substring search.
+    fn anchors_by_substring(text: &str) -> Vec<Vec<usize>> {
+        let mut lists = vec![Vec::new(); 7];
+        for (word, anchor) in anchor_words() {
+            let list = &mut lists[anchor as usize];
+            list.extend(
+                text.char_indices()
+                    .filter(|&(i, _)| text[i..].starts_with(word.as_str()))
+                    .map(|(i, _)| i),
+            );
+            list.sort_unstable();
+        }
+        lists
+    }
+
+    fn lists(a: &Anchors) -> Vec<Vec<usize>> {
+        vec![
+            a.party_groups.clone(),
+            a.numbered_courts.clone(),
+            a.intermediate_courts.clone(),
+            a.universities.clone(),
+            a.colleges.clone(),
+            a.subdistricts.clone(),
+            a.deictic.clone(),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn anchors_are_every_occurrence_of_every_word(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "党组", "党", "组", "中院", "中级人民法院", "中级", "大学", "学院", "大学院", "院",
+                "街道", "我区", "全市市", "本省", "我", "全", "本", "，", "a", "东丽",
+            ]),
+            0..40,
+        )) {
+            let text = pieces.concat();
+            let expected = anchors_by_substring(&text);
+            proptest::prop_assert_eq!(lists(&Anchors::find(&text)), expected.clone());
+            proptest::prop_assert_eq!(lists(&Anchors::find_using(&text, None)), expected);
+        }
+    }
     use crate::knowledge::Knowledge;
 
     fn agencies(text: &str) -> Vec<(String, AgencyRef)> {
