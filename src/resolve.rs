@@ -195,7 +195,8 @@ pub fn resolve<'a>(
             Target::Agency(id) => &memo.resolved[id].canonical,
         }
     };
-    let mut seen: FxHashSet<(RelationKind, &str, &str)> = FxHashSet::default();
+    let mut seen: FxHashSet<(RelationKind, &str, &str)> =
+        FxHashSet::with_capacity_and_hasher(relations.len(), Default::default());
     // Relations come in text order again: a cursor of their own counts from the start.
     let mut evidence_chars = CharCursor::new(text);
     for (relation, agent) in relations.iter().zip(agents) {
@@ -244,11 +245,17 @@ enum Target<'a> {
 struct AgencyMemo<'a> {
     ids: FxHashMap<&'a AgencyRef, Option<usize>>,
     resolved: Vec<ResolvedAgency>,
+    /// What [`AgencyRef::Author`] resolved to, once asked.
+    author: Option<Option<usize>>,
 }
 
 impl<'a> AgencyMemo<'a> {
     /// The index in `resolved` of what `agency` refers to, or None when it cannot be resolved.
     fn id(&mut self, k: &Knowledge, cx: &ReportContext, agency: &'a AgencyRef) -> Option<usize> {
+        // Most relation agents are the author: no hashing for it.
+        if let (AgencyRef::Author, Some(id)) = (agency, self.author) {
+            return id;
+        }
         if let Some(&id) = self.ids.get(agency) {
             return id;
         }
@@ -257,6 +264,9 @@ impl<'a> AgencyMemo<'a> {
             self.resolved.len() - 1
         });
         self.ids.insert(agency, id);
+        if matches!(agency, AgencyRef::Author) {
+            self.author = Some(id);
+        }
         id
     }
 }
