@@ -273,7 +273,8 @@ pub struct Knowledge {
     /// The head words of unquoted programme names, in one matcher.
     pub unquoted_heads: AhoCorasick,
     /// The slogan markers (思想, 意识…), in one matcher: every quoted term is checked for them.
-    pub slogan_markers: AhoCorasick,
+    /// Char-wise, without a prefilter: the terms are a few characters long.
+    pub slogan_markers: CharwiseDoubleArrayAhoCorasick<u32>,
     /// Words jieba should keep whole: every gazetteer name.
     dictionary_words: Vec<String>,
     segmenter: std::sync::OnceLock<jieba_rs::Jieba>,
@@ -560,8 +561,10 @@ impl Knowledge {
         }
         let mut unique: Vec<(&str, u32)> = first_of_name.into_iter().collect();
         unique.sort_unstable_by_key(|&(_, index)| index);
-        let slogan_markers = AhoCorasick::new(&rules.slogan_markers)
-            .context("cannot build the slogan-marker matcher")?;
+        let slogan_markers = CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .use_prefilter(false)
+            .build(&rules.slogan_markers)
+            .map_err(|e| anyhow!("cannot build the slogan-marker matcher: {e}"))?;
         let gazetteer = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(daachorse::MatchKind::LeftmostLongest)
             .build_with_values(unique)

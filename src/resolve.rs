@@ -63,7 +63,10 @@ pub fn resolve<'a>(
         ..Default::default()
     };
 
-    let mut memo = AgencyMemo::default();
+    let mut memo = AgencyMemo {
+        ids: FxHashMap::with_capacity_and_hasher(32, Default::default()),
+        ..AgencyMemo::default()
+    };
     // What every mention names (None = not resolvable, dropped), for the relations below.
     let mut target_of: Vec<Option<Target<'a>>> = Vec::with_capacity(found.mentions.len());
     let mut agencies: Grouped<AgencyRecord> = Grouped::default();
@@ -278,10 +281,11 @@ struct Grouped<R> {
 }
 
 impl<R> Default for Grouped<R> {
+    /// Room for the few dozen entities of each kind a report names, without regrowing.
     fn default() -> Self {
         Self {
-            records: Vec::new(),
-            index: FxHashMap::default(),
+            records: Vec::with_capacity(32),
+            index: FxHashMap::with_capacity_and_hasher(32, Default::default()),
         }
     }
 }

@@ -112,7 +112,6 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
 /// Where a name ending at `at` begins: right after an action verb within twelve characters, or
 /// else at the first of the noun-like words jieba finds before the head.
 fn name_start(cx: &Context<'_>, at: usize) -> Option<usize> {
-    let rules = &cx.knowledge.rules;
     let before = cx.before(at, 12);
     let window_start = at - before.len();
     // Stop at punctuation.
@@ -122,17 +121,19 @@ fn name_start(cx: &Context<'_>, at: usize) -> Option<usize> {
         .find(|(_, c)| !super::is_han(*c))
         .map_or(window_start, |(i, c)| window_start + i + c.len_utf8());
     let run = &cx.text[run_start..at];
-    let mut best: Option<usize> = None;
-    for verb in &rules.action_verbs {
-        if let Some(i) = run.rfind(verb.as_str()) {
-            let candidate = run_start + i + verb.len();
-            if best.is_none_or(|b| candidate > b) {
-                best = Some(candidate);
-            }
-        }
-    }
-    if best.is_some() {
-        return best;
+    // The name starts where the last action verb in the run ends.
+    let verb_end = run
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .rev()
+        .find(|&end| {
+            cx.knowledge
+                .rule_words
+                .action_verbs
+                .is_suffix_of(&run[..end])
+        });
+    if let Some(end) = verb_end {
+        return Some(run_start + end);
     }
     let words = cx.knowledge.segmenter().tag(run, false);
     let mut start = at;
@@ -231,7 +232,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
 /// Political formulas and descriptive labels: markers (思想, 意识…), numbered formulas
 /// (四个意识, 两个维护), and telling endings (智享式, 主力军, 路线图).
 fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
-    if k.slogan_markers.is_match(name) {
+    if k.slogan_markers.find_iter(name).next().is_some() {
         return true;
     }
     if k.rule_words.slogan_endings.is_suffix_of(name) {
