@@ -54,6 +54,10 @@ impl<'a> CharCursor<'a> {
             chars: 0,
         }
     }
+    /// A cursor at a place whose char offset is known (`byte` must start a char).
+    pub fn at(text: &'a str, byte: usize, chars: usize) -> Self {
+        Self { text, byte, chars }
+    }
     pub fn char_offset(&mut self, byte: usize) -> usize {
         // A byte inside a char counts as that char's start.
         let byte = floor_boundary(self.text, byte.min(self.text.len()));

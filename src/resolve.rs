@@ -69,6 +69,8 @@ pub fn resolve<'a>(
     };
     // What every mention names (None = not resolvable, dropped), for the relations below.
     let mut target_of: Vec<Option<Target<'a>>> = Vec::with_capacity(found.mentions.len());
+    // Where each mention starts, in chars: a relation's evidence is counted from its target.
+    let mut mention_chars: Vec<usize> = Vec::with_capacity(found.mentions.len());
     let mut agencies: Grouped<AgencyRecord> = Grouped::default();
     // The agency record of each resolved agency (several referents may share one canonical name).
     let mut record_of_agency: Vec<Option<usize>> = Vec::new();
@@ -79,6 +81,7 @@ pub fn resolve<'a>(
     for mention in &found.mentions {
         let surface = &text[mention.span.start..mention.span.end];
         let span = chars.char_span(mention.span);
+        mention_chars.push(span.start);
         let span = MentionSpan {
             text: surface.to_string(),
             start: span.start,
@@ -200,8 +203,6 @@ pub fn resolve<'a>(
     };
     let mut seen: FxHashSet<(RelationKind, &str, &str)> =
         FxHashSet::with_capacity_and_hasher(relations.len(), Default::default());
-    // Relations come in text order again: a cursor of their own counts from the start.
-    let mut evidence_chars = CharCursor::new(text);
     for (relation, agent) in relations.iter().zip(agents) {
         let (Some(Some(target)), Some(agent)) = (target_of.get(relation.target), agent) else {
             continue;
@@ -212,7 +213,12 @@ pub fn resolve<'a>(
             continue;
         }
         let evidence = &text[relation.evidence.start..relation.evidence.end];
-        let span = Some(evidence_chars.char_span(relation.evidence));
+        // The evidence is the clause around the target: count from where the target starts.
+        let target_start = found.mentions[relation.target].span.start;
+        let span = Some(
+            CharCursor::at(text, target_start, mention_chars[relation.target])
+                .char_span(relation.evidence),
+        );
         match relation.kind {
             RelationKind::Implements => out.implements.push(ImplementsRecord {
                 agency: agent.to_string(),
