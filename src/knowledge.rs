@@ -55,7 +55,8 @@ const EMBEDDED: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct LawEntry {
     pub title: String,
-    pub kind: String,
+    /// One of the fixed law kinds of the answer-key vocabulary (law, rule, …).
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -384,13 +385,13 @@ impl Knowledge {
             &source.read("laws.tsv")?,
             &["title", "kind", "short_names"],
         )? {
-            if !LAW_KINDS.contains(&row[1].as_str()) {
+            let Some(kind) = LAW_KINDS.iter().find(|&&k| k == row[1]) else {
                 bail!("laws.tsv: {}: unknown kind `{}`", row[0], row[1]);
-            }
+            };
             let index = laws.len();
             laws.push(LawEntry {
                 title: row[0].clone(),
-                kind: row[1].clone(),
+                kind,
             });
             let mut names = vec![row[0].clone()];
             if let Some(rest) = row[0].strip_prefix(NATIONAL_PREFIX) {

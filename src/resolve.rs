@@ -110,7 +110,7 @@ pub fn resolve<'a>(
                 laws.add(&law.canonical, span, || LawRecord {
                     canonical: law.canonical.clone(),
                     mentions: Vec::new(),
-                    kind: law.kind.clone(),
+                    kind: law.kind.to_string(),
                     spans: Vec::new(),
                 });
                 Some(Target::Name(&law.canonical))
@@ -146,13 +146,14 @@ pub fn resolve<'a>(
                 Some(Target::Name(&document.title))
             }
             Referent::Initiative(initiative) => {
-                initiatives.add(&initiative.canonical, span, || InitiativeRecord {
-                    canonical: initiative.canonical.clone(),
+                let canonical = initiative.canonical(k);
+                initiatives.add(canonical, span, || InitiativeRecord {
+                    canonical: canonical.to_string(),
                     mentions: Vec::new(),
-                    scope: initiative.scope.clone(),
+                    scope: initiative.scope(k).to_string(),
                     spans: Vec::new(),
                 });
-                Some(Target::Name(&initiative.canonical))
+                Some(Target::Name(canonical))
             }
             // The nation is context, not a mention: 中国 and 中华人民共和国 stand inside names.
             Referent::Place(place) => resolve_place(k, &cx, place)

@@ -9,11 +9,9 @@ use crate::model::Span;
 use crate::segment::Enclosed;
 
 pub fn find(cx: &Context<'_>) -> Vec<Mention> {
-    let k = cx.knowledge;
     let mut out: Vec<Mention> = Vec::new();
     for &(start, end, entry) in &cx.hits {
         if let Entry::Initiative(index) = entry {
-            let known = &k.initiatives[index];
             // A whole quoted name (“一件事”) is mentioned by the text inside the quotes.
             let (start, end) = match cx.text[start..end]
                 .strip_prefix('“')
@@ -24,10 +22,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
             };
             out.push(Mention {
                 span: Span::new(start, end),
-                referent: Referent::Initiative(InitiativeRef {
-                    canonical: known.canonical.clone(),
-                    scope: known.scope.clone(),
-                }),
+                referent: Referent::Initiative(InitiativeRef::Known(index)),
             });
         }
     }
@@ -99,10 +94,7 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
             }
             out.push(Mention {
                 span: Span::new(start, end),
-                referent: Referent::Initiative(InitiativeRef {
-                    canonical: name.to_string(),
-                    scope: "local_brand".into(),
-                }),
+                referent: Referent::Initiative(InitiativeRef::Named(name.to_string())),
             });
         }
     }
@@ -176,10 +168,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     let initiative = |span: Span, canonical: String| {
         Some(Mention {
             span,
-            referent: Referent::Initiative(InitiativeRef {
-                canonical,
-                scope: "local_brand".to_string(),
-            }),
+            referent: Referent::Initiative(InitiativeRef::Named(canonical)),
         })
     };
     let words = &k.rule_words;
@@ -266,7 +255,9 @@ mod tests {
         find(&cx)
             .into_iter()
             .filter_map(|m| match m.referent {
-                Referent::Initiative(i) => Some((cx.slice(m.span).to_string(), i.canonical)),
+                Referent::Initiative(i) => {
+                    Some((cx.slice(m.span).to_string(), i.canonical(&k).to_string()))
+                }
                 _ => None,
             })
             .collect()

@@ -55,7 +55,7 @@ pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
                 span,
                 referent: Referent::Law(LawRef {
                     canonical: law.title.clone(),
-                    kind: law.kind.clone(),
+                    kind: law.kind,
                 }),
             });
         }
@@ -88,7 +88,7 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
     if let Some(entry) = k.law(base) {
         return Some(LawRef {
             canonical: entry.title.clone(),
-            kind: entry.kind.clone(),
+            kind: entry.kind,
         });
     }
     let han_only = base.chars().all(super::is_han);
@@ -116,7 +116,7 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
     };
     Some(LawRef {
         canonical: base.to_string(),
-        kind: kind.to_string(),
+        kind,
     })
 }
 

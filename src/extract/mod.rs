@@ -63,13 +63,35 @@ pub enum AgencyRef {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LawRef {
     pub canonical: String,
-    pub kind: String,
+    pub kind: &'static str,
 }
 
+/// What an initiative mention refers to: a row of initiatives.tsv (by index, so that the many
+/// mentions of known initiatives copy no strings), or a name the rules recognised.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct InitiativeRef {
-    pub canonical: String,
-    pub scope: String,
+pub enum InitiativeRef {
+    Known(usize),
+    /// A local programme or brand named in the text (scope [`LOCAL_BRAND`]).
+    Named(String),
+}
+
+/// The scope of initiatives the rules find that the table does not list.
+pub const LOCAL_BRAND: &str = "local_brand";
+
+impl InitiativeRef {
+    pub fn canonical<'k>(&'k self, knowledge: &'k Knowledge) -> &'k str {
+        match self {
+            Self::Known(index) => &knowledge.initiatives[*index].canonical,
+            Self::Named(name) => name,
+        }
+    }
+
+    pub fn scope<'k>(&self, knowledge: &'k Knowledge) -> &'k str {
+        match self {
+            Self::Known(index) => &knowledge.initiatives[*index].scope,
+            Self::Named(_) => LOCAL_BRAND,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
