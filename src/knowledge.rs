@@ -204,6 +204,61 @@ impl WordSet {
     }
 }
 
+/// A few short words searched for in whole texts: Teddy (aho-corasick's SIMD packed searcher)
+/// where the CPU has it, the portable automaton elsewhere; the matches are the same. Most of a
+/// report holds none of the words, and Teddy skips such text several times faster.
+#[derive(Debug, Clone)]
+pub struct FewWords {
+    packed: Option<aho_corasick::packed::Searcher>,
+    portable: AhoCorasick,
+}
+
+impl FewWords {
+    /// Non-overlapping matches; at one position, the longest word (`longest`) or the first
+    /// listed.
+    pub fn new<W: AsRef<[u8]>>(words: &[W], longest: bool) -> Result<Self> {
+        let (kind, packed_kind) = if longest {
+            (
+                MatchKind::LeftmostLongest,
+                aho_corasick::packed::MatchKind::LeftmostLongest,
+            )
+        } else {
+            (
+                MatchKind::LeftmostFirst,
+                aho_corasick::packed::MatchKind::LeftmostFirst,
+            )
+        };
+        let portable = AhoCorasickBuilder::new().match_kind(kind).build(words)?;
+        let packed = aho_corasick::packed::Config::new()
+            .match_kind(packed_kind)
+            .builder()
+            .extend(words)
+            .build();
+        Ok(Self { packed, portable })
+    }
+
+    /// Calls `found(word index, start, end)` for every match, in text order.
+    pub fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+        match &self.packed {
+            Some(packed) => packed
+                .find_iter(text)
+                .for_each(|m| found(m.pattern().as_usize(), m.start(), m.end())),
+            None => self
+                .portable
+                .find_iter(text)
+                .for_each(|m| found(m.pattern().as_usize(), m.start(), m.end())),
+        }
+    }
+
+    /// The same words without Teddy, as on a CPU that lacks it (for tests).
+    pub fn portable_only(&self) -> Self {
+        Self {
+            packed: None,
+            portable: self.portable.clone(),
+        }
+    }
+}
+
 /// The word lists of [`InitiativeRules`] that quoted terms are checked against, as [`WordSet`]s.
 #[derive(Debug, Clone, Default)]
 pub struct RuleWords {
@@ -272,7 +327,7 @@ pub struct Knowledge {
     place_suffix_matcher: AhoCorasick,
     place_suffix_names: Vec<String>,
     /// The head words of unquoted programme names, in one matcher.
-    pub unquoted_heads: AhoCorasick,
+    pub unquoted_heads: FewWords,
     /// The slogan markers (思想, 意识…), in one matcher: every quoted term is checked for them.
     /// Char-wise, without a prefilter: the terms are a few characters long.
     pub slogan_markers: CharwiseDoubleArrayAhoCorasick<u32>,
@@ -548,10 +603,7 @@ impl Knowledge {
             .filter(|p| p.chars().count() >= 2)
             .cloned()
             .collect();
-        // A DFA: the gazetteer is scanned over every report, so trade memory for speed.
-        let unquoted_heads = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&rules.unquoted_heads)
+        let unquoted_heads = FewWords::new(&rules.unquoted_heads, true)
             .context("cannot build the programme-head matcher")?;
         // A name listed twice (a law's short name that is also an initiative) keeps its first entry.
         let mut first_of_name: FxHashMap<&str, u32> = FxHashMap::default();
@@ -786,6 +838,30 @@ mod tests {
         // Byte lengths that fall inside a char are no match, and no panic.
         assert!(!set.is_suffix_of("a"));
         assert_eq!(set.first_prefix("普"), None);
+    }
+
+    proptest::proptest! {
+        /// Teddy and the portable automaton report the same head words (longest first).
+        #[test]
+        fn few_words_match_alike_with_and_without_simd(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "专项行动", "三年行动计划", "宣传月", "宣传周", "大讲堂", "提升行动", "行动", "宣传", "，", "a",
+            ]),
+            0..30,
+        )) {
+            static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+            let k = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+            let text = pieces.concat();
+            let collect = |words: &FewWords| {
+                let mut found = Vec::new();
+                words.for_each_match(&text, |w, s, e| found.push((w, s, e)));
+                found
+            };
+            proptest::prop_assert_eq!(
+                collect(&k.unquoted_heads),
+                collect(&k.unquoted_heads.portable_only())
+            );
+        }
     }
 
     /// Chars around the pre-check's edge: every dropped one, and neighbours sharing lead bytes.

@@ -10,7 +10,7 @@
 //! - Places: names from the table not part of an agency name, and deictic 我区/全市….
 
 use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
-use crate::knowledge::Entry;
+use crate::knowledge::{Entry, FewWords};
 use crate::model::Span;
 
 /// Level characters that make a form relative to a jurisdiction level.
@@ -56,11 +56,7 @@ enum Anchor {
 
 /// Every anchor word in one matcher, with the list each goes to.
 struct AnchorMatcher {
-    /// Teddy, a SIMD multi-pattern search: the anchors are few and short, and most of a text
-    /// holds none of them.
-    packed: Option<aho_corasick::packed::Searcher>,
-    /// The same search where the CPU lacks the SIMD Teddy needs.
-    portable: aho_corasick::AhoCorasick,
+    words: FewWords,
     anchors: Vec<Anchor>,
 }
 
@@ -82,27 +78,21 @@ fn anchor_words() -> Vec<(String, Anchor)> {
 }
 
 static ANCHOR_MATCHER: std::sync::LazyLock<AnchorMatcher> = std::sync::LazyLock::new(|| {
-    let words = anchor_words();
-    let patterns = || words.iter().map(|(w, _)| w);
-    // The words are constants, so building the matcher cannot fail.
-    let portable = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(patterns())
-        .expect("the anchor words build a matcher");
+    let (words, anchors): (Vec<String>, Vec<Anchor>) = anchor_words().into_iter().unzip();
     AnchorMatcher {
-        packed: aho_corasick::packed::Searcher::new(patterns()),
-        portable,
-        anchors: words.into_iter().map(|(_, a)| a).collect(),
+        // The words are constants, so building the matcher cannot fail.
+        words: FewWords::new(&words, false).expect("the anchor words build a matcher"),
+        anchors,
     }
 });
 
 impl Anchors {
     /// One multi-pattern search finds every anchor; each list is in text order.
     fn find(text: &str) -> Self {
-        Self::find_using(text, ANCHOR_MATCHER.packed.as_ref())
+        Self::find_using(text, &ANCHOR_MATCHER.words)
     }
 
-    fn find_using(text: &str, packed: Option<&aho_corasick::packed::Searcher>) -> Self {
+    fn find_using(text: &str, words: &FewWords) -> Self {
         let anchors = &*ANCHOR_MATCHER;
         let mut found = Self::default();
         let mut add = |pattern: usize, start: usize, end: usize| {
@@ -124,15 +114,7 @@ impl Anchors {
             };
             list.push(start);
         };
-        match packed {
-            Some(packed) => packed
-                .find_iter(text)
-                .for_each(|m| add(m.pattern().as_usize(), m.start(), m.end())),
-            None => anchors
-                .portable
-                .find_iter(text)
-                .for_each(|m| add(m.pattern().as_usize(), m.start(), m.end())),
-        }
+        words.for_each_match(text, &mut add);
         found
     }
 }
@@ -524,7 +506,8 @@ mod tests {
             let text = pieces.concat();
             let expected = anchors_by_substring(&text);
             proptest::prop_assert_eq!(lists(&Anchors::find(&text)), expected.clone());
-            proptest::prop_assert_eq!(lists(&Anchors::find_using(&text, None)), expected);
+            let portable = ANCHOR_MATCHER.words.portable_only();
+            proptest::prop_assert_eq!(lists(&Anchors::find_using(&text, &portable)), expected);
         }
     }
     use crate::knowledge::Knowledge;

@@ -67,13 +67,12 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
 /// many words before the head belong to the name.
 fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
     let rules = &cx.knowledge.rules;
-    let mut out = Vec::new();
+    let mut out: Vec<Mention> = Vec::new();
     // One pass for all head words.
-    for hit in cx.knowledge.unquoted_heads.find_iter(cx.text) {
-        let head = &rules.unquoted_heads[hit.pattern().as_usize()];
-        {
-            let at = hit.start();
-            let end = hit.end();
+    cx.knowledge
+        .unquoted_heads
+        .for_each_match(cx.text, |pattern, at, end| {
+            let head = &rules.unquoted_heads[pattern];
             let head_span = Span::new(at, end);
             if found
                 .iter()
@@ -82,22 +81,21 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
                 || cx.title_containing(head_span).is_some()
                 || cx.quote_containing(head_span).is_some()
             {
-                continue;
+                return;
             }
             let Some(start) = name_start(cx, at) else {
-                continue;
+                return;
             };
             let name = &cx.text[start..end];
             let chars = name.chars().count();
             if chars < head.chars().count() + 2 || chars > 16 || !name.chars().all(super::is_han) {
-                continue;
+                return;
             }
             out.push(Mention {
                 span: Span::new(start, end),
                 referent: Referent::Initiative(InitiativeRef::Named(name.to_string())),
             });
-        }
-    }
+        });
     out
 }
 
