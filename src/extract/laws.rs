@@ -29,11 +29,11 @@ pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
         }
         out.push(Mention {
             span: title.inner,
-            referent: Referent::Document(DocumentRef {
+            referent: Referent::Document(Box::new(DocumentRef {
                 title: inner.trim().to_string(),
                 doc_type: cx.knowledge.document_type(inner.trim()).to_string(),
                 issuer: issuer(cx, title, agencies),
-            }),
+            })),
         });
         for nested in nested_titles(cx, title.inner) {
             if let Some(law) = classify_law(cx.knowledge, cx.slice(nested)) {
@@ -67,6 +67,10 @@ pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
 fn nested_titles(cx: &Context<'_>, inner: Span) -> Vec<Span> {
     let text = cx.slice(inner);
     let mut spans = Vec::new();
+    // Most titles hold no bracket: every opening one is '<' or has lead byte E3 or EF.
+    if !text.bytes().any(|b| matches!(b, b'<' | 0xE3 | 0xEF)) {
+        return spans;
+    }
     for (open, close) in [('《', '》'), ('<', '>'), ('〈', '〉'), ('＜', '＞')] {
         let mut search = 0;
         while let Some(o) = text[search..].find(open).map(|i| search + i) {

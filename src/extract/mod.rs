@@ -113,7 +113,8 @@ pub enum PlaceRef {
 pub enum Referent {
     Agency(AgencyRef),
     Law(LawRef),
-    Document(DocumentRef),
+    /// Boxed: the largest referent, and the rarest; mentions are moved when sorted.
+    Document(Box<DocumentRef>),
     Initiative(InitiativeRef),
     Place(PlaceRef),
 }
