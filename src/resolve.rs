@@ -93,16 +93,8 @@ pub fn resolve<'a>(
                     record_of_agency.resize(id + 1, None);
                 }
                 let a = &memo.resolved[id];
-                let record = *record_of_agency[id].get_or_insert_with(|| {
-                    agencies.index_of(&a.canonical, || AgencyRecord {
-                        canonical: a.canonical.clone(),
-                        mentions: Vec::new(),
-                        level: a.level.as_str().to_string(),
-                        kind: a.kind.clone(),
-                        jurisdiction: a.jurisdiction.map(|p| k.places[p].canonical.clone()),
-                        spans: Vec::new(),
-                    })
-                });
+                let record = *record_of_agency[id]
+                    .get_or_insert_with(|| agencies.index_of(&a.canonical, || agency_record(k, a)));
                 agencies.push_span(record, span);
                 Target::Agency(id)
             }),
@@ -173,19 +165,7 @@ pub fn resolve<'a>(
     }
     // The author is always among the agencies, even when only the heading names it.
     if let Some(author) = &cx.author {
-        if !agencies.index.contains_key(&author.canonical) {
-            agencies
-                .index
-                .insert(author.canonical.clone(), agencies.records.len());
-            agencies.records.push(AgencyRecord {
-                canonical: author.canonical.clone(),
-                mentions: Vec::new(),
-                level: author.level.as_str().to_string(),
-                kind: author.kind.clone(),
-                jurisdiction: author.jurisdiction.map(|p| k.places[p].canonical.clone()),
-                spans: Vec::new(),
-            });
-        }
+        agencies.index_of(&author.canonical, || agency_record(k, author));
     }
 
     // Resolve every agent first, so that the names below can be borrowed from the memo.
@@ -241,6 +221,18 @@ pub fn resolve<'a>(
     out.initiatives = initiatives.records;
     out.places = places.records;
     out
+}
+
+/// A new agency record, without mentions yet.
+fn agency_record(k: &Knowledge, a: &ResolvedAgency) -> AgencyRecord {
+    AgencyRecord {
+        canonical: a.canonical.clone(),
+        mentions: Vec::new(),
+        level: a.level.as_str().to_string(),
+        kind: a.kind.clone(),
+        jurisdiction: a.jurisdiction.map(|p| k.places[p].canonical.clone()),
+        spans: Vec::new(),
+    }
 }
 
 /// What a mention names: a name borrowed from the mention or the tables, or a resolved agency.
