@@ -9,7 +9,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::extract::relations::{RelationCandidate, RelationKind};
-use crate::extract::{AgencyRef, Found, JurisdictionRef, Mention, PlaceRef, Referent};
+use crate::extract::{
+    AgencyRef, Found, InitiativeRef, JurisdictionRef, Mention, PlaceRef, Referent,
+};
 use crate::knowledge::{Knowledge, PlaceLevel};
 use crate::model::*;
 
@@ -77,6 +79,8 @@ pub fn resolve<'a>(
     let mut laws: Grouped<LawRecord> = Grouped::default();
     let mut documents: Grouped<PolicyDocumentRecord> = Grouped::default();
     let mut initiatives: Grouped<InitiativeRecord> = Grouped::default();
+    // The initiative record of each initiatives.tsv row named so far.
+    let mut record_of_known: Vec<Option<usize>> = Vec::new();
     let mut places: Grouped<PlaceRecord> = Grouped::default();
     for mention in &found.mentions {
         let surface = &text[mention.span.start..mention.span.end];
@@ -139,12 +143,24 @@ pub fn resolve<'a>(
             }
             Referent::Initiative(initiative) => {
                 let canonical = initiative.canonical(k);
-                initiatives.add(canonical, span, || InitiativeRecord {
+                let make = || InitiativeRecord {
                     canonical: canonical.to_string(),
                     mentions: Vec::new(),
                     scope: initiative.scope(k).to_string(),
                     spans: Vec::new(),
-                });
+                };
+                // A table row's record is found by its row number after the first time.
+                let record = match initiative {
+                    InitiativeRef::Known(row) => {
+                        if record_of_known.len() <= *row {
+                            record_of_known.resize(row + 1, None);
+                        }
+                        *record_of_known[*row]
+                            .get_or_insert_with(|| initiatives.index_of(canonical, make))
+                    }
+                    InitiativeRef::Named(_) => initiatives.index_of(canonical, make),
+                };
+                initiatives.push_span(record, span);
                 Some(Target::Name(canonical))
             }
             // The nation is context, not a mention: 中国 and 中华人民共和国 stand inside names.
