@@ -150,6 +150,12 @@ pub struct InitiativeRules {
     pub genus_words: Vec<String>,
     pub action_verbs: Vec<String>,
     pub unquoted_heads: Vec<String>,
+    /// Marks that join phrases into one formula (领导带头—科室联动—企业受益).
+    #[serde(default)]
+    pub formula_joiners: Vec<String>,
+    /// Words right after a quote that say the quoted thing is being rooted out (“面子工程”排查整治).
+    #[serde(default)]
+    pub rectifying_words: Vec<String>,
 }
 
 /// A list of words for "does this text start (or end) with one of them": one hash lookup per
@@ -270,6 +276,7 @@ pub struct RuleWords {
     pub action_verbs: WordSet,
     pub slogan_endings: WordSet,
     pub numbered_formula_prefixes: WordSet,
+    pub rectifying: WordSet,
 }
 
 impl RuleWords {
@@ -283,6 +290,7 @@ impl RuleWords {
             action_verbs: WordSet::new(&rules.action_verbs),
             slogan_endings: WordSet::new(&rules.slogan_endings),
             numbered_formula_prefixes: WordSet::new(&rules.numbered_formula_prefixes),
+            rectifying: WordSet::new(&rules.rectifying_words),
         }
     }
 }

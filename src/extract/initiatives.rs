@@ -185,7 +185,11 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         }
     }
     // Rule 1.
-    if slogan_shape || name_chars < rules.min_chars || name.contains('、') {
+    if slogan_shape
+        || name_chars < rules.min_chars
+        || name.contains('、')
+        || words.rectifying.is_prefix_of(after)
+    {
         return None;
     }
     // Rule 2.
@@ -223,6 +227,13 @@ fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
         return true;
     }
     if k.rule_words.slogan_endings.is_suffix_of(name) {
+        return true;
+    }
+    // Phrases joined into one formula: something on both sides of a joiner.
+    if k.rules.formula_joiners.iter().any(|j| {
+        name.split_once(j.as_str())
+            .is_some_and(|(head, tail)| !head.is_empty() && !tail.is_empty())
+    }) {
         return true;
     }
     k.rule_words
@@ -290,6 +301,22 @@ mod tests {
         assert!(initiatives("增强“四个意识”、坚定“四个自信”、做到“两个维护”").is_empty());
         assert!(initiatives("抓好“关键少数”，建强“主力军”，绘好“路线图”").is_empty());
         assert!(initiatives("打造“智享式”服务").is_empty());
+    }
+
+    #[test]
+    fn what_is_rooted_out_is_not_an_initiative() {
+        // 工程 is a name head, but 排查整治 says the thing is being eliminated.
+        assert!(initiatives("组织政务服务中的“面子工程”排查整治").is_empty());
+        assert_eq!(initiatives("实施“民心工程”建设")[0].1, "民心工程");
+    }
+
+    #[test]
+    fn phrases_joined_by_dashes_are_a_formula() {
+        assert!(initiatives("形成“领导带头—科室联动—企业受益”新机制").is_empty());
+        assert_eq!(
+            initiatives("形成“领导带头科室联动”新机制")[0].1,
+            "领导带头科室联动"
+        );
     }
 
     #[test]
