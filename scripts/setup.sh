@@ -8,15 +8,28 @@ missing=()
 command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust first (rustup)" >&2; exit 1; }
 command -v c++ >/dev/null || missing+=(g++)
 command -v dot >/dev/null || missing+=(graphviz)
-if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
+# bindgen (RocksDB's bindings) loads libclang.so or libclang-N.so, not libclang-cpp.so (which
+# LLVM packages install on their own), and needs clang's own headers (stddef.h, from
+# libclang-common-N-dev). Look for both; a glob like libclang*.so* would accept libclang-cpp.
+has_libclang() {
+  compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null \
+    || compgen -G '/usr/lib/llvm-*/lib/libclang-[0-9]*.so*' >/dev/null \
+    || compgen -G '/usr/lib/*-linux-gnu/libclang.so*' >/dev/null \
+    || compgen -G '/usr/lib/*-linux-gnu/libclang-[0-9]*.so*' >/dev/null
+}
+has_clang_headers() {
+  compgen -G '/usr/lib/llvm-*/lib/clang/*/include/stddef.h' >/dev/null
+}
+if ! has_libclang || ! has_clang_headers; then
   missing+=(libclang-dev clang)
 fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Another apt (unattended upgrades, a parallel set-up) may hold the lock: wait for it.
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # The SPARQL servers the push tests talk to (Oxigraph from PyPI into .venv-test/, Virtuoso from Debian).
