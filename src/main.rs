@@ -14,10 +14,6 @@ use govkg::knowledge::Knowledge;
 use govkg::query::{self, OutputFormat, Param};
 use govkg::store::{GovStore, StoreLocation};
 
-// See Cargo.toml: the system allocator dominated build profiles.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// govkg turns Chinese government reports into a knowledge graph: agencies, laws, policy
 /// documents and initiatives, and which body implements which reform or cites which law, each
 /// fact traceable to the sentence it came from. The graph lives in an embedded Oxigraph store
@@ -251,10 +247,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             for x in &extractions {
+                // As io errors, so that a closed pipe is recognised as one.
                 if pretty {
-                    serde_json::to_writer_pretty(&mut out, x)?;
+                    serde_json::to_writer_pretty(&mut out, x).map_err(std::io::Error::from)?;
                 } else {
-                    serde_json::to_writer(&mut out, x)?;
+                    serde_json::to_writer(&mut out, x).map_err(std::io::Error::from)?;
                 }
                 writeln!(out)?;
             }
