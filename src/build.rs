@@ -12,7 +12,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use oxigraph::model::{NamedNode, Quad};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::eval::{self, GoldKey, ReportScore};
 use crate::knowledge::Knowledge;
@@ -102,14 +104,34 @@ impl Distinct {
     }
 }
 
+/// A file's name as text. Bytes that are not UTF-8 are written `%XX`, so names that differ only
+/// there still give different report ids.
+pub fn file_name_text(path: &Path) -> String {
+    let Some(name) = path.file_name() else {
+        return "report".to_string();
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut text = String::with_capacity(name.len());
+        for chunk in name.as_bytes().utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                text.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        text
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
 /// Reads one report file into a [`Document`].
 pub fn read_document(path: &Path) -> Result<Document> {
     let source = crate::read::read_source(path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("report")
-        .to_string();
+    let name = file_name_text(path);
     Ok(Document {
         id: rdf::doc_id(&name).to_string(),
         name,
@@ -144,11 +166,8 @@ fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
     let mut unique = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
     for file in files {
-        let name = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let id = rdf::doc_id(name).to_string();
+        let name = file_name_text(&file);
+        let id = rdf::doc_id(&name).to_string();
         if let Some(first) = seen.get(&id) {
             failures.push(format!(
                 "{}: same report id `{id}` as {}; rename one of them",
@@ -167,9 +186,9 @@ fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
 struct ProcessedReport {
     bytes: usize,
     extraction: Extraction,
-    graph: oxigraph::model::NamedNode,
-    quads: Vec<oxigraph::model::Quad>,
-    entity_quads: Vec<oxigraph::model::Quad>,
+    graph: NamedNode,
+    quads: Vec<Quad>,
+    entity_quads: Vec<Quad>,
 }
 
 type Processed = std::result::Result<ProcessedReport, String>;
@@ -221,6 +240,8 @@ fn process_chunk(chunk: &[PathBuf], knowledge: &Knowledge) -> Vec<Processed> {
 ///
 /// Files that cannot be read are reported in `failures` and leave their old graph untouched;
 /// when no file can be read at all, nothing is written and the store is not even created.
+/// Whenever the build stops (an error, a kill, a full disk), every report in the store holds
+/// either its complete previous graph or its complete new one (see [`GraphWriter`]).
 pub fn build(
     paths: &[PathBuf],
     knowledge: &Knowledge,
@@ -231,30 +252,18 @@ pub fn build(
     let files = inputs(paths)?;
     let (files, mut failures) = check_unique_ids(files);
     let pool = thread_pool(options.threads)?;
-    let progress = if options.progress && files.len() > 3 {
-        let bar = ProgressBar::new(files.len() as u64);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} reports ({per_sec}, eta {eta})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-
-    let mut distinct = Distinct::default();
-    let mut summary = Summary::default();
+    let progress = progress_bar(options.progress, files.len());
     let mut chunks = files.chunks(CHUNK);
+    let process = |chunk: &[PathBuf]| {
+        let results = pool.install(|| process_chunk(chunk, knowledge));
+        progress.inc(chunk.len() as u64);
+        results
+    };
     // Read chunks until one report succeeds, so bad input never creates or touches a store.
     let mut first: Vec<Processed> = Vec::new();
     for chunk in chunks.by_ref() {
-        let results = pool.install(|| process_chunk(chunk, knowledge));
-        progress.inc(chunk.len() as u64);
-        let any_ok = results.iter().any(|r| r.is_ok());
-        first.extend(results);
-        if any_ok {
+        first.extend(process(chunk));
+        if first.iter().any(|r| r.is_ok()) {
             break;
         }
     }
@@ -271,115 +280,204 @@ pub fn build(
         );
     }
     let store = GovStore::create(location)?;
-    let mut written: Vec<oxigraph::model::NamedNode> = Vec::new();
-    let mut previous: Vec<oxigraph::model::Quad> = Vec::new();
-    // Extraction (rayon, this thread) and loading (Oxigraph's bulk loader, which sorts each batch
-    // on its own thread and blocks its caller while all of them are busy) overlap: batches go to
-    // a loading thread through a rendezvous channel, so the next chunk is extracted meanwhile
-    // and at most one batch waits beside the ones being sorted.
-    let loaded: Result<()> = std::thread::scope(|scope| {
-        let (batches, received) = std::sync::mpsc::sync_channel::<Vec<oxigraph::model::Quad>>(0);
-        let loading = scope.spawn(|| -> Result<()> {
-            let mut loader = store.bulk_loader();
-            for batch in received {
-                loader
-                    .load_quads(batch)
-                    .context("cannot write report graphs")?;
-            }
-            loader.commit().context("cannot commit report graphs")
-        });
+    let mut tally = Tally::default();
+    // Extraction (rayon, this thread) and bulk loading (Oxigraph's loader, which sorts each
+    // batch on its own thread and blocks its caller while all of them are busy) overlap: batches
+    // go to a loading thread through a rendezvous channel, so the next chunk is extracted
+    // meanwhile and at most one batch waits beside the ones being sorted.
+    let written: Result<()> = std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Load>(0);
+        let loading = scope.spawn(|| bulk_load(&store, received));
         let extracted: Result<()> = (|| {
-            let mut pending: Vec<oxigraph::model::Quad> =
-                Vec::with_capacity(LOAD_BATCH + CHUNK * QUADS_PER_REPORT);
-            // Entity descriptions repeat across reports: load each once per build.
-            let mut described: std::collections::HashSet<oxigraph::model::Quad> =
-                std::collections::HashSet::new();
-            // A failed send means the loading thread stopped: its error is reported below.
-            let send = |batch: Vec<oxigraph::model::Quad>| batches.send(batch).is_ok();
-            let mut handle = |results: Vec<Processed>,
-                              pending: &mut Vec<oxigraph::model::Quad>|
-             -> Result<bool> {
-                let before = pending.len();
-                let mut graphs = Vec::new();
-                for result in results {
-                    match result {
-                        Err(failure) => failures.push(failure),
-                        Ok(report) => {
-                            summary.reports += 1;
-                            summary.bytes += report.bytes;
-                            distinct.add(&report.extraction);
-                            graphs.push(report.graph);
-                            pending.extend(report.quads);
-                            for quad in report.entity_quads {
-                                if !described.contains(&quad) {
-                                    described.insert(quad.clone());
-                                    pending.push(quad);
-                                }
-                            }
-                        }
-                    }
-                }
-                summary.triples += pending.len() - before;
-                previous.extend(store.take_graphs(&graphs)?);
-                written.extend(graphs);
-                while pending.len() >= LOAD_BATCH {
-                    // Sized for a whole batch plus a chunk: growing by doubling would copy
-                    // the quads several times per batch.
-                    let mut rest = Vec::with_capacity(LOAD_BATCH + CHUNK * QUADS_PER_REPORT);
-                    rest.extend(pending.drain(LOAD_BATCH..));
-                    if !send(std::mem::replace(pending, rest)) {
-                        return Ok(false);
-                    }
-                }
-                Ok(true)
-            };
-            if !handle(std::mem::take(&mut first), &mut pending)? {
+            let mut writer = GraphWriter::new(&store, batches);
+            if !writer.write(first, &mut tally, &mut failures)? {
                 return Ok(());
             }
             for chunk in chunks.by_ref() {
-                let results = pool.install(|| process_chunk(chunk, knowledge));
-                progress.inc(chunk.len() as u64);
-                if !handle(results, &mut pending)? {
+                if !writer.write(process(chunk), &mut tally, &mut failures)? {
                     return Ok(());
                 }
             }
-            // The last quads in two halves, so both of the loader's threads finish together.
-            let second = pending.split_off(pending.len() / 2);
-            for batch in [pending, second] {
-                if !batch.is_empty() && !send(batch) {
-                    break;
-                }
-            }
+            writer.finish();
             Ok(())
         })();
-        drop(batches);
         let loaded = loading
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the loading thread panicked")));
         extracted.and(loaded)
     });
     progress.finish_and_clear();
-    if let Err(err) = loaded {
-        // Put back what the rebuilt reports had: a failed build loses nothing.
-        store.restore_graphs(&written, previous)?;
-        return Err(err);
-    }
+    written?;
     store.flush()?;
-    if summary.triples >= COMPACT_AFTER {
+    if tally.summary.triples >= COMPACT_AFTER {
         store.compact()?;
     }
-    summary.agencies = distinct.agencies.len();
-    summary.laws = distinct.laws.len();
-    summary.policy_documents = distinct.documents.len();
-    summary.initiatives = distinct.initiatives.len();
-    summary.implements = distinct.implements.len();
-    summary.cites = distinct.cites.len();
-    summary.seconds = started.elapsed().as_secs_f64();
+    let summary = tally.finish(started);
     Ok(BuildOutcome {
         store,
         failures,
         summary,
     })
+}
+
+fn progress_bar(show: bool, files: usize) -> ProgressBar {
+    if !show || files <= 3 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(files as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} reports ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// What the loading thread receives: a batch to load, or the word to commit everything.
+enum Load {
+    Batch(Vec<Quad>),
+    Commit,
+}
+
+/// The loading thread: bulk-loads the batches it receives and commits them all at once when
+/// told to. If the channel closes without [`Load::Commit`] (the build failed), nothing is
+/// committed and the loader removes its files.
+fn bulk_load(store: &GovStore, messages: std::sync::mpsc::Receiver<Load>) -> Result<()> {
+    let mut loader = store.bulk_loader();
+    for message in messages {
+        match message {
+            Load::Batch(batch) => loader
+                .load_quads(batch)
+                .context("cannot write report graphs")?,
+            Load::Commit => return loader.commit().context("cannot commit report graphs"),
+        }
+    }
+    Ok(())
+}
+
+/// What a build counted: the summary's figures and the distinct entities behind them.
+#[derive(Default)]
+struct Tally {
+    summary: Summary,
+    distinct: Distinct,
+}
+
+impl Tally {
+    fn finish(mut self, started: Instant) -> Summary {
+        let d = &self.distinct;
+        self.summary.agencies = d.agencies.len();
+        self.summary.laws = d.laws.len();
+        self.summary.policy_documents = d.documents.len();
+        self.summary.initiatives = d.initiatives.len();
+        self.summary.implements = d.implements.len();
+        self.summary.cites = d.cites.len();
+        self.summary.seconds = started.elapsed().as_secs_f64();
+        self.summary
+    }
+}
+
+/// Reports replaced in one transaction: big enough to amortise a commit, small enough that the
+/// transaction's write buffer stays a few megabytes.
+const REPLACE_GROUP: usize = 32;
+
+/// Sends each report's quads where a killed build cannot leave it half written.
+///
+/// A report the store does not hold yet goes to the bulk loader: nothing of it is visible until
+/// RocksDB ingests the loader's files, all in one atomic step, at commit. A report the store
+/// already holds is replaced in a transaction that removes its old graph and writes the new one
+/// (with the entity descriptions it brings), so at any moment it is either old or new, and no
+/// copy of the old graph is kept in memory.
+struct GraphWriter<'s> {
+    store: &'s GovStore,
+    batches: std::sync::mpsc::SyncSender<Load>,
+    /// Quads of reports new to the store, waiting to be sent to the loader.
+    pending: Vec<Quad>,
+    /// Entity descriptions repeat across reports: each is written once per build.
+    described: FxHashSet<Quad>,
+}
+
+impl<'s> GraphWriter<'s> {
+    fn new(store: &'s GovStore, batches: std::sync::mpsc::SyncSender<Load>) -> Self {
+        Self {
+            store,
+            batches,
+            pending: Vec::with_capacity(LOAD_BATCH + CHUNK * QUADS_PER_REPORT),
+            described: FxHashSet::default(),
+        }
+    }
+
+    /// Writes one chunk's reports. `Ok(false)`: the loading thread stopped (its error is the
+    /// build's).
+    fn write(
+        &mut self,
+        results: Vec<Processed>,
+        tally: &mut Tally,
+        failures: &mut Vec<String>,
+    ) -> Result<bool> {
+        let mut replaced: Vec<NamedNode> = Vec::new();
+        let mut replacing: Vec<Quad> = Vec::new();
+        for result in results {
+            let report = match result {
+                Err(failure) => {
+                    failures.push(failure);
+                    continue;
+                }
+                Ok(report) => report,
+            };
+            tally.summary.reports += 1;
+            tally.summary.bytes += report.bytes;
+            tally.distinct.add(&report.extraction);
+            let exists = self.store.has_graph(&report.graph)?;
+            let target = if exists {
+                &mut replacing
+            } else {
+                &mut self.pending
+            };
+            let before = target.len();
+            target.extend(report.quads);
+            for quad in report.entity_quads {
+                if self.described.insert(quad.clone()) {
+                    target.push(quad);
+                }
+            }
+            tally.summary.triples += target.len() - before;
+            if exists {
+                replaced.push(report.graph);
+                if replaced.len() == REPLACE_GROUP {
+                    self.store.replace_graphs(&replaced, &replacing)?;
+                    replaced.clear();
+                    replacing.clear();
+                }
+            }
+        }
+        if !replaced.is_empty() {
+            self.store.replace_graphs(&replaced, &replacing)?;
+        }
+        while self.pending.len() >= LOAD_BATCH {
+            // Sized for a whole batch plus a chunk: growing by doubling would copy the quads
+            // several times per batch.
+            let mut rest = Vec::with_capacity(LOAD_BATCH + CHUNK * QUADS_PER_REPORT);
+            rest.extend(self.pending.drain(LOAD_BATCH..));
+            let batch = std::mem::replace(&mut self.pending, rest);
+            if self.batches.send(Load::Batch(batch)).is_err() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Sends the last quads in two halves, so both of the loader's threads finish together,
+    /// then the word to commit. (A send fails only when the loader stopped with an error.)
+    fn finish(mut self) {
+        let second = self.pending.split_off(self.pending.len() / 2);
+        for batch in [std::mem::take(&mut self.pending), second] {
+            if !batch.is_empty() && self.batches.send(Load::Batch(batch)).is_err() {
+                return;
+            }
+        }
+        let _ = self.batches.send(Load::Commit);
+    }
 }
 
 /// Extractions of every readable report under `paths`, in input order, and one line per failure.
@@ -423,11 +521,8 @@ pub fn evaluate(paths: &[PathBuf], gold: &Path, knowledge: &Knowledge) -> Result
     let files = inputs(paths)?;
     let mut scores = Vec::new();
     for file in files {
-        let name = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let key_path = gold.join(format!("{}.json", rdf::doc_id(name)));
+        let name = file_name_text(&file);
+        let key_path = gold.join(format!("{}.json", rdf::doc_id(&name)));
         if !key_path.is_file() {
             continue;
         }
