@@ -473,3 +473,82 @@ fn one_body_one_iri_across_reports_with_all_its_names() {
             && out.contains("天津市静海区人民政府政务服务办公室")
     );
 }
+
+#[test]
+fn file_names_that_are_not_utf8_get_distinct_report_ids() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    let text = std::fs::read(report("000")).unwrap();
+    for name in [&b"report.txt"[..], b"r\xffa.txt", b"r\xfeb.txt"] {
+        std::fs::write(dir.join(std::ffi::OsStr::from_bytes(name)), &text).unwrap();
+    }
+    let store = tmp.path().join("store");
+    ok(govkg()
+        .args(["build", "--quiet", "--store"])
+        .arg(&store)
+        .arg(&dir));
+    let out = ok(govkg()
+        .args([
+            "query",
+            "--sparql",
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?r a <https://w3id.org/govkg/ontology#Report> } }",
+            "-f",
+            "csv",
+            "--store",
+        ])
+        .arg(&store));
+    let graphs: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(graphs.len(), 3, "three reports, three graphs: {out}");
+    assert!(out.contains("r%25FFa"), "{out}");
+}
+
+#[test]
+fn a_named_pipe_in_a_folder_is_skipped_with_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(report("000"), dir.join("000.txt")).unwrap();
+    let fifo = dir.join("pipe.txt");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+    let out = run(govkg()
+        .args(["build", "--quiet", "--store"])
+        .arg(tmp.path().join("store"))
+        .arg(&dir));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("pipe.txt: not a regular file"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    use std::io::Read;
+    for args in [
+        vec!["extract".to_string(), reports().display().to_string()],
+        vec![
+            "export".to_string(),
+            "-f".to_string(),
+            "nquads".to_string(),
+            "--store".to_string(),
+            common::bundled_store().display().to_string(),
+        ],
+    ] {
+        let mut child = govkg()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one byte, then close our end as `head -c 1` would.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut byte = [0u8; 1];
+        stdout.read_exact(&mut byte).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}

@@ -90,6 +90,9 @@ pub enum ReadError {
     /// [`read_source`] was given a folder.
     #[error("is a folder, not a file")]
     IsDirectory,
+    /// A named pipe, socket or device, which reading could block on or never finish.
+    #[error("not a regular file (a named pipe, socket or device); skipped")]
+    NotRegularFile,
     /// The file is larger than [`MAX_INPUT_BYTES`].
     #[error("file too large ({size} bytes; the limit is {limit} bytes)")]
     TooLarge { size: u64, limit: u64 },
@@ -137,6 +140,10 @@ pub fn read_source(path: &Path) -> Result<SourceText, ReadError> {
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if meta.is_dir() {
         return Err(ReadError::IsDirectory);
+    }
+    // A named pipe or a device would block the build or never end: refuse before opening.
+    if !meta.is_file() {
+        return Err(ReadError::NotRegularFile);
     }
     if meta.len() > MAX_INPUT_BYTES {
         return Err(ReadError::TooLarge {
