@@ -74,6 +74,54 @@ pub fn clause_around(text: &str, span: Span) -> Span {
     trim_span(text, Span::new(start, end))
 }
 
+/// [`clause_around`] for spans visited in order of their start: each byte before the spans is
+/// scanned once for breaks, and the break after a span is remembered for the next. Searching
+/// outwards from every span re-read its whole clause, so a text without punctuation (one clause
+/// of megabytes) took time quadratic in its length.
+pub struct ClauseCursor<'t> {
+    text: &'t str,
+    /// Breaks before this offset have been seen; `last_break_end` is where the last one ends.
+    scanned: usize,
+    last_break_end: usize,
+    /// The first break at or after `ahead_from` starts at `ahead_at` (`text.len()`: none).
+    ahead_from: usize,
+    ahead_at: usize,
+}
+
+impl<'t> ClauseCursor<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            scanned: 0,
+            last_break_end: 0,
+            // Nothing known ahead yet: no span end satisfies `ahead_from <= end <= ahead_at`.
+            ahead_from: usize::MAX,
+            ahead_at: 0,
+        }
+    }
+
+    /// Same as [`clause_around`]; spans that start before an earlier one fall back to it.
+    pub fn clause_around(&mut self, span: Span) -> Span {
+        if span.start < self.scanned {
+            return clause_around(self.text, span);
+        }
+        for (i, c) in self.text[self.scanned..span.start].char_indices() {
+            if is_clause_end(c) {
+                self.last_break_end = self.scanned + i + c.len_utf8();
+            }
+        }
+        self.scanned = span.start;
+        if !(self.ahead_from <= span.end && span.end <= self.ahead_at) {
+            self.ahead_from = span.end;
+            self.ahead_at = self.text[span.end..]
+                .char_indices()
+                .find(|&(_, c)| is_clause_end(c))
+                .map_or(self.text.len(), |(i, _)| span.end + i);
+        }
+        trim_span(self.text, Span::new(self.last_break_end, self.ahead_at))
+    }
+}
+
 /// Drops leading/trailing white space and leading enumeration markers (一是, 1., （二）).
 pub fn trim_span(text: &str, span: Span) -> Span {
     let s = &text[span.start..span.end];
@@ -254,9 +302,40 @@ pub fn titles_and_quotations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn slice(text: &str, s: Span) -> &str {
         &text[s.start..s.end]
+    }
+
+    proptest! {
+        /// The cursor gives the clause the outward search gives, for spans in start order
+        /// (nested, overlapping and repeated ones included) and for spans out of order.
+        #[test]
+        fn clause_cursor_agrees_with_the_outward_search(
+            pieces in prop::collection::vec(prop::sample::select(vec!["甲", "乙丙", "，", "。", "\n", " ", "一是", ";", "a"]), 0..40),
+            cuts in prop::collection::vec((0usize..200, 0usize..12), 0..20),
+        ) {
+            let text: String = pieces.concat();
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let mut spans: Vec<Span> = cuts
+                .iter()
+                .map(|&(at, len)| {
+                    let a = bounds[at % bounds.len()];
+                    let b = bounds[(at % bounds.len() + len).min(bounds.len() - 1)];
+                    Span::new(a, b)
+                })
+                .collect();
+            let mut shuffled = ClauseCursor::new(&text);
+            for &span in &spans {
+                prop_assert_eq!(shuffled.clause_around(span), clause_around(&text, span));
+            }
+            spans.sort_by_key(|s| (s.start, s.end));
+            let mut cursor = ClauseCursor::new(&text);
+            for &span in &spans {
+                prop_assert_eq!(cursor.clause_around(span), clause_around(&text, span));
+            }
+        }
     }
 
     #[test]

@@ -28,16 +28,19 @@ pub struct RelationCandidate {
 
 /// How far (in characters) before an initiative a named body may stand and still be its agent.
 const AGENT_WINDOW_CHARS: usize = 8;
+/// How many mentions back from an initiative the search for its body goes.
+const MAX_MENTIONS_BACK: usize = 32;
 
 pub fn find(cx: &Context<'_>, mentions: &[Mention]) -> Vec<RelationCandidate> {
     let mut out = Vec::new();
+    let mut clauses = segment::ClauseCursor::new(cx.text);
     for (index, mention) in mentions.iter().enumerate() {
         let kind = match &mention.referent {
             Referent::Initiative(_) => RelationKind::Implements,
             Referent::Law(_) => RelationKind::Cites,
             _ => continue,
         };
-        let evidence = segment::clause_around(cx.text, mention.span);
+        let evidence = clauses.clause_around(mention.span);
         out.push(RelationCandidate {
             kind,
             agent: AgencyRef::Author,
@@ -82,9 +85,12 @@ fn named_agent(
     // Mentions are sorted by span: only those starting inside [clause.start, at] can qualify.
     let first = mentions.partition_point(|m| m.span.start < clause.start);
     let last = mentions.partition_point(|m| m.span.start <= at);
+    // The nearest body before `at`; looking further back than a few dozen mentions cannot find
+    // one within the window, and would make a clause of many mentions cost their square.
     let agent = mentions[first..last.max(first)]
         .iter()
         .rev()
+        .take(MAX_MENTIONS_BACK)
         .find(|m| m.span.end <= at && matches!(m.referent, Referent::Agency(_)))?;
     // 在区政务服务中心设立“…”专区: a place where the author acts, not an actor.
     if ["在", "于", "赴", "到", "向", "对"]
@@ -94,7 +100,8 @@ fn named_agent(
         return None;
     }
     let gap = &cx.text[agent.span.end..at];
-    if gap.chars().count() > AGENT_WINDOW_CHARS || gap.contains(['，', '、', ',', '和', '与', '及'])
+    if gap.chars().take(AGENT_WINDOW_CHARS + 1).count() > AGENT_WINDOW_CHARS
+        || gap.contains(['，', '、', ',', '和', '与', '及'])
     {
         return None;
     }
