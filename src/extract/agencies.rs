@@ -179,6 +179,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         i += 1;
     }
     let anchors = Anchors::find(cx.text);
+    let mut out = MentionList::new(out);
     bare_party_groups(cx, &anchors.party_groups, &mut out);
     intermediate_courts(
         cx,
@@ -189,6 +190,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     universities(cx, &anchors, &mut out);
     subdistricts(cx, &anchors.subdistricts, &mut out);
     deictic_places(cx, &anchors.deictic, &mut out);
+    let mut out = out.into_vec();
     out.sort_by_key(|m| m.span);
     remove_nested(&mut out);
     out
@@ -260,10 +262,10 @@ fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: Age
 }
 
 /// 党组 standing alone (or as 办党组) is the author's party group.
-fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Vec<Mention>) {
+fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut MentionList) {
     for &at in at_party_group {
         let span = Span::new(at, at + "党组".len());
-        if cx.text[span.end..].starts_with('织') || out.iter().any(|m| m.span.overlaps(span)) {
+        if cx.text[span.end..].starts_with('织') || out.any_overlapping(span) {
             continue;
         }
         // 各级党委（党组）: the class of party committees and groups, nobody in particular.
@@ -297,7 +299,7 @@ fn intermediate_courts(
     cx: &Context<'_>,
     at_numbered: &[usize],
     at_full_name: &[usize],
-    out: &mut Vec<Mention>,
+    out: &mut MentionList,
 ) {
     for &at in at_numbered {
         let Some(number) = cx.text[..at]
@@ -331,7 +333,7 @@ fn intermediate_courts(
             None => (di_at, JurisdictionRef::Level('市')),
         };
         let _ = number_at;
-        out.retain(|m| !(m.span.start >= start && m.span.end <= end));
+        out.remove_contained(Span::new(start, end));
         out.push(Mention {
             span: Span::new(start, end),
             referent: Referent::Agency(AgencyRef::IntermediateCourt {
@@ -343,7 +345,7 @@ fn intermediate_courts(
 }
 
 /// A university or college named after a place (天津财经大学, 天津大学).
-fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut Vec<Mention>) {
+fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut MentionList) {
     for (suffix, positions) in [("大学", &anchors.universities), ("学院", &anchors.colleges)] {
         for &at in positions {
             let end = at + suffix.len();
@@ -359,7 +361,7 @@ fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut Vec<Mention>) {
                 if let Some((place_start, place)) = cx.knowledge.place_ending_at(cx.text, cut) {
                     let level = cx.knowledge.places[place].level.agency_level();
                     let span = Span::new(place_start, end);
-                    out.retain(|m| !span.contains(m.span));
+                    out.remove_contained(span);
                     out.push(Mention {
                         span,
                         referent: Referent::Agency(AgencyRef::Named {
@@ -377,7 +379,7 @@ fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut Vec<Mention>) {
 
 /// A named subdistrict: two or three characters before 街道, after a level character, a place, or a
 /// list mark (区华新街道, 、金桥街道). Classes (各街道, 相关街道) are not named.
-fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut Vec<Mention>) {
+fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut MentionList) {
     for &at in at_subdistrict {
         let end = at + "街道".len();
         for name_chars in [2usize, 3] {
@@ -405,7 +407,7 @@ fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut Vec<Mentio
                     continue;
                 };
             let span = Span::new(span_start, end);
-            out.retain(|m| !span.contains(m.span));
+            out.remove_contained(span);
             out.push(Mention {
                 span,
                 referent: Referent::Agency(AgencyRef::Subdistrict {
@@ -419,7 +421,7 @@ fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut Vec<Mentio
 }
 
 /// 我区, 全区, 本市, 全市… refer to the report's own jurisdiction at that level.
-fn deictic_places(cx: &Context<'_>, at_deictic: &[usize], out: &mut Vec<Mention>) {
+fn deictic_places(cx: &Context<'_>, at_deictic: &[usize], out: &mut MentionList) {
     for &i in at_deictic {
         let mut chars = cx.text[i..].chars();
         let (Some(c), Some(level)) = (chars.next(), chars.next()) else {
@@ -435,6 +437,72 @@ fn deictic_places(cx: &Context<'_>, at_deictic: &[usize], out: &mut Vec<Mention>
             span,
             referent: Referent::Place(PlaceRef::Deictic(level)),
         });
+    }
+}
+
+/// Mentions in the order they were added, with an index by start, so that the anchor rules'
+/// "is anything there already" and "drop what this name contains" cost a range lookup instead
+/// of a scan of every mention (which made a text of many names cost their square).
+struct MentionList {
+    items: Vec<Option<Mention>>,
+    /// (start, index into `items`) of every mention still there.
+    by_start: std::collections::BTreeSet<(usize, usize)>,
+    /// The longest span ever added: a mention overlapping `span` starts after
+    /// `span.start - longest`.
+    longest: usize,
+}
+
+impl MentionList {
+    fn new(mentions: Vec<Mention>) -> Self {
+        let mut list = Self {
+            items: Vec::with_capacity(mentions.len()),
+            by_start: std::collections::BTreeSet::new(),
+            longest: 0,
+        };
+        for mention in mentions {
+            list.push(mention);
+        }
+        list
+    }
+
+    fn push(&mut self, mention: Mention) {
+        self.longest = self.longest.max(mention.span.end - mention.span.start);
+        self.by_start.insert((mention.span.start, self.items.len()));
+        self.items.push(Some(mention));
+    }
+
+    /// Same as `iter().any(|m| m.span.overlaps(span))`.
+    fn any_overlapping(&self, span: Span) -> bool {
+        let from = span.start.saturating_sub(self.longest);
+        self.by_start
+            .range((from, 0)..(span.end, 0))
+            .any(|&(_, i)| {
+                self.items[i]
+                    .as_ref()
+                    .is_some_and(|m| m.span.overlaps(span))
+            })
+    }
+
+    /// Same as `retain(|m| !span.contains(m.span))`.
+    fn remove_contained(&mut self, span: Span) {
+        let inside: Vec<(usize, usize)> = self
+            .by_start
+            .range((span.start, 0)..=(span.end, usize::MAX))
+            .copied()
+            .filter(|&(_, i)| {
+                self.items[i]
+                    .as_ref()
+                    .is_some_and(|m| span.contains(m.span))
+            })
+            .collect();
+        for key in inside {
+            self.by_start.remove(&key);
+            self.items[key.1] = None;
+        }
+    }
+
+    fn into_vec(self) -> Vec<Mention> {
+        self.items.into_iter().flatten().collect()
     }
 }
 
@@ -466,6 +534,40 @@ fn remove_nested(mentions: &mut Vec<Mention>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The indexed list answers and removes exactly as scans of a plain list would.
+        #[test]
+        fn mention_list_matches_plain_scans(
+            ops in proptest::collection::vec((0u8..3, 0usize..60, 0usize..15), 0..80),
+        ) {
+            let mention = |start: usize, len: usize| Mention {
+                span: Span::new(start, start + len),
+                referent: Referent::Agency(AgencyRef::Author),
+            };
+            let mut plain: Vec<Mention> = Vec::new();
+            let mut list = MentionList::new(Vec::new());
+            for (op, start, len) in ops {
+                let span = Span::new(start, start + len);
+                match op {
+                    0 => {
+                        plain.push(mention(start, len));
+                        list.push(mention(start, len));
+                    }
+                    1 => proptest::prop_assert_eq!(
+                        list.any_overlapping(span),
+                        plain.iter().any(|m| m.span.overlaps(span))
+                    ),
+                    _ => {
+                        plain.retain(|m| !span.contains(m.span));
+                        list.remove_contained(span);
+                    }
+                }
+            }
+            let spans = |v: Vec<Mention>| v.into_iter().map(|m| m.span).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(spans(list.into_vec()), spans(plain));
+        }
+    }
 
     /// Every occurrence of every anchor word, overlapping ones too, by plain substring search.
     fn anchors_by_substring(text: &str) -> Vec<Vec<usize>> {

@@ -68,16 +68,38 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
 fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
     let rules = &cx.knowledge.rules;
     let mut out: Vec<Mention> = Vec::new();
+    // Overlap with what was found is a binary search over the found spans sorted by start, with
+    // the running maximum of their ends (a scan per head word made a text of many mentions cost
+    // their square). Names found here end at their head, and heads come in text order without
+    // overlapping, so the last name's end tells whether a head overlaps any of them.
+    let mut spans: Vec<Span> = found.iter().map(|m| m.span).collect();
+    spans.sort_unstable();
+    let reach: Vec<usize> = spans
+        .iter()
+        .scan(0, |max, s| {
+            *max = s.end.max(*max);
+            Some(*max)
+        })
+        .collect();
+    let overlaps_found = |head: Span| {
+        let i = spans.partition_point(|s| s.start < head.end);
+        i > 0 && reach[i - 1] > head.start
+    };
+    let mut previous_head_end = 0;
     // One pass for all head words.
     cx.knowledge
         .unquoted_heads
         .for_each_match(cx.text, |pattern, at, end| {
             let head = &rules.unquoted_heads[pattern];
             let head_span = Span::new(at, end);
-            if found
-                .iter()
-                .chain(out.iter())
-                .any(|m| m.span.overlaps(head_span))
+            let overlaps_named = if at >= previous_head_end {
+                out.last().is_some_and(|m| m.span.end > at)
+            } else {
+                out.iter().any(|m| m.span.overlaps(head_span))
+            };
+            previous_head_end = previous_head_end.max(end);
+            if overlaps_found(head_span)
+                || overlaps_named
                 || cx.title_containing(head_span).is_some()
                 || cx.quote_containing(head_span).is_some()
             {
