@@ -312,7 +312,7 @@ fn a_build_killed_at_random_moments_loses_nothing_and_then_converges() {
 }
 
 #[test]
-fn a_killed_build_never_takes_reports_from_a_reader() {
+fn a_reader_during_a_rebuild_never_sees_reports_disappear() {
     // A query during a rebuild sees every report, old or new (the old store design removed the
     // rebuilt reports first: 0 rows until the build ended).
     let tmp = tempfile::tempdir().unwrap();
