@@ -266,14 +266,7 @@ fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
 
 /// A quote preceded directly by other quotes (“甲”“乙”、“丙”) shares the words before the first.
 fn start_of_quote_run(cx: &Context<'_>, quote: &Enclosed) -> usize {
-    let mut start = quote.outer.start;
-    while let Some(previous) = cx.quote_just_before(start, "、，, ") {
-        if previous.outer.start >= start {
-            break;
-        }
-        start = previous.outer.start;
-    }
-    start
+    cx.quote_run_start(quote.outer.start, "、，, ")
 }
 
 #[cfg(test)]

@@ -10,6 +10,10 @@ pub mod laws;
 pub mod metadata;
 pub mod relations;
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
 use crate::knowledge::{Entry, Knowledge};
 use crate::model::Span;
 use crate::segment::{self, Enclosed};
@@ -144,6 +148,9 @@ pub struct Context<'a> {
     /// searches skip every mark that ends too early with one binary search.
     title_reach: Vec<usize>,
     quote_reach: Vec<usize>,
+    /// Memo of [`Context::quote_run_start`]: every quote of a run steps back over the same
+    /// quotes, so without it a run of k quotations cost k² steps.
+    quote_run_starts: RefCell<FxHashMap<(usize, &'static str), usize>>,
 }
 
 /// Running maximum of the marks' ends (the marks are sorted by start).
@@ -184,6 +191,7 @@ impl<'a> Context<'a> {
             quote_reach: reach(&quotes),
             titles,
             quotes,
+            quote_run_starts: RefCell::default(),
         }
     }
 
@@ -221,6 +229,31 @@ impl<'a> Context<'a> {
         first_mark(&self.quotes, &self.quote_reach, run, at, |q| {
             q.outer.end <= at
         })
+    }
+
+    /// Where the run of quotations that ends at `at` starts (“甲”“乙”、“丙”: each is just before the
+    /// next, with only `separators` between); `at` itself when no quotation is just before it.
+    pub fn quote_run_start(&self, from: usize, separators: &'static str) -> usize {
+        let mut memo = self.quote_run_starts.borrow_mut();
+        let mut at = from;
+        let mut passed = Vec::new();
+        loop {
+            if let Some(&start) = memo.get(&(at, separators)) {
+                at = start;
+                break;
+            }
+            match self.quote_just_before(at, separators) {
+                Some(previous) if previous.outer.start < at => {
+                    passed.push(at);
+                    at = previous.outer.start;
+                }
+                _ => break,
+            }
+        }
+        for position in passed {
+            memo.insert((position, separators), at);
+        }
+        at
     }
 
     /// Where the run of `separators` that ends at byte `at` starts.

@@ -78,10 +78,7 @@ fn named_agent(
         at = q.outer.start;
     }
     // Step back over a run of quoted initiatives (“甲”“乙”、“丙”).
-    // (A quote that ends at or before `at` also starts before it.)
-    while let Some(q) = cx.quote_just_before(at, "、") {
-        at = q.outer.start;
-    }
+    let at = cx.quote_run_start(at, "、");
     // Mentions are sorted by span: only those starting inside [clause.start, at] can qualify.
     let first = mentions.partition_point(|m| m.span.start < clause.start);
     let last = mentions.partition_point(|m| m.span.start <= at);
