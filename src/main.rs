@@ -14,6 +14,10 @@ use govkg::knowledge::Knowledge;
 use govkg::query::{self, OutputFormat, Param};
 use govkg::store::{GovStore, StoreLocation};
 
+// mimalloc for Rust and, through its `override` feature, for C and C++ too (see Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// govkg turns Chinese government reports into a knowledge graph: agencies, laws, policy
 /// documents and initiatives, and which body implements which reform or cites which law, each
 /// fact traceable to the sentence it came from. The graph lives in an embedded Oxigraph store
