@@ -262,8 +262,10 @@ pub fn build(
     // Read chunks until one report succeeds, so bad input never creates or touches a store.
     let mut first: Vec<Processed> = Vec::new();
     for chunk in chunks.by_ref() {
-        first.extend(process(chunk));
-        if first.iter().any(|r| r.is_ok()) {
+        let results = process(chunk);
+        let any_ok = results.iter().any(|r| r.is_ok());
+        first.extend(results);
+        if any_ok {
             break;
         }
     }
