@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo test --release --locked
+cargo test --release --locked --workspace
 if [ -x scripts/browser-e2e.sh ]; then
   bash scripts/browser-e2e.sh
 fi

@@ -16,12 +16,13 @@ use oxigraph::model::{NamedNode, Quad};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use crate::eval::{self, GoldKey, ReportScore};
-use crate::knowledge::Knowledge;
-use crate::model::{Document, Extraction};
-use crate::pipeline;
-use crate::rdf;
-use crate::store::{GovStore, StoreLocation};
+use govkg_core::eval::{self, GoldKey, ReportScore};
+use govkg_core::knowledge::Knowledge;
+use govkg_core::model::{doc_id, Document, Extraction};
+use govkg_core::pipeline;
+use govkg_graph::rdf;
+use govkg_read::file_name_text;
+use govkg_graph::store::{GovStore, StoreLocation};
 
 /// Reports handled together: large enough to keep both cores busy, small enough that a chunk's
 /// texts and quads stay a few tens of megabytes.
@@ -104,41 +105,16 @@ impl Distinct {
     }
 }
 
-/// A file's name as text. Bytes that are not UTF-8 are written `%XX`, so names that differ only
-/// there still give different report ids.
-pub fn file_name_text(path: &Path) -> String {
-    let Some(name) = path.file_name() else {
-        return "report".to_string();
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let mut text = String::with_capacity(name.len());
-        for chunk in name.as_bytes().utf8_chunks() {
-            text.push_str(chunk.valid());
-            for byte in chunk.invalid() {
-                text.push_str(&format!("%{byte:02X}"));
-            }
-        }
-        text
-    }
-    #[cfg(not(unix))]
-    {
-        name.to_string_lossy().into_owned()
-    }
-}
 
 /// Reads one report file into a [`Document`].
 pub fn read_document(path: &Path) -> Result<Document> {
-    let source = crate::read::read_source(path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let name = file_name_text(path);
-    Ok(Document {
-        id: rdf::doc_id(&name).to_string(),
-        name,
-        text: source.text,
-        format: format!("{:?}", source.format).to_lowercase(),
-        encoding: source.encoding,
-    })
+    let source = govkg_read::read_source(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Document::new(
+        file_name_text(path),
+        source.text,
+        source.format.as_str(),
+        source.encoding,
+    ))
 }
 
 fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
@@ -151,7 +127,7 @@ fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 
 /// The report files under `paths`; an error when there are none.
 fn inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let files = crate::read::collect_inputs(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let files = govkg_read::collect_inputs(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         bail!("{}: no report files found", shown.join(", "));
@@ -167,7 +143,7 @@ fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
     let mut failures = Vec::new();
     for file in files {
         let name = file_name_text(&file);
-        let id = rdf::doc_id(&name).to_string();
+        let id = doc_id(&name).to_string();
         if let Some(first) = seen.get(&id) {
             failures.push(format!(
                 "{}: same report id `{id}` as {}; rename one of them",
@@ -524,7 +500,7 @@ pub fn evaluate(paths: &[PathBuf], gold: &Path, knowledge: &Knowledge) -> Result
     let mut scores = Vec::new();
     for file in files {
         let name = file_name_text(&file);
-        let key_path = gold.join(format!("{}.json", rdf::doc_id(&name)));
+        let key_path = gold.join(format!("{}.json", doc_id(&name)));
         if !key_path.is_file() {
             continue;
         }

@@ -1,22 +1,26 @@
-//! govkg: Chinese government reports → knowledge graph.
-//!
-//! The pipeline is `read → segment → extract → resolve → rdf → store → query/export`;
-//! see ARCHITECTURE.md for the map.
+//! The govkg program's library half: build orchestration (read → extract in parallel → store),
+//! the HTTP server and the push client. The stages themselves live in the workspace crates
+//! `govkg-read`, `govkg-core` and `govkg-graph` (ARCHITECTURE.md); the command line is
+//! `src/main.rs`.
 
-pub mod bench;
 pub mod build;
-pub mod eval;
-pub mod export;
-pub mod extract;
-pub mod knowledge;
-pub mod model;
-pub mod pipeline;
 pub mod push;
-pub mod query;
-pub mod rdf;
-pub mod read;
-pub mod resolve;
-pub mod segment;
 pub mod serve;
-pub mod store;
-pub mod synth;
+
+/// An error and its causes as one line, "outer: inner: cause", without repeats (a cause whose
+/// text an outer message already contains) and with whitespace collapsed: how every govkg
+/// program prints an error.
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -6,13 +6,14 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
 use govkg::build::{self, BuildOptions};
-use govkg::export::{self, ExportFormat, Filter};
-use govkg::knowledge::Knowledge;
-use govkg::query::{self, OutputFormat, Param};
-use govkg::store::{GovStore, StoreLocation};
+use govkg_graph::export::{self, ExportFormat, Filter};
+use govkg_core::knowledge::Knowledge;
+use govkg_graph::query::{self, OutputFormat, Param};
+use govkg_graph::store::{GovStore, StoreLocation};
 
 // mimalloc for Rust and, through its `override` feature, for C and C++ too (see Cargo.toml).
 #[global_allocator]
@@ -53,7 +54,7 @@ enum Command {
         #[arg(long = "query", value_name = "NAME")]
         queries: Vec<String>,
         /// After building, export in this format to --output (or standard output).
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = names::<ExportFormat>(ExportFormat::ALL.map(ExportFormat::name)))]
         export: Option<ExportFormat>,
         #[arg(long, short = 'o', requires = "export")]
         output: Option<PathBuf>,
@@ -88,7 +89,7 @@ enum Command {
         sparql: Option<String>,
         #[arg(long, default_value = "govkg-store")]
         store: PathBuf,
-        #[arg(long, short = 'f', value_enum, default_value = "table")]
+        #[arg(long, short = 'f', default_value = "table", value_parser = names::<OutputFormat>(OutputFormat::ALL.map(OutputFormat::name)))]
         format: OutputFormat,
         /// Bind a variable before running, e.g. --param agencyName=天津市东丽区司法局 or
         /// --param 'entity=<https://w3id.org/govkg/id/initiative/证照分离>'.
@@ -103,7 +104,7 @@ enum Command {
     },
     /// Export the graph as Turtle, TriG, N-Quads, or a Graphviz DOT drawing.
     Export {
-        #[arg(long, short = 'f', value_enum)]
+        #[arg(long, short = 'f', value_parser = names::<ExportFormat>(ExportFormat::ALL.map(ExportFormat::name)))]
         format: ExportFormat,
         #[arg(long, default_value = "govkg-store")]
         store: PathBuf,
@@ -141,8 +142,6 @@ enum Command {
     /// Send each report's graph to a SPARQL 1.1 Graph Store Protocol endpoint (PUT per graph,
     /// so pushing again replaces, never duplicates), or through SPARQL Update.
     Push(govkg::push::PushArgs),
-    /// Measure throughput, build time, memory and query latency on a seeded synthetic corpus.
-    Bench(govkg::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -159,26 +158,23 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("govkg: {}", one_line(&err));
+            eprintln!("govkg: {}", govkg::error_line(&err));
             ExitCode::from(2)
         }
     }
 }
 
-/// `anyhow` chains as one line: "outer: inner: cause".
-fn one_line(err: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-    }
-    parts
-        .join(": ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A flag value that is one of `names`, parsed into the library's type (whose `FromStr` accepts
+/// exactly those names), with the names listed in `--help` and in errors.
+fn names<T>(names: impl IntoIterator<Item = &'static str>) -> impl TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::fmt::Debug,
+{
+    PossibleValuesParser::new(names).map(|name| {
+        name.parse::<T>()
+            .expect("every listed name parses: FromStr accepts the names it lists")
+    })
 }
 
 fn knowledge(data: &Option<PathBuf>) -> Result<Knowledge> {
@@ -196,10 +192,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Push(args) => {
             govkg::push::run(&args)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench(args) => {
-            govkg::bench::run(&args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Build {
@@ -323,7 +315,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let knowledge = knowledge(&cli.data)?;
             let scores = build::evaluate(&paths, &gold, &knowledge)?;
             if json {
-                let totals = govkg::eval::totals(&scores);
+                let totals = govkg_core::eval::totals(&scores);
                 let value: serde_json::Value = totals
                     .iter()
                     .map(|(k, s)| {
@@ -339,7 +331,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     serde_json::json!({"reports": scores.len(), "totals": value, "exact_law_titles": [exact.0, exact.1]})
                 );
             } else {
-                print!("{}", govkg::eval::render(&scores, verbose));
+                print!("{}", govkg_core::eval::render(&scores, verbose));
             }
             Ok(ExitCode::SUCCESS)
         }

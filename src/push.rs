@@ -20,7 +20,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNodeRef, TermRef};
 
-use crate::store::GovStore;
+use govkg_graph::store::GovStore;
 
 /// Graph IRIs of reports start with this; the rest is the report's doc id.
 const REPORT_PREFIX: &str = "https://w3id.org/govkg/report/";
@@ -490,8 +490,8 @@ fn select_graphs(store: &GovStore, wanted: &[String]) -> Result<Vec<NamedNode>> 
 
 fn describe_store(store: &GovStore) -> String {
     match store.location() {
-        crate::store::StoreLocation::Disk(dir) => dir.display().to_string(),
-        crate::store::StoreLocation::Memory => "in-memory store".to_string(),
+        govkg_graph::store::StoreLocation::Disk(dir) => dir.display().to_string(),
+        govkg_graph::store::StoreLocation::Memory => "in-memory store".to_string(),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Extraction on texts of other genres and provinces (../shared/corpus/more): national work
+//! Extraction on texts of other genres and provinces (tests/corpus/more): national work
 //! reports, State Council documents, provincial regulations. Each fact can be checked in the text.
 
 mod common;
@@ -8,7 +8,7 @@ use common::*;
 fn extract_more(prefix: &str) -> serde_json::Value {
     let path = more_text(prefix).unwrap_or_else(|| {
         panic!(
-            "../shared/corpus/more/{prefix}* not found (CI runs with ../shared beside the clone)"
+            "tests/corpus/more/{prefix}* not found (see tests/corpus/README.md)"
         )
     });
     extract(&path)

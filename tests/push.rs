@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use govkg::push::{push, PushArgs, PushError, PushProtocol};
-use govkg::query::{named_query, select};
-use govkg::store::{GovStore, StoreLocation};
+use govkg_graph::query::{named_query, select};
+use govkg_graph::store::{GovStore, StoreLocation};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::Term;
 use oxigraph::sparql::results::{

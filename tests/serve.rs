@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use govkg::serve::{spawn, ServerHandle};
-use govkg::store::{GovStore, StoreLocation};
+use govkg_graph::store::{GovStore, StoreLocation};
 use oxigraph::io::RdfFormat;
 
 const FIXTURE: &str = r#"
@@ -226,7 +226,7 @@ fn get_query_returns_w3c_json_results() {
 
 #[test]
 fn named_query_runs_over_the_union_of_report_graphs() {
-    let implementers = govkg::query::named_query("implementers").unwrap().text;
+    let implementers = govkg_graph::query::named_query("implementers").unwrap().text;
     let reply = post("/sparql", "application/sparql-query", implementers);
     assert_eq!(reply.status, 200, "{}", reply.body);
     let results = json(&reply);
@@ -663,7 +663,7 @@ fn serves_a_store_built_from_the_reports() {
     );
     let store = GovStore::open_existing(&store_dir).unwrap();
     let handle = spawn(store, "127.0.0.1:0", Duration::from_secs(30), 64 * 1024).unwrap();
-    let implementers = govkg::query::named_query("implementers").unwrap().text;
+    let implementers = govkg_graph::query::named_query("implementers").unwrap().text;
     let reply = answer(
         agent()
             .post(url(&handle, "/sparql"))

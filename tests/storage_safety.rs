@@ -178,7 +178,7 @@ fn a_full_disk_fails_the_build_in_one_line_and_loses_nothing() {
 /// each of them changed (a sentence added, so its graph differs) and `n` more new ones.
 fn write_versions(v1: &Path, v2: &Path, n: usize) {
     let all = tempfile::tempdir().unwrap();
-    govkg::synth::generate(7, 2 * n, all.path(), &[]).unwrap();
+    govkg_synth::generate(7, 2 * n, all.path(), &[]).unwrap();
     let mut generated: Vec<PathBuf> = std::fs::read_dir(all.path())
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -1,7 +1,7 @@
 //! Serve stage: a read-only SPARQL 1.1 Protocol endpoint and a browser page over a built store.
 //!
 //! Architecture invariant: this module never writes to the store (it opens it read-only and refuses
-//! SPARQL Update), and it evaluates every query through [`crate::query::run`], so the web endpoint
+//! SPARQL Update), and it evaluates every query through [`govkg_graph::query::run`], so the web endpoint
 //! sees exactly what `govkg query` sees: the union of the report graphs as default graph, under the
 //! same time limit.
 //!
@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::store::GovStore;
+use govkg_graph::store::GovStore;
 use http::{Reply, Request};
 
 /// Options of `govkg serve`.
@@ -441,7 +441,7 @@ fn static_file(path: &str) -> Option<(&'static str, &'static [u8])> {
 
 fn named_queries_json() -> serde_json::Value {
     serde_json::Value::Array(
-        crate::query::NAMED_QUERIES
+        govkg_graph::query::NAMED_QUERIES
             .iter()
             .map(|q| {
                 serde_json::json!({
@@ -479,9 +479,9 @@ mod tests {
 
     #[test]
     fn documented_parameters_are_found() {
-        let profile = crate::query::named_query("entity-profile").unwrap();
+        let profile = govkg_graph::query::named_query("entity-profile").unwrap();
         assert_eq!(query_parameters(profile.text), vec!["entity".to_string()]);
-        let implementers = crate::query::named_query("implementers").unwrap();
+        let implementers = govkg_graph::query::named_query("implementers").unwrap();
         assert!(query_parameters(implementers.text).is_empty());
     }
 

@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 use super::http::{Reply, Request};
 use super::Config;
-use crate::query::{named_query, select, Param, Table};
+use govkg_graph::query::{named_query, select, Param, Table};
 
 const PREFIXES: &str = "PREFIX gk: <https://w3id.org/govkg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

@@ -83,7 +83,7 @@ fn answer(request: &Request, store: &Store, config: &Config) -> Result<Reply, Re
     };
     let accept = request.header("accept");
 
-    let (results, watchdog) = crate::query::run(store, &text, &[], Some(config.timeout))
+    let (results, watchdog) = govkg_graph::query::run(store, &text, &[], Some(config.timeout))
         .map_err(|e| run_error(&format!("{e:#}"), &text))?;
     let kind = match &results {
         QueryResults::Graph(_) => Kind::Graph,
@@ -95,7 +95,7 @@ fn answer(request: &Request, store: &Store, config: &Config) -> Result<Reply, Re
     reply
 }
 
-/// Maps an error from [`crate::query::run`] to a status.
+/// Maps an error from [`govkg_graph::query::run`] to a status.
 fn run_error(message: &str, text: &str) -> Reply {
     if message.starts_with("malformed SPARQL") {
         if SparqlEvaluator::new().parse_update(text).is_ok() {

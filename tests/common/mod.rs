@@ -29,9 +29,9 @@ pub fn report(prefix: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("no report {prefix} in {}", dir.display()))
 }
 
-/// The `more/` texts of ../shared/corpus, when the shared folder is beside the repository.
+/// The `more/` texts, copied into the repository (tests/corpus/README.md).
 pub fn more_text(prefix: &str) -> Option<PathBuf> {
-    let dir = repo().join("../shared/corpus/more");
+    let dir = repo().join("tests/corpus/more");
     std::fs::read_dir(&dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))

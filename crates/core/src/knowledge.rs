@@ -1,0 +1,900 @@
+//! Knowledge tables from `data/`: gazetteers, suffix lists, jurisdiction and initiative rules.
+//!
+//! Architecture invariant: knowledge is data. This module parses the TSV/TOML files a domain
+//! expert edits and builds the matchers; it holds no Chinese vocabulary of its own. The tables are
+//! embedded in the binary (so an installed govkg works anywhere) and can be overridden at run time
+//! with `--data DIR` / `GOVKG_DATA`.
+
+// Fx hashing: the name maps are looked up for every quoted term and mention.
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{anyhow, bail, Context, Result};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder};
+use serde::Deserialize;
+
+use crate::model::Level;
+
+/// The embedded copy of every table, by file name.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("laws.tsv", include_str!("../../../data/laws.tsv")),
+    (
+        "jurisdictions.tsv",
+        include_str!("../../../data/jurisdictions.tsv"),
+    ),
+    (
+        "national_agencies.tsv",
+        include_str!("../../../data/national_agencies.tsv"),
+    ),
+    ("agency_forms.tsv", include_str!("../../../data/agency_forms.tsv")),
+    ("initiatives.tsv", include_str!("../../../data/initiatives.tsv")),
+    ("slogans.tsv", include_str!("../../../data/slogans.tsv")),
+    (
+        "self_references.tsv",
+        include_str!("../../../data/self_references.tsv"),
+    ),
+    (
+        "generic_org_phrases.tsv",
+        include_str!("../../../data/generic_org_phrases.tsv"),
+    ),
+    (
+        "internal_units.tsv",
+        include_str!("../../../data/internal_units.tsv"),
+    ),
+    (
+        "document_types.tsv",
+        include_str!("../../../data/document_types.tsv"),
+    ),
+    (
+        "initiative_rules.toml",
+        include_str!("../../../data/initiative_rules.toml"),
+    ),
+];
+
+#[derive(Debug, Clone)]
+pub struct LawEntry {
+    pub title: String,
+    /// One of the fixed law kinds of the answer-key vocabulary (law, rule, …).
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlaceEntry {
+    pub canonical: String,
+    pub level: PlaceLevel,
+    pub parent: Option<usize>,
+}
+
+/// Administrative level of a place, as in jurisdictions.tsv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlaceLevel {
+    National,
+    Provincial,
+    Prefectural,
+    District,
+    Zone,
+    Region,
+}
+
+impl PlaceLevel {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "national" => Self::National,
+            "provincial" => Self::Provincial,
+            "prefectural" => Self::Prefectural,
+            "district" => Self::District,
+            "zone" => Self::Zone,
+            "region" => Self::Region,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::National => "national",
+            Self::Provincial => "provincial",
+            Self::Prefectural => "prefectural",
+            Self::District => "district",
+            Self::Zone => "zone",
+            Self::Region => "region",
+        }
+    }
+    /// The level an agency of this place has in the answer-key vocabulary
+    /// (a provincial-level city such as 天津市 is "municipal").
+    pub fn agency_level(self) -> Level {
+        match self {
+            Self::National => Level::National,
+            Self::Provincial | Self::Prefectural => Level::Municipal,
+            Self::District | Self::Zone => Level::District,
+            Self::Region => Level::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NationalAgency {
+    pub canonical: String,
+    pub level: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgencyForm {
+    pub short: String,
+    /// Official name with `{J}` standing for the jurisdiction's canonical name.
+    pub full: String,
+    pub kind: String,
+    /// May stand without a place before it.
+    pub bare: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct InitiativeEntry {
+    pub canonical: String,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct InitiativeRules {
+    pub min_chars: usize,
+    pub verb_rule_min_chars: usize,
+    pub genus_rule_min_chars: usize,
+    pub slogan_markers: Vec<String>,
+    pub numbered_formula_prefixes: Vec<String>,
+    pub slogan_endings: Vec<String>,
+    pub name_heads: Vec<String>,
+    pub completing_words: Vec<String>,
+    pub short_term_completing_words: Vec<String>,
+    pub genus_window_chars: usize,
+    pub window_genus_words: Vec<String>,
+    pub genus_words: Vec<String>,
+    pub action_verbs: Vec<String>,
+    pub unquoted_heads: Vec<String>,
+    /// Marks that join phrases into one formula (领导带头—科室联动—企业受益).
+    #[serde(default)]
+    pub formula_joiners: Vec<String>,
+    /// Words right after a quote that say the quoted thing is being rooted out (“面子工程”排查整治).
+    #[serde(default)]
+    pub rectifying_words: Vec<String>,
+}
+
+/// A list of words for "does this text start (or end) with one of them": one hash lookup per
+/// distinct word length instead of one comparison per word. Quoted terms are checked against
+/// several such lists, and comparing word by word was a tenth of extraction time.
+#[derive(Debug, Clone, Default)]
+pub struct WordSet {
+    /// Each word's position in the list it came from (the first, for a word listed twice).
+    index: FxHashMap<String, usize>,
+    /// The distinct byte lengths of the words, ascending.
+    lengths: Vec<usize>,
+}
+
+impl WordSet {
+    pub fn new(words: &[String]) -> Self {
+        let mut index = FxHashMap::default();
+        for (i, word) in words.iter().enumerate() {
+            index.entry(word.clone()).or_insert(i);
+        }
+        let mut lengths: Vec<usize> = words.iter().map(String::len).filter(|&n| n > 0).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        Self { index, lengths }
+    }
+
+    /// The listed words `text` starts with, as (list position, byte length).
+    pub fn prefixes<'s>(&'s self, text: &'s str) -> impl Iterator<Item = (usize, usize)> + 's {
+        self.lengths.iter().filter_map(move |&n| {
+            let head = text.get(..n)?;
+            self.index.get(head).map(|&i| (i, n))
+        })
+    }
+
+    /// The first word in list order that `text` starts with.
+    pub fn first_prefix<'s>(&self, text: &'s str) -> Option<&'s str> {
+        self.prefixes(text)
+            .min_by_key(|&(i, _)| i)
+            .map(|(_, n)| &text[..n])
+    }
+
+    pub fn is_prefix_of(&self, text: &str) -> bool {
+        self.prefixes(text).next().is_some()
+    }
+
+    pub fn is_suffix_of(&self, text: &str) -> bool {
+        self.lengths.iter().any(|&n| {
+            text.len() >= n
+                && text
+                    .get(text.len() - n..)
+                    .is_some_and(|tail| self.index.contains_key(tail))
+        })
+    }
+}
+
+/// A few short words searched for in whole texts: Teddy (aho-corasick's SIMD packed searcher)
+/// where the CPU has it, the portable automaton elsewhere; the matches are the same. Most of a
+/// report holds none of the words, and Teddy skips such text several times faster.
+#[derive(Debug, Clone)]
+pub struct FewWords {
+    packed: Option<aho_corasick::packed::Searcher>,
+    portable: AhoCorasick,
+}
+
+impl FewWords {
+    /// Non-overlapping matches; at one position, the longest word (`longest`) or the first
+    /// listed.
+    pub fn new<W: AsRef<[u8]>>(words: &[W], longest: bool) -> Result<Self> {
+        let (kind, packed_kind) = if longest {
+            (
+                MatchKind::LeftmostLongest,
+                aho_corasick::packed::MatchKind::LeftmostLongest,
+            )
+        } else {
+            (
+                MatchKind::LeftmostFirst,
+                aho_corasick::packed::MatchKind::LeftmostFirst,
+            )
+        };
+        let portable = AhoCorasickBuilder::new().match_kind(kind).build(words)?;
+        let packed = aho_corasick::packed::Config::new()
+            .match_kind(packed_kind)
+            .builder()
+            .extend(words)
+            .build();
+        Ok(Self { packed, portable })
+    }
+
+    /// Calls `found(word index, start, end)` for every match, in text order.
+    pub fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+        match &self.packed {
+            Some(packed) => packed
+                .find_iter(text)
+                .for_each(|m| found(m.pattern().as_usize(), m.start(), m.end())),
+            None => self
+                .portable
+                .find_iter(text)
+                .for_each(|m| found(m.pattern().as_usize(), m.start(), m.end())),
+        }
+    }
+
+    /// The same words without Teddy, as on a CPU that lacks it (for tests).
+    pub fn portable_only(&self) -> Self {
+        Self {
+            packed: None,
+            portable: self.portable.clone(),
+        }
+    }
+}
+
+/// The word lists of [`InitiativeRules`] that quoted terms are checked against, as [`WordSet`]s.
+#[derive(Debug, Clone, Default)]
+pub struct RuleWords {
+    pub completing: WordSet,
+    pub short_term_completing: WordSet,
+    pub name_heads: WordSet,
+    pub genus: WordSet,
+    pub window_genus: WordSet,
+    pub action_verbs: WordSet,
+    pub slogan_endings: WordSet,
+    pub numbered_formula_prefixes: WordSet,
+    pub rectifying: WordSet,
+}
+
+impl RuleWords {
+    fn new(rules: &InitiativeRules) -> Self {
+        Self {
+            completing: WordSet::new(&rules.completing_words),
+            short_term_completing: WordSet::new(&rules.short_term_completing_words),
+            name_heads: WordSet::new(&rules.name_heads),
+            genus: WordSet::new(&rules.genus_words),
+            window_genus: WordSet::new(&rules.window_genus_words),
+            action_verbs: WordSet::new(&rules.action_verbs),
+            slogan_endings: WordSet::new(&rules.slogan_endings),
+            numbered_formula_prefixes: WordSet::new(&rules.numbered_formula_prefixes),
+            rectifying: WordSet::new(&rules.rectifying_words),
+        }
+    }
+}
+
+/// What a gazetteer hit denotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Law(usize),
+    Place(usize),
+    NationalAgency(usize),
+    AgencyForm(usize),
+    Initiative(usize),
+    SelfReference,
+    /// An internal unit (政策法规科) of the author.
+    InternalUnit,
+    Generic,
+}
+
+/// All tables, parsed, with one multi-pattern matcher over every name so that a text is scanned
+/// once and overlapping names compete by length (民法典宣传月 beats 民法典).
+pub struct Knowledge {
+    pub laws: Vec<LawEntry>,
+    pub places: Vec<PlaceEntry>,
+    pub national_agencies: Vec<NationalAgency>,
+    pub agency_forms: Vec<AgencyForm>,
+    pub initiatives: Vec<InitiativeEntry>,
+    pub slogans: FxHashSet<String>,
+    pub generic_phrases: FxHashSet<String>,
+    pub document_types: Vec<(String, String)>,
+    pub rules: InitiativeRules,
+    /// The rules' word lists, ready for lookups.
+    pub rule_words: RuleWords,
+    /// Law lookup by any name (title, title without 中华人民共和国, short names).
+    pub law_by_name: FxHashMap<String, usize>,
+    pub place_by_name: FxHashMap<String, usize>,
+    pub initiative_by_name: FxHashMap<String, usize>,
+    pub national_by_name: FxHashMap<String, usize>,
+    pub form_by_short: FxHashMap<String, usize>,
+    /// Every name, matched char by char: the value of a match indexes `gazetteer_entries`.
+    gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
+    gazetteer_entries: Vec<Entry>,
+    place_suffix_matcher: AhoCorasick,
+    place_suffix_names: Vec<String>,
+    /// The head words of unquoted programme names, in one matcher.
+    pub unquoted_heads: FewWords,
+    /// The slogan markers (思想, 意识…), in one matcher: every quoted term is checked for them.
+    /// Char-wise, without a prefilter: the terms are a few characters long.
+    pub slogan_markers: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// Words jieba should keep whole: every gazetteer name.
+    dictionary_words: Vec<String>,
+    segmenter: std::sync::OnceLock<jieba_rs::Jieba>,
+}
+
+/// Where tables come from.
+pub enum TableSource<'a> {
+    Embedded,
+    Dir(&'a Path),
+}
+
+impl TableSource<'_> {
+    fn read(&self, name: &str) -> Result<String> {
+        match self {
+            TableSource::Embedded => EMBEDDED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| (*text).to_string())
+                .ok_or_else(|| anyhow!("no embedded table {name}")),
+            TableSource::Dir(dir) => {
+                let path = dir.join(name);
+                if path.is_file() {
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("{}: cannot read table", path.display()))
+                } else {
+                    // A data folder may override only some tables.
+                    TableSource::Embedded.read(name)
+                }
+            }
+        }
+    }
+}
+
+/// Rows of a TSV table: the header names the columns; `#` lines and blank lines are skipped.
+fn tsv_rows(name: &str, text: &str, columns: &[&str]) -> Result<Vec<Vec<String>>> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+    let (_, header) = lines.next().ok_or_else(|| anyhow!("{name}: empty table"))?;
+    let header: Vec<&str> = header.split('\t').map(str::trim).collect();
+    if header.len() < columns.len() || header[..columns.len()] != *columns {
+        bail!("{name}: header must start with `{}`", columns.join("\\t"));
+    }
+    let mut rows = Vec::new();
+    for (line_no, line) in lines {
+        let mut cells: Vec<String> = line.split('\t').map(|c| c.trim().to_string()).collect();
+        if cells.len() > header.len() {
+            bail!(
+                "{name}:{}: {} cells, header has {}",
+                line_no + 1,
+                cells.len(),
+                header.len()
+            );
+        }
+        cells.resize(columns.len().max(cells.len()), String::new());
+        if cells[0].is_empty() {
+            bail!("{name}:{}: first column is empty", line_no + 1);
+        }
+        rows.push(cells);
+    }
+    Ok(rows)
+}
+
+fn split_list(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split('|').map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub const NATIONAL_PREFIX: &str = "中华人民共和国";
+
+impl Knowledge {
+    /// The tables compiled into the binary.
+    pub fn embedded() -> Result<Self> {
+        Self::load(TableSource::Embedded)
+    }
+
+    /// Tables from `dir`, falling back to the embedded copy for any file the folder lacks.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        if !dir.is_dir() {
+            bail!("{}: data folder not found", dir.display());
+        }
+        Self::load(TableSource::Dir(dir))
+    }
+
+    pub fn load(source: TableSource<'_>) -> Result<Self> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut add = |pattern: &str, entry: Entry, patterns: &mut Vec<String>| {
+            if pattern.chars().count() >= 2 || matches!(entry, Entry::AgencyForm(_)) {
+                patterns.push(pattern.to_string());
+                entries.push(entry);
+            }
+        };
+
+        // Laws.
+        let mut laws = Vec::new();
+        let mut law_by_name = FxHashMap::default();
+        const LAW_KINDS: &[&str] = &[
+            "law",
+            "administrative_regulation",
+            "local_regulation",
+            "party_regulation",
+            "rule",
+        ];
+        for row in tsv_rows(
+            "laws.tsv",
+            &source.read("laws.tsv")?,
+            &["title", "kind", "short_names"],
+        )? {
+            let Some(kind) = LAW_KINDS.iter().find(|&&k| k == row[1]) else {
+                bail!("laws.tsv: {}: unknown kind `{}`", row[0], row[1]);
+            };
+            let index = laws.len();
+            laws.push(LawEntry {
+                title: row[0].clone(),
+                kind,
+            });
+            let mut names = vec![row[0].clone()];
+            if let Some(rest) = row[0].strip_prefix(NATIONAL_PREFIX) {
+                names.push(rest.to_string());
+            }
+            names.extend(split_list(&row[2]).map(str::to_string));
+            for name in names {
+                law_by_name.entry(name.clone()).or_insert(index);
+                add(&name, Entry::Law(index), &mut patterns);
+            }
+        }
+
+        // Places.
+        let rows = tsv_rows(
+            "jurisdictions.tsv",
+            &source.read("jurisdictions.tsv")?,
+            &["canonical", "level", "parent", "aliases"],
+        )?;
+        let mut place_by_name: FxHashMap<String, usize> = FxHashMap::default();
+        let mut places = Vec::new();
+        for row in &rows {
+            let level = PlaceLevel::parse(&row[1]).ok_or_else(|| {
+                anyhow!("jurisdictions.tsv: {}: unknown level `{}`", row[0], row[1])
+            })?;
+            place_by_name.insert(row[0].clone(), places.len());
+            places.push(PlaceEntry {
+                canonical: row[0].clone(),
+                level,
+                parent: None,
+            });
+        }
+        for (index, row) in rows.iter().enumerate() {
+            if !row[2].is_empty() {
+                let parent = *place_by_name.get(&row[2]).ok_or_else(|| {
+                    anyhow!("jurisdictions.tsv: {}: unknown parent `{}`", row[0], row[2])
+                })?;
+                places[index].parent = Some(parent);
+            }
+            for alias in split_list(&row[3]) {
+                place_by_name.entry(alias.to_string()).or_insert(index);
+            }
+        }
+        let mut place_names: Vec<(&String, &usize)> = place_by_name.iter().collect();
+        place_names.sort();
+        for (name, index) in &place_names {
+            add(name, Entry::Place(**index), &mut patterns);
+        }
+
+        // National agencies.
+        let mut national_agencies = Vec::new();
+        let mut national_by_name = FxHashMap::default();
+        for row in tsv_rows(
+            "national_agencies.tsv",
+            &source.read("national_agencies.tsv")?,
+            &["canonical", "level", "kind", "aliases"],
+        )? {
+            let index = national_agencies.len();
+            national_agencies.push(NationalAgency {
+                canonical: row[0].clone(),
+                level: row[1].clone(),
+                kind: row[2].clone(),
+            });
+            let mut names = vec![row[0].clone()];
+            names.extend(split_list(&row[3]).map(str::to_string));
+            for name in names {
+                national_by_name.entry(name.clone()).or_insert(index);
+                add(&name, Entry::NationalAgency(index), &mut patterns);
+            }
+        }
+
+        // Local agency forms.
+        let mut agency_forms = Vec::new();
+        let mut form_by_short = FxHashMap::default();
+        for row in tsv_rows(
+            "agency_forms.tsv",
+            &source.read("agency_forms.tsv")?,
+            &["short", "full", "kind", "bare"],
+        )? {
+            if !row[1].contains("{J}") {
+                bail!("agency_forms.tsv: {}: `full` must contain {{J}}", row[0]);
+            }
+            let index = agency_forms.len();
+            agency_forms.push(AgencyForm {
+                short: row[0].clone(),
+                full: row[1].clone(),
+                kind: row[2].clone(),
+                bare: row[3] == "yes",
+            });
+            form_by_short.insert(row[0].clone(), index);
+            add(&row[0], Entry::AgencyForm(index), &mut patterns);
+        }
+
+        // Initiatives.
+        let mut initiatives = Vec::new();
+        let mut initiative_by_name = FxHashMap::default();
+        for row in tsv_rows(
+            "initiatives.tsv",
+            &source.read("initiatives.tsv")?,
+            &["canonical", "scope", "variants"],
+        )? {
+            let index = initiatives.len();
+            initiatives.push(InitiativeEntry {
+                canonical: row[0].clone(),
+                scope: row[1].clone(),
+            });
+            let mut names = vec![row[0].clone()];
+            names.extend(split_list(&row[2]).map(str::to_string));
+            for name in names {
+                initiative_by_name
+                    .entry(normalize_name(&name))
+                    .or_insert(index);
+                add(&name, Entry::Initiative(index), &mut patterns);
+            }
+        }
+
+        let single_column = |file: &str, column: &str| -> Result<Vec<String>> {
+            Ok(tsv_rows(file, &source.read(file)?, &[column])?
+                .into_iter()
+                .map(|mut r| r.swap_remove(0))
+                .collect())
+        };
+        for word in single_column("self_references.tsv", "word")? {
+            add(&word, Entry::SelfReference, &mut patterns);
+        }
+        for unit in single_column("internal_units.tsv", "unit")? {
+            add(&unit, Entry::InternalUnit, &mut patterns);
+        }
+        let generic_phrases: FxHashSet<String> =
+            single_column("generic_org_phrases.tsv", "phrase")?
+                .into_iter()
+                .collect();
+        for phrase in &generic_phrases {
+            add(phrase, Entry::Generic, &mut patterns);
+        }
+        let slogans: FxHashSet<String> = single_column("slogans.tsv", "slogan")?
+            .into_iter()
+            .collect();
+
+        let mut document_types: Vec<(String, String)> = tsv_rows(
+            "document_types.tsv",
+            &source.read("document_types.tsv")?,
+            &["suffix", "doc_type"],
+        )?
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+        document_types.sort_by_key(|(suffix, _)| std::cmp::Reverse(suffix.chars().count()));
+
+        let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
+            .context("initiative_rules.toml")?;
+
+        let patterns_for_jieba: Vec<String> = patterns
+            .iter()
+            .filter(|p| p.chars().count() >= 2)
+            .cloned()
+            .collect();
+        let unquoted_heads = FewWords::new(&rules.unquoted_heads, true)
+            .context("cannot build the programme-head matcher")?;
+        // A name listed twice (a law's short name that is also an initiative) keeps its first entry.
+        let mut first_of_name: FxHashMap<&str, u32> = FxHashMap::default();
+        for (index, pattern) in patterns.iter().enumerate() {
+            first_of_name
+                .entry(pattern.as_str())
+                .or_insert(index as u32);
+        }
+        let mut unique: Vec<(&str, u32)> = first_of_name.into_iter().collect();
+        unique.sort_unstable_by_key(|&(_, index)| index);
+        let slogan_markers = CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .use_prefilter(false)
+            .build(&rules.slogan_markers)
+            .map_err(|e| anyhow!("cannot build the slogan-marker matcher: {e}"))?;
+        let gazetteer = CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .match_kind(daachorse::MatchKind::LeftmostLongest)
+            .build_with_values(unique)
+            .map_err(|e| anyhow!("cannot build the gazetteer matcher: {e}"))?;
+
+        // Place names that may end right before an agency form (东丽区|司法局).
+        let place_suffix_names: Vec<String> =
+            place_names.iter().map(|(n, _)| (*n).clone()).collect();
+        let place_suffix_matcher =
+            AhoCorasick::new(&place_suffix_names).context("cannot build the place matcher")?;
+
+        Ok(Self {
+            laws,
+            places,
+            national_agencies,
+            agency_forms,
+            initiatives,
+            slogans,
+            generic_phrases,
+            document_types,
+            law_by_name,
+            place_by_name,
+            initiative_by_name,
+            national_by_name,
+            form_by_short,
+            gazetteer,
+            gazetteer_entries: entries,
+            place_suffix_matcher,
+            place_suffix_names,
+            rule_words: RuleWords::new(&rules),
+            rules,
+            unquoted_heads,
+            slogan_markers,
+            dictionary_words: patterns_for_jieba,
+            segmenter: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// Every gazetteer hit in `text`, leftmost-longest and non-overlapping, as (start, end, entry).
+    pub fn scan(&self, text: &str) -> Vec<(usize, usize, Entry)> {
+        // Reports have about one hit per hundred bytes: reserve once instead of regrowing.
+        let mut hits = Vec::with_capacity(text.len() / 64);
+        hits.extend(self.gazetteer.leftmost_find_iter(text).map(|m| {
+            (
+                m.start(),
+                m.end(),
+                self.gazetteer_entries[m.value() as usize],
+            )
+        }));
+        hits
+    }
+
+    /// The longest place name that ends exactly at byte `end` of `text`, as (start, place index).
+    pub fn place_ending_at(&self, text: &str, end: usize) -> Option<(usize, usize)> {
+        let window_start = floor_char_boundary(text, end.saturating_sub(48));
+        let window = text.get(window_start..end)?;
+        self.place_suffix_matcher
+            .find_overlapping_iter(window)
+            .filter(|m| m.end() == window.len())
+            .max_by_key(|m| m.len())
+            .and_then(|m| {
+                let name = &self.place_suffix_names[m.pattern().as_usize()];
+                self.place_by_name
+                    .get(name)
+                    .map(|&p| (window_start + m.start(), p))
+            })
+    }
+
+    /// The chain from a place up to the nation: [place, parent, grandparent…].
+    pub fn place_chain(&self, place: usize) -> Vec<usize> {
+        let mut chain = vec![place];
+        let mut current = place;
+        while let Some(parent) = self.places.get(current).and_then(|p| p.parent) {
+            if chain.contains(&parent) {
+                break;
+            }
+            chain.push(parent);
+            current = parent;
+        }
+        chain
+    }
+
+    /// jieba with its default dictionary plus every gazetteer name as a user word, built on first
+    /// use (only rules that need word boundaries call it).
+    pub fn segmenter(&self) -> &jieba_rs::Jieba {
+        self.segmenter.get_or_init(|| {
+            let mut jieba = jieba_rs::Jieba::new();
+            for word in &self.dictionary_words {
+                jieba.add_word(word, Some(1000), Some("nz"));
+            }
+            jieba
+        })
+    }
+
+    pub fn document_type(&self, title: &str) -> &str {
+        self.document_types
+            .iter()
+            .find(|(suffix, _)| title.ends_with(suffix.as_str()))
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("other")
+    }
+
+    /// The law a name denotes, if the table knows it (title, title without 中华人民共和国, or short name).
+    pub fn law(&self, name: &str) -> Option<&LawEntry> {
+        self.law_by_normalized_name(&normalize_name(name))
+    }
+
+    /// [`Knowledge::law`] for a name already passed through [`normalize_name`].
+    pub fn law_by_normalized_name(&self, name: &str) -> Option<&LawEntry> {
+        self.law_by_name
+            .get(name)
+            .or_else(|| {
+                name.strip_prefix(NATIONAL_PREFIX)
+                    .and_then(|n| self.law_by_name.get(n))
+            })
+            .map(|&i| &self.laws[i])
+    }
+}
+
+/// Drops quotes, brackets and white space: how names are compared.
+pub fn normalize_name(name: &str) -> String {
+    let dropped = |c: char| {
+        // Every dropped char is below U+3020; ideographs are above.
+        c < '\u{3020}'
+            && (c.is_whitespace()
+                || matches!(
+                    c,
+                    '“' | '”'
+                        | '‘'
+                        | '’'
+                        | '"'
+                        | '\''
+                        | '《'
+                        | '》'
+                        | '〈'
+                        | '〉'
+                        | '<'
+                        | '>'
+                        | '「'
+                        | '」'
+                        | '『'
+                        | '』'
+                ))
+    };
+    // Most names have nothing to drop: every dropped char is ASCII or starts with one of these
+    // lead bytes (U+0085/00A0, U+1680, U+2000–205F, U+3000–301F), so a byte check rules them out.
+    let may_drop = name
+        .bytes()
+        .any(|b| matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) || (b.is_ascii() && dropped(b as char)));
+    if !may_drop {
+        return name.to_string();
+    }
+    let mut kept = String::with_capacity(name.len());
+    kept.extend(name.chars().filter(|&c| !dropped(c)));
+    kept
+}
+
+/// The largest char boundary ≤ `index`.
+pub fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut i = index.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_tables_load() {
+        let k = Knowledge::embedded().expect("embedded tables parse");
+        assert!(!k.agency_forms.is_empty());
+        assert!(k.rules.min_chars >= 2);
+    }
+
+    #[test]
+    fn tsv_rejects_bad_header() {
+        assert!(tsv_rows("x.tsv", "a\tb\nq\tr\n", &["title", "kind"]).is_err());
+    }
+
+    #[test]
+    fn tsv_skips_comments_and_pads_cells() {
+        let rows = tsv_rows(
+            "x.tsv",
+            "# c\ntitle\tkind\tshort\nA\tlaw\n",
+            &["title", "kind", "short"],
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![vec!["A".to_string(), "law".into(), String::new()]]
+        );
+    }
+
+    #[test]
+    fn normalize_drops_quotes_and_space() {
+        assert_eq!(normalize_name("“八五”普法"), "八五普法");
+        assert_eq!(
+            normalize_name("以案释法\u{2002}月月学法"),
+            "以案释法月月学法"
+        );
+    }
+
+    #[test]
+    fn word_sets_find_prefixes_in_list_order_and_suffixes() {
+        let words: Vec<String> = ["普法", "普法月", "宣传", "月"].map(String::from).to_vec();
+        let set = WordSet::new(&words);
+        // The first listed word wins, not the longest.
+        assert_eq!(set.first_prefix("普法月活动"), Some("普法"));
+        assert_eq!(set.first_prefix("宣传周"), Some("宣传"));
+        assert_eq!(set.first_prefix("法治"), None);
+        assert!(set.is_prefix_of("月度"));
+        assert!(set.is_suffix_of("民法典宣传月"));
+        assert!(set.is_suffix_of("开展宣传"));
+        assert!(!set.is_suffix_of("宣传周"));
+        // Byte lengths that fall inside a char are no match, and no panic.
+        assert!(!set.is_suffix_of("a"));
+        assert_eq!(set.first_prefix("普"), None);
+    }
+
+    proptest::proptest! {
+        /// Teddy and the portable automaton report the same head words (longest first).
+        #[test]
+        fn few_words_match_alike_with_and_without_simd(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "专项行动", "三年行动计划", "宣传月", "宣传周", "大讲堂", "提升行动", "行动", "宣传", "，", "a",
+            ]),
+            0..30,
+        )) {
+            static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+            let k = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+            let text = pieces.concat();
+            let collect = |words: &FewWords| {
+                let mut found = Vec::new();
+                words.for_each_match(&text, |w, s, e| found.push((w, s, e)));
+                found
+            };
+            proptest::prop_assert_eq!(
+                collect(&k.unquoted_heads),
+                collect(&k.unquoted_heads.portable_only())
+            );
+        }
+    }
+
+    /// Chars around the pre-check's edge: every dropped one, and neighbours sharing lead bytes.
+    fn name_chars() -> impl proptest::strategy::Strategy<Value = char> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::sample::select(
+                "“”‘’\"'《》〈〉<>「」『』 \t\n\u{85}\u{a0}\u{1680}\u{2002}\u{2028}\u{205f}\u{3000}、。〇…—法东丽区a1"
+                    .chars()
+                    .collect::<Vec<_>>()
+            ),
+            any::<char>(),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The byte pre-check never keeps a char the full rule drops.
+        #[test]
+        fn normalize_matches_the_char_rule(name in proptest::collection::vec(name_chars(), 0..12)) {
+            let name: String = name.into_iter().collect();
+            let by_rule: String = name
+                .chars()
+                .filter(|&c| !c.is_whitespace() && !"“”‘’\"'《》〈〉<>「」『』".contains(c))
+                .collect();
+            proptest::prop_assert_eq!(normalize_name(&name), by_rule);
+        }
+    }
+}

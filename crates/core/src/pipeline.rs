@@ -1,0 +1,97 @@
+//! The pure part of the pipeline for one document: extract → resolve.
+
+use crate::extract;
+use crate::knowledge::Knowledge;
+use crate::model::{Document, Extraction};
+use crate::resolve;
+
+/// Everything govkg knows about one report, as the published record.
+pub fn process(doc: &Document, knowledge: &Knowledge) -> Extraction {
+    let (found, relations) = extract::extract_with_relations(&doc.text, knowledge);
+    resolve::resolve(doc, knowledge, &found, &relations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn doc(text: String) -> Document {
+        Document {
+            id: "t".into(),
+            name: "t.txt".into(),
+            text,
+            format: "text".into(),
+            encoding: "UTF-8".into(),
+        }
+    }
+
+    /// Characters the rules react to, mixed with anything else.
+    fn report_like() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "《",
+            "》",
+            "“",
+            "”",
+            "<",
+            ">",
+            "〈",
+            "〉",
+            "区",
+            "市",
+            "委",
+            "党组",
+            "中院",
+            "三",
+            "第",
+            "届",
+            "街道",
+            "大学",
+            "区司法局",
+            "政务服务办",
+            "我办",
+            "宪法",
+            "民法典",
+            "专项行动",
+            "改革",
+            "“证照分离”",
+            "，",
+            "。",
+            "、",
+            "\n",
+            "2025年",
+            "东丽区",
+            "天津",
+            "报告",
+            " ",
+            "\u{2002}",
+            "办",
+            "中共",
+            "法",
+            "条例",
+            "中华人民共和国",
+        ]);
+        prop::collection::vec(
+            prop_oneof![pieces.prop_map(str::to_string), any::<String>()],
+            0..60,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #[test]
+        fn extraction_never_panics_and_spans_are_valid(text in report_like()) {
+            static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+            let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+            let chars: Vec<char> = text.chars().collect();
+            let x = process(&doc(text.clone()), knowledge);
+            for a in &x.agencies {
+                for s in &a.spans {
+                    prop_assert!(s.start <= s.end && s.end <= chars.len());
+                    prop_assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text.clone());
+                }
+            }
+        }
+    }
+}

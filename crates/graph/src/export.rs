@@ -1,0 +1,419 @@
+//! Export stage: the store as Turtle, TriG or N-Quads, and agency–initiative–law graphs as
+//! Graphviz DOT (built with petgraph).
+//!
+//! Output is sorted, so the same store content always gives byte-identical files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use anyhow::{bail, Context, Result};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphNameRef, NamedNode, Quad};
+use petgraph::dot::{Config, Dot};
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::query::{self, Param, Table};
+use crate::rdf::PREFIXES;
+use crate::store::GovStore;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Turtle,
+    Trig,
+    Nquads,
+    Dot,
+}
+
+impl ExportFormat {
+    pub const ALL: [Self; 4] = [Self::Turtle, Self::Trig, Self::Nquads, Self::Dot];
+
+    /// The name users type (`--format trig`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Turtle => "turtle",
+            Self::Trig => "trig",
+            Self::Nquads => "nquads",
+            Self::Dot => "dot",
+        }
+    }
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| format!("unknown export format {name:?}"))
+    }
+}
+
+/// What to export: all reports, or some; for DOT also one initiative's or one agency's part.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Report ids (file stems), file names or report IRIs.
+    pub reports: Vec<String>,
+    pub initiative: Option<String>,
+    pub agency: Option<String>,
+}
+
+/// The report graphs a filter selects (all when it names none); unknown names are an error.
+fn selected_graphs(store: &GovStore, filter: &Filter) -> Result<Vec<NamedNode>> {
+    let all = store.report_graphs()?;
+    if filter.reports.is_empty() {
+        return Ok(all);
+    }
+    let mut chosen = Vec::new();
+    for wanted in &filter.reports {
+        let iri = if wanted.starts_with("http") {
+            wanted.clone()
+        } else {
+            crate::rdf::report_iri(crate::rdf::doc_id(wanted)).into_string()
+        };
+        match all.iter().find(|g| g.as_str() == iri) {
+            Some(g) => chosen.push(g.clone()),
+            None => bail!("no report `{wanted}` in the store ({} reports; see `govkg query --sparql 'SELECT ?g WHERE {{ GRAPH ?g {{}} }}'`)", all.len()),
+        }
+    }
+    Ok(chosen)
+}
+
+fn sorted_quads(store: &GovStore, graphs: &[NamedNode]) -> Result<Vec<Quad>> {
+    let mut quads = Vec::new();
+    for graph in graphs {
+        for quad in store.oxigraph().quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            quads.push(quad.context("cannot read the store")?);
+        }
+    }
+    sort_quads(&mut quads);
+    Ok(quads)
+}
+
+/// Graph, subject, predicate, object order: identical content gives identical files.
+fn sort_quads(quads: &mut [Quad]) {
+    quads.sort_by_cached_key(|q| {
+        (
+            q.graph_name.to_string(),
+            q.subject.to_string(),
+            q.predicate.to_string(),
+            q.object.to_string(),
+        )
+    });
+}
+
+/// Quads of the entities graph about the entities these quads refer to.
+fn descriptions_of_entities_in(store: &GovStore, quads: &[Quad]) -> Result<Vec<Quad>> {
+    let entities_graph = NamedNode::new_unchecked(crate::rdf::ENTITIES_GRAPH);
+    let mut entities: BTreeSet<NamedNode> = BTreeSet::new();
+    for quad in quads {
+        for term in [quad.subject.to_string(), quad.object.to_string()] {
+            if let Some(iri) = term.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+                if iri.starts_with(crate::rdf::ID_BASE) {
+                    entities.insert(NamedNode::new_unchecked(iri));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for entity in &entities {
+        for quad in store.oxigraph().quads_for_pattern(
+            Some(entity.as_ref().into()),
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(entities_graph.as_ref())),
+        ) {
+            out.push(quad.context("cannot read the store")?);
+        }
+    }
+    sort_quads(&mut out);
+    Ok(out)
+}
+
+/// Writes RDF. Turtle merges the selected report graphs into one graph (each triple once);
+/// TriG and N-Quads keep one named graph per report.
+pub fn write_rdf(
+    store: &GovStore,
+    format: ExportFormat,
+    filter: &Filter,
+    out: &mut impl Write,
+) -> Result<usize> {
+    let mut buffer = Vec::new();
+    let count = write_rdf_unsorted_prefixes(store, format, filter, &mut buffer)?;
+    out.write_all(&sort_prefix_lines(&buffer))?;
+    Ok(count)
+}
+
+/// The serializer keeps prefixes in a hash map, so their order varies from run to run; sort the
+/// leading `@prefix` lines to make the output byte-identical for identical content.
+fn sort_prefix_lines(serialized: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(serialized);
+    let mut prefixes: Vec<&str> = Vec::new();
+    let mut rest = text.as_ref();
+    while rest.starts_with("@prefix ") {
+        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        prefixes.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    prefixes.sort_unstable();
+    let mut out = prefixes.concat();
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+fn write_rdf_unsorted_prefixes(
+    store: &GovStore,
+    format: ExportFormat,
+    filter: &Filter,
+    out: &mut impl Write,
+) -> Result<usize> {
+    if filter.initiative.is_some() || filter.agency.is_some() {
+        bail!("--initiative and --agency select a DOT subgraph; use them with --format dot");
+    }
+    let graphs = selected_graphs(store, filter)?;
+    let mut quads = sorted_quads(store, &graphs)?;
+    if !filter.reports.is_empty() {
+        // Some reports only: bring along the descriptions of the entities they name.
+        quads.extend(descriptions_of_entities_in(store, &quads)?);
+    }
+    let rdf_format = match format {
+        ExportFormat::Turtle => RdfFormat::Turtle,
+        ExportFormat::Trig => RdfFormat::TriG,
+        ExportFormat::Nquads => RdfFormat::NQuads,
+        ExportFormat::Dot => bail!("DOT is not an RDF format"),
+    };
+    let mut serializer = RdfSerializer::from_format(rdf_format);
+    if rdf_format != RdfFormat::NQuads {
+        for (prefix, iri) in PREFIXES {
+            serializer = serializer
+                .with_prefix(*prefix, *iri)
+                .context("bad prefix")?;
+        }
+    }
+    let mut writer = serializer.for_writer(out);
+    let mut count = 0;
+    if rdf_format == RdfFormat::Turtle {
+        let triples: BTreeMap<String, oxigraph::model::Triple> = quads
+            .into_iter()
+            .map(|q| {
+                let t = oxigraph::model::Triple::from(q);
+                (t.to_string(), t)
+            })
+            .collect();
+        for triple in triples.values() {
+            writer.serialize_triple(triple)?;
+            count += 1;
+        }
+    } else {
+        for quad in &quads {
+            writer.serialize_quad(quad)?;
+            count += 1;
+        }
+    }
+    writer.finish().context("cannot write output")?;
+    Ok(count)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum NodeKind {
+    Agency,
+    Initiative,
+    Law,
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    label: String,
+    kind: NodeKind,
+}
+
+impl std::fmt::Display for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Edge {
+    relation: &'static str,
+    reports: usize,
+}
+
+impl std::fmt::Display for Edge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.reports > 1 {
+            write!(f, "{} ×{}", self.relation, self.reports)
+        } else {
+            f.write_str(self.relation)
+        }
+    }
+}
+
+const EDGES_QUERY: &str = r#"
+PREFIX gk: <https://w3id.org/govkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?a ?aLabel ?p ?t ?tLabel ?reports WHERE {
+  {
+    SELECT ?a ?p ?t (COUNT(DISTINCT ?r) AS ?reports) WHERE {
+      #ONLY_GRAPH#
+      GRAPH ?r { ?a ?p ?t . FILTER(?p IN (gk:implements, gk:cites)) }
+    } GROUP BY ?a ?p ?t
+  }
+  ?a skos:prefLabel ?aLabel .
+  ?t skos:prefLabel ?tLabel .
+}
+"#;
+
+/// The implements/cites graph as DOT: agencies (blue boxes), initiatives (green ellipses) and
+/// laws (orange hexagons), labelled in Chinese; edges 实施 (implements) and 援引 (cites).
+pub fn write_dot(
+    store: &GovStore,
+    filter: &Filter,
+    out: &mut impl Write,
+) -> Result<(usize, usize)> {
+    let graphs = if filter.reports.is_empty() {
+        Vec::new()
+    } else {
+        selected_graphs(store, filter)?
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let graph_params: Vec<Option<NamedNode>> = if graphs.is_empty() {
+        vec![None]
+    } else {
+        graphs.into_iter().map(Some).collect()
+    };
+    for graph in graph_params {
+        let restriction = graph
+            .map(|g| format!("VALUES ?r {{ {g} }}"))
+            .unwrap_or_default();
+        let sparql = EDGES_QUERY.replace("#ONLY_GRAPH#", &restriction);
+        let table = query::select(store.oxigraph(), &sparql, &[], None)?;
+        for row in &table.rows {
+            rows.push(row.iter().map(|t| Table::cell_text(t.as_ref())).collect());
+        }
+    }
+    let names_of = |labels: &str| -> Result<BTreeSet<String>> { entity_names(store, labels) };
+    let initiative_iris = filter.initiative.as_deref().map(names_of).transpose()?;
+    let agency_iris = filter.agency.as_deref().map(names_of).transpose()?;
+    if let (Some(set), Some(name)) = (&initiative_iris, &filter.initiative) {
+        if set.is_empty() {
+            bail!("no initiative named `{name}` in the store");
+        }
+    }
+    if let (Some(set), Some(name)) = (&agency_iris, &filter.agency) {
+        if set.is_empty() {
+            bail!("no agency named `{name}` in the store");
+        }
+    }
+    // (agency, relation, target) → (labels, reports)
+    let mut edges: BTreeMap<(String, String, String), (String, String, usize)> = BTreeMap::new();
+    for row in rows {
+        let [a, a_label, p, t, t_label, reports] =
+            <[String; 6]>::try_from(row).map_err(|_| anyhow::anyhow!("unexpected result shape"))?;
+        if initiative_iris
+            .as_ref()
+            .is_some_and(|set| !set.contains(&t))
+        {
+            continue;
+        }
+        if agency_iris.as_ref().is_some_and(|set| !set.contains(&a)) {
+            continue;
+        }
+        let n: usize = reports.parse().unwrap_or(1);
+        let entry = edges.entry((a, p, t)).or_insert((a_label, t_label, 0));
+        entry.2 += n;
+    }
+    let mut graph: DiGraph<Node, Edge> = DiGraph::new();
+    let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
+    let mut node = |graph: &mut DiGraph<Node, Edge>, iri: &str, label: &str, kind: NodeKind| {
+        *index.entry(iri.to_string()).or_insert_with(|| {
+            graph.add_node(Node {
+                label: label.to_string(),
+                kind,
+            })
+        })
+    };
+    for ((a, p, t), (a_label, t_label, reports)) in &edges {
+        let is_cites = p.ends_with("#cites");
+        let from = node(&mut graph, a, a_label, NodeKind::Agency);
+        let to = node(
+            &mut graph,
+            t,
+            t_label,
+            if is_cites {
+                NodeKind::Law
+            } else {
+                NodeKind::Initiative
+            },
+        );
+        graph.add_edge(
+            from,
+            to,
+            Edge {
+                relation: if is_cites { "援引" } else { "实施" },
+                reports: *reports,
+            },
+        );
+    }
+    let node_attrs = |_, (_, n): (NodeIndex, &Node)| -> String {
+        match n.kind {
+            NodeKind::Agency => {
+                "shape=box, style=\"rounded,filled\", fillcolor=\"#cfe2ff\", color=\"#3d6fb4\""
+                    .into()
+            }
+            NodeKind::Initiative => {
+                "shape=ellipse, style=filled, fillcolor=\"#d4f4d2\", color=\"#3f8f3a\"".into()
+            }
+            NodeKind::Law => {
+                "shape=hexagon, style=filled, fillcolor=\"#ffe0b3\", color=\"#c77700\"".into()
+            }
+        }
+    };
+    let edge_attrs = |_, e: petgraph::graph::EdgeReference<'_, Edge>| -> String {
+        if e.weight().relation == "援引" {
+            "color=\"#c77700\", fontcolor=\"#c77700\"".into()
+        } else {
+            "color=\"#3f8f3a\", fontcolor=\"#3f8f3a\"".into()
+        }
+    };
+    let dot = Dot::with_attr_getters(
+        &graph,
+        &[Config::GraphContentOnly],
+        &edge_attrs,
+        &node_attrs,
+    );
+    writeln!(out, "digraph govkg {{")?;
+    writeln!(
+        out,
+        "    graph [rankdir=LR, fontname=\"Noto Sans CJK SC\", overlap=false];"
+    )?;
+    writeln!(
+        out,
+        "    node [fontname=\"Noto Sans CJK SC\", fontsize=11];"
+    )?;
+    writeln!(out, "    edge [fontname=\"Noto Sans CJK SC\", fontsize=9];")?;
+    write!(out, "{dot}")?;
+    writeln!(out, "}}")?;
+    Ok((graph.node_count(), graph.edge_count()))
+}
+
+/// IRIs of entities with this name as preferred or alternative label.
+fn entity_names(store: &GovStore, name: &str) -> Result<BTreeSet<String>> {
+    let sparql = r#"PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?e ?name WHERE { { ?e skos:prefLabel ?name } UNION { ?e skos:altLabel ?name } }"#;
+    let params = [Param {
+        variable: oxigraph::sparql::Variable::new_unchecked("name"),
+        value: oxigraph::model::Literal::new_language_tagged_literal_unchecked(name, "zh").into(),
+    }];
+    let table = query::select(store.oxigraph(), sparql, &params, None)?;
+    Ok(table
+        .rows
+        .iter()
+        .map(|r| Table::cell_text(r[0].as_ref()))
+        .collect())
+}

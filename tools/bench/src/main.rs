@@ -1,0 +1,1005 @@
+//! `govkg-bench`: throughput, latency and memory of govkg on a seeded synthetic corpus.
+//! A tool of the workspace, not part of the shipped `govkg` binary; run it with
+//! `cargo run --release -p govkg-bench -- --reports 10000`.
+//!
+//! Generates two corpora (N reports and N/10, see [`govkg_synth`]), then measures
+//! - extraction: single-thread MB/s of [`pipeline::process`] over the large corpus held in
+//!   memory, jieba-rs word segmentation (default dictionary, HMM off) over the same texts as a
+//!   yardstick, and multi-thread (rayon, all cores) extraction;
+//! - build: six builds (small/large × a new store on disk, a rebuild into it, memory), each as
+//!   a separate child process
+//!   (`govkg build …`), so that its wall time and peak RSS (`ru_maxrss` from `wait4`) are its own;
+//! - queries: p50/p95 latency of every named query on the large on-disk store, in process;
+//!
+//! and prints one Markdown table with the project's bar beside the figures, also written to
+//! `<dir>/bench.md`. Corpora and stores are deleted afterwards unless `--keep`.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::hint::black_box;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+
+use govkg_core::knowledge::Knowledge;
+use govkg_core::model::Document;
+use govkg_core::pipeline;
+use govkg_graph::query::{self, Param, Table};
+use govkg_graph::store::GovStore;
+use govkg_synth::{self as synth, CorpusStats};
+use oxigraph::model::Term;
+
+/// The bar the project must meet.
+pub const BAR_RATIO: f64 = 1.0;
+pub const BAR_MB_PER_CORE: f64 = 50.0;
+pub const BAR_BUILD_SECONDS: f64 = 60.0;
+pub const BAR_BUILD_RSS_BYTES: u64 = 2 << 30;
+pub const BAR_SELECTIVE_MS: f64 = 50.0;
+pub const BAR_AGGREGATE_MS: f64 = 1000.0;
+/// The corpus size the build bar is set for.
+pub const BAR_REPORTS: usize = 10_000;
+
+// mimalloc, as in the govkg binary, so that the in-process extraction figures match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Measure govkg's throughput, build time, memory and query latency on a seeded synthetic
+/// corpus, and print one Markdown table with the project's bars beside the figures.
+#[derive(Debug, clap::Parser)]
+#[command(name = "govkg-bench", version, about, long_about = None, max_term_width = 100)]
+pub struct BenchArgs {
+    /// The govkg executable whose builds are measured (default: the `govkg` beside this
+    /// program, as `cargo build --release` leaves it).
+    #[arg(long, value_name = "PATH")]
+    pub govkg: Option<PathBuf>,
+    /// Largest corpus, in reports (the table also shows a tenth of it).
+    #[arg(long, default_value_t = 10_000)]
+    pub reports: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where to generate the corpora and stores (deleted afterwards unless --keep).
+    #[arg(long, default_value = "bench-out")]
+    pub dir: PathBuf,
+    #[arg(long)]
+    pub keep: bool,
+    /// Query repetitions for latency percentiles.
+    #[arg(long, default_value_t = 20)]
+    pub repeat: usize,
+    /// Extra texts (*.txt) recombined beside the bundled reports, when the folder exists.
+    #[arg(long, default_value = "tests/corpus/more", value_name = "DIR")]
+    pub sources: PathBuf,
+    /// Recombine the bundled reports only (ignore --sources).
+    #[arg(long)]
+    pub bundled_only: bool,
+    /// Give up a query after this many seconds (it is then reported as timed out).
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub query_timeout: f64,
+    /// Only write the corpus of --reports reports to <dir>/corpus-<reports>, keep it, and stop.
+    #[arg(long)]
+    pub generate_only: bool,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = <BenchArgs as clap::Parser>::parse();
+    match run(&args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("govkg-bench: {}", govkg::error_line(&e));
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+/// The govkg executable to measure: `--govkg`, or the one beside this program.
+fn govkg_executable(args: &BenchArgs) -> Result<PathBuf> {
+    let exe = match &args.govkg {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()
+            .context("cannot find this program's folder")?
+            .with_file_name("govkg"),
+    };
+    if !exe.is_file() {
+        bail!(
+            "{}: no govkg executable (build it with `cargo build --release`, or pass --govkg PATH)",
+            exe.display()
+        );
+    }
+    Ok(exe)
+}
+
+/// Runs the benchmark and prints the table.
+pub fn run(args: &BenchArgs) -> Result<()> {
+    if args.reports == 0 {
+        bail!("--reports must be at least 1");
+    }
+    fs::create_dir_all(&args.dir)
+        .with_context(|| format!("{}: cannot create folder", args.dir.display()))?;
+    let sources = if args.bundled_only {
+        Vec::new()
+    } else {
+        synth::read_sources(&args.sources)?
+    };
+    let source_note = if sources.is_empty() {
+        format!("the {} bundled reports", synth::BUNDLED.len())
+    } else {
+        format!(
+            "the {} bundled reports + {} texts of {}",
+            synth::BUNDLED.len(),
+            sources.len(),
+            args.sources.display()
+        )
+    };
+
+    let large_n = args.reports;
+    let small_n = (large_n / 10).max(1);
+    let large_dir = args.dir.join(format!("corpus-{large_n}"));
+    if args.generate_only {
+        remove_dir(&large_dir)?;
+        let stats = synth::generate(args.seed, large_n, &large_dir, &sources)?;
+        println!("{}", corpus_line(&stats, args.seed, &source_note));
+        return Ok(());
+    }
+    let small_dir = args.dir.join(format!("corpus-{small_n}"));
+    let large_store = args.dir.join(format!("store-{large_n}"));
+    let small_store = args.dir.join(format!("store-{small_n}"));
+    let owned = [&large_dir, &small_dir, &large_store, &small_store];
+    for dir in owned {
+        remove_dir(dir)?;
+    }
+
+    let result = measure(args, &sources, &source_note, large_n, small_n);
+    if !args.keep {
+        for dir in owned {
+            remove_dir(dir)?;
+        }
+    }
+    let report = result?;
+    print!("{report}");
+    let md = args.dir.join("bench.md");
+    fs::write(&md, &report).with_context(|| format!("{}: cannot write", md.display()))?;
+    eprintln!("bench: wrote {}", md.display());
+    Ok(())
+}
+
+/// How a bench build stores its graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BuildMode {
+    /// A new store on disk: reports are bulk-loaded.
+    Disk,
+    /// The same reports into the store `Disk` left: each replaced in a transaction.
+    Rebuild,
+    Memory,
+}
+
+impl BuildMode {
+    fn label(self) -> &'static str {
+        match self {
+            BuildMode::Disk => "disk (RocksDB), new store",
+            BuildMode::Rebuild => "disk, rebuild into that store",
+            BuildMode::Memory => "memory",
+        }
+    }
+}
+
+fn remove_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).with_context(|| format!("{}: cannot remove", dir.display()))?;
+    }
+    Ok(())
+}
+
+fn measure(
+    args: &BenchArgs,
+    sources: &[String],
+    source_note: &str,
+    large_n: usize,
+    small_n: usize,
+) -> Result<String> {
+    let mut md = String::new();
+    let machine = Machine::probe();
+    let large_dir = args.dir.join(format!("corpus-{large_n}"));
+    let small_dir = args.dir.join(format!("corpus-{small_n}"));
+
+    eprintln!(
+        "bench: generating {large_n} + {small_n} reports (seed {}) in {}",
+        args.seed,
+        args.dir.display()
+    );
+    let large = synth::generate(args.seed, large_n, &large_dir, sources)?;
+    let small = synth::generate(args.seed, small_n, &small_dir, sources)?;
+
+    writeln!(
+        md,
+        "# govkg bench — {large_n} reports, seed {}\n",
+        args.seed
+    )?;
+    writeln!(
+        md,
+        "- machine: {} cores, {:.1} GiB RAM, {}; load average {} at the start",
+        machine.cores, machine.ram_gib, machine.cpu, machine.load
+    )?;
+    writeln!(
+        md,
+        "- govkg {} ({})",
+        env!("CARGO_PKG_VERSION"),
+        if cfg!(debug_assertions) {
+            "debug build: figures are not meaningful"
+        } else {
+            "release build"
+        }
+    )?;
+    writeln!(
+        md,
+        "- corpus: {}",
+        corpus_line(&large, args.seed, source_note)
+    )?;
+    writeln!(
+        md,
+        "- small corpus: the first {small_n} of the same reports ({:.1} MB)",
+        small.bytes as f64 / 1e6
+    )?;
+    writeln!(md)?;
+
+    // Extraction.
+    eprintln!("bench: extraction over {large_n} reports in memory");
+    let extraction = measure_extraction(&large_dir)?;
+    writeln!(
+        md,
+        "## extraction ({} reports, {:.1} MB held in memory, no file I/O)\n",
+        extraction.reports,
+        extraction.bytes as f64 / 1e6
+    )?;
+    writeln!(md, "| measure | value | bar | |")?;
+    writeln!(md, "|---|---:|---|:-:|")?;
+    writeln!(
+        md,
+        "| govkg extraction (`pipeline::process`), 1 thread | {:.1} MB/s ({:.2} s) | ≥ {BAR_MB_PER_CORE} MB/s per core | {} |",
+        extraction.single_mbps(),
+        extraction.single_seconds,
+        mark(extraction.single_mbps() >= BAR_MB_PER_CORE)
+    )?;
+    writeln!(
+        md,
+        "| jieba-rs `cut(text, false)` (default dictionary, HMM off), 1 thread | {:.1} MB/s ({:.2} s, {} tokens) | | |",
+        extraction.jieba_mbps(),
+        extraction.jieba_seconds,
+        extraction.jieba_tokens
+    )?;
+    writeln!(
+        md,
+        "| ratio extraction / jieba | {:.2} | ≥ {BAR_RATIO:.1} | {} |",
+        extraction.ratio(),
+        mark(extraction.ratio() >= BAR_RATIO)
+    )?;
+    writeln!(
+        md,
+        "| govkg extraction, {} threads (rayon) | {:.1} MB/s ({:.2} s, ×{:.2}) | | |",
+        extraction.threads,
+        extraction.multi_mbps(),
+        extraction.multi_seconds,
+        extraction.multi_mbps() / extraction.single_mbps().max(1e-9)
+    )?;
+    writeln!(md)?;
+
+    // Builds, by a copy of this executable: a rebuild of govkg while the bench runs must not
+    // change (or remove) the program measured.
+    let exe = args.dir.join("govkg-bench-child");
+    fs::copy(govkg_executable(args)?, &exe)
+    .with_context(|| format!("{}: cannot copy the govkg executable", exe.display()))?;
+    let mut builds = Vec::new();
+    for (n, corpus, stats) in [(small_n, &small_dir, &small), (large_n, &large_dir, &large)] {
+        let store = args.dir.join(format!("store-{n}"));
+        remove_dir(&store)?;
+        // The rebuild goes into the store the fresh build left: every report is replaced in a
+        // transaction (the crash-safe path), not bulk-loaded.
+        for mode in [BuildMode::Disk, BuildMode::Rebuild, BuildMode::Memory] {
+            eprintln!("bench: build of {n} reports, {}", mode.label());
+            let on_disk = (mode != BuildMode::Memory).then_some(store.as_path());
+            let run = run_build(&exe, corpus, on_disk).unwrap_or_else(|e| BuildRun {
+                seconds: 0.0,
+                peak_rss: None,
+                outcome: Err(format!("{e:#}")),
+            });
+            if let Err(e) = &run.outcome {
+                eprintln!("bench:   failed: {e}");
+            }
+            builds.push((n, mode, stats.bytes, run));
+        }
+    }
+    fs::remove_file(&exe).ok();
+    writeln!(md, "## build (each a separate `govkg build` process; wall time includes start-up and commit)\n")?;
+    writeln!(
+        md,
+        "| reports | store | wall s | triples | triples/s | MB/s | peak RSS | bar | |"
+    )?;
+    writeln!(md, "|---:|---|---:|---:|---:|---:|---:|---|:-:|")?;
+    for (n, mode, bytes, run) in &builds {
+        let store = mode.label();
+        match &run.outcome {
+            Ok(built) => {
+                let (bar, ok) = if *n == large_n && *mode == BuildMode::Rebuild {
+                    (
+                        format!("≤ {} GiB", BAR_BUILD_RSS_BYTES >> 30),
+                        mark(run.peak_rss.is_some_and(|r| r <= BAR_BUILD_RSS_BYTES)),
+                    )
+                } else if *n == large_n && *mode == BuildMode::Disk {
+                    let note = if large_n == BAR_REPORTS {
+                        ""
+                    } else {
+                        " (set for 10 000)"
+                    };
+                    (
+                        format!(
+                            "≤ {BAR_BUILD_SECONDS} s, ≤ {} GiB{note}",
+                            BAR_BUILD_RSS_BYTES >> 30
+                        ),
+                        mark(
+                            run.seconds <= BAR_BUILD_SECONDS
+                                && run.peak_rss.is_some_and(|r| r <= BAR_BUILD_RSS_BYTES),
+                        ),
+                    )
+                } else {
+                    (String::new(), "")
+                };
+                writeln!(
+                    md,
+                    "| {n} | {store} | {:.2} | {} | {:.0} | {:.1} | {} | {bar} | {ok} |",
+                    run.seconds,
+                    built.triples,
+                    built.triples as f64 / run.seconds.max(1e-9),
+                    *bytes as f64 / 1e6 / run.seconds.max(1e-9),
+                    run.peak_rss
+                        .map(format_bytes)
+                        .unwrap_or_else(|| "n/a".into()),
+                )?;
+            }
+            Err(message) => writeln!(
+                md,
+                "| {n} | {store} | {:.2} | failed: {message} | | | | | ✗ |",
+                run.seconds
+            )?,
+        }
+    }
+    if let Some((n, _, _, run)) = builds.iter().rev().find(|b| b.3.outcome.is_ok()) {
+        if let Ok(built) = &run.outcome {
+            writeln!(
+                md,
+                "\n{:.0} triples per report ({} reports → {} triples).",
+                built.triples as f64 / built.reports.max(1) as f64,
+                n,
+                built.triples
+            )?;
+        }
+    }
+    writeln!(md)?;
+
+    // Growth.
+    let disk_seconds = |n: usize| {
+        builds
+            .iter()
+            .find(|b| b.0 == n && b.1 == BuildMode::Disk && b.3.outcome.is_ok())
+            .map(|b| b.3.seconds)
+    };
+    writeln!(md, "## growth\n")?;
+    match (disk_seconds(small_n), disk_seconds(large_n)) {
+        (Some(s), Some(l)) if large_n != small_n => writeln!(
+            md,
+            "build time {large_n} / build time {small_n} (on disk) = {:.2} for {:.0}× the reports (≈ {:.0} = linear)\n",
+            l / s.max(1e-9),
+            large_n as f64 / small_n as f64,
+            large_n as f64 / small_n as f64
+        )?,
+        _ => writeln!(md, "n/a (a build failed or the corpora are the same size)\n")?,
+    }
+
+    // Queries.
+    writeln!(md, "## queries ({large_n}-report on-disk store, in process, p50/p95 of --repeat runs after one warm-up)\n")?;
+    if disk_seconds(large_n).is_some() {
+        eprintln!("bench: queries");
+        let timeout = Duration::from_secs_f64(args.query_timeout.max(0.001));
+        let rows = measure_queries(
+            &args.dir.join(format!("store-{large_n}")),
+            args.repeat.max(1),
+            timeout,
+        )?;
+        writeln!(
+            md,
+            "| query | kind | parameters | rows | runs | p50 ms | p95 ms | bar | |"
+        )?;
+        writeln!(md, "|---|---|---|---:|---:|---:|---:|---|:-:|")?;
+        for q in &rows {
+            let limit = q.kind.bar_ms();
+            let bar = format!("p50 ≤ {limit} ms");
+            let params = if q.substituted {
+                format!("{} †", q.params)
+            } else {
+                q.params.clone()
+            };
+            match &q.error {
+                None => writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {:.1} | {:.1} | {bar} | {} |",
+                    q.name,
+                    q.kind.label(),
+                    params,
+                    q.rows,
+                    q.runs,
+                    q.p50,
+                    q.p95,
+                    mark(q.p50 <= limit)
+                )?,
+                Some(e) => writeln!(
+                    md,
+                    "| {} | {} | {} | failed: {e} | | | | {bar} | ✗ |",
+                    q.name,
+                    q.kind.label(),
+                    params
+                )?,
+            }
+        }
+        writeln!(
+            md,
+            "\nselective: the entity in the middle when all are ranked by how many reports name them; broad: the one named in (nearly) every report, whose answer is as large as a whole-graph one."
+        )?;
+        if rows.iter().any(|q| q.substituted) {
+            writeln!(
+                md,
+                "\n† `govkg query … --param` fails on this query (oxigraph binds only variables of the SELECT projection); measured with the value written into the query text."
+            )?;
+        }
+    } else {
+        writeln!(md, "n/a (the on-disk build of {large_n} reports failed)")?;
+    }
+    writeln!(md)?;
+    writeln!(
+        md,
+        "Load average at the end: {} (other work on the machine slows every figure).",
+        Machine::probe().load
+    )?;
+    Ok(md)
+}
+
+fn corpus_line(stats: &CorpusStats, seed: u64, source_note: &str) -> String {
+    format!(
+        "{} reports, {:.1} MB (mean {:.1} KB, {:.1}–{:.1} KB), {} districts, {} authors, years {}–{}, from {source_note}; seed {seed}, fingerprint {:016x}; generated in {:.1} s into {}",
+        stats.reports,
+        stats.bytes as f64 / 1e6,
+        stats.mean_bytes() / 1e3,
+        stats.min_bytes as f64 / 1e3,
+        stats.max_bytes as f64 / 1e3,
+        stats.districts,
+        stats.authors,
+        stats.years.0,
+        stats.years.1,
+        stats.fingerprint,
+        stats.seconds,
+        stats.dir.display()
+    )
+}
+
+fn mark(ok: bool) -> &'static str {
+    if ok {
+        "✓"
+    } else {
+        "✗"
+    }
+}
+
+fn format_bytes(bytes: u64) -> String {
+    if bytes >= 1 << 30 {
+        format!("{:.2} GiB", bytes as f64 / (1u64 << 30) as f64)
+    } else {
+        format!("{:.0} MiB", bytes as f64 / (1u64 << 20) as f64)
+    }
+}
+
+/// Cores, memory and CPU of this machine.
+pub struct Machine {
+    pub cores: usize,
+    pub ram_gib: f64,
+    pub cpu: String,
+    /// The 1-minute load average: above ~0.5, something else was running.
+    pub load: String,
+}
+
+impl Machine {
+    pub fn probe() -> Self {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let ram_kib: f64 = meminfo
+            .lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0);
+        let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let cpu = cpuinfo
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("model name")
+                    .and_then(|v| v.split_once(':'))
+                    .map(|(_, v)| v.trim().to_string())
+            })
+            .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+        let load = fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|l| l.split_whitespace().next().map(str::to_string))
+            .unwrap_or_else(|| "n/a".into());
+        Self {
+            cores,
+            ram_gib: ram_kib / (1024.0 * 1024.0),
+            cpu,
+            load,
+        }
+    }
+}
+
+/// Extraction throughput over a corpus held in memory.
+pub struct Extraction {
+    pub reports: usize,
+    pub bytes: usize,
+    pub single_seconds: f64,
+    pub jieba_seconds: f64,
+    pub jieba_tokens: usize,
+    pub multi_seconds: f64,
+    pub threads: usize,
+}
+
+impl Extraction {
+    fn mbps(&self, seconds: f64) -> f64 {
+        self.bytes as f64 / 1e6 / seconds.max(1e-9)
+    }
+    pub fn single_mbps(&self) -> f64 {
+        self.mbps(self.single_seconds)
+    }
+    pub fn jieba_mbps(&self) -> f64 {
+        self.mbps(self.jieba_seconds)
+    }
+    pub fn multi_mbps(&self) -> f64 {
+        self.mbps(self.multi_seconds)
+    }
+    /// Extraction speed over jieba's: above 1, extraction is the faster.
+    pub fn ratio(&self) -> f64 {
+        self.single_mbps() / self.jieba_mbps().max(1e-9)
+    }
+}
+
+/// Reads every report of `dir` (sorted) as the build would.
+pub fn load_documents(dir: &Path) -> Result<Vec<Document>> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot list", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| govkg::build::read_document(p))
+        .collect()
+}
+
+/// Single-thread extraction and jieba over the same texts, then extraction on all cores.
+pub fn measure_extraction(dir: &Path) -> Result<Extraction> {
+    let docs = load_documents(dir)?;
+    let knowledge = Knowledge::embedded()?;
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    // Warm-up: fault in the tables and the allocator's arenas.
+    for doc in docs.iter().take(20) {
+        black_box(pipeline::process(doc, &knowledge));
+    }
+    let started = Instant::now();
+    for doc in &docs {
+        black_box(pipeline::process(black_box(doc), &knowledge));
+    }
+    let single_seconds = started.elapsed().as_secs_f64();
+
+    let jieba = jieba_rs::Jieba::new();
+    for doc in docs.iter().take(20) {
+        black_box(jieba.cut(&doc.text, false));
+    }
+    let started = Instant::now();
+    let mut jieba_tokens = 0;
+    for doc in &docs {
+        jieba_tokens += black_box(jieba.cut(black_box(&doc.text), false)).len();
+    }
+    let jieba_seconds = started.elapsed().as_secs_f64();
+    drop(jieba);
+
+    let threads = rayon::current_num_threads();
+    let started = Instant::now();
+    let done = docs
+        .par_iter()
+        .map(|doc| black_box(pipeline::process(doc, &knowledge)).year.is_some() as usize)
+        .sum::<usize>();
+    black_box(done);
+    let multi_seconds = started.elapsed().as_secs_f64();
+    Ok(Extraction {
+        reports: docs.len(),
+        bytes,
+        single_seconds,
+        jieba_seconds,
+        jieba_tokens,
+        multi_seconds,
+        threads,
+    })
+}
+
+/// What one `govkg build` child did.
+pub struct BuildRun {
+    /// Wall time from spawn to exit, measured by the parent.
+    pub seconds: f64,
+    /// The child's peak resident set (`ru_maxrss`), when the platform tells it.
+    pub peak_rss: Option<u64>,
+    pub outcome: std::result::Result<Built, String>,
+}
+
+/// Figures of the build's summary line ("built N reports: … T triples in S s").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Built {
+    pub reports: usize,
+    pub triples: usize,
+    pub seconds: f64,
+}
+
+/// Parses the summary line `govkg build` prints on standard error.
+pub fn parse_summary(stderr: &str) -> Option<Built> {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("built ") && l.contains(" triples in "))?;
+    let reports = line
+        .strip_prefix("built ")?
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()?;
+    let (before, after) = line.split_once(" triples in ")?;
+    let triples = before.rsplit(' ').next()?.parse().ok()?;
+    let seconds = after.split(' ').next()?.parse().ok()?;
+    Some(Built {
+        reports,
+        triples,
+        seconds,
+    })
+}
+
+/// Builds `corpus` with the govkg executable `exe` in a child process (on disk at `store`, or in
+/// memory when `None`).
+pub fn run_build(exe: &Path, corpus: &Path, store: Option<&Path>) -> Result<BuildRun> {
+    let mut command = Command::new(exe);
+    command.arg("build");
+    match store {
+        Some(dir) => command.arg("--store").arg(dir),
+        None => command.arg("--memory"),
+    };
+    command
+        .arg(corpus)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = command.spawn().context("cannot start `govkg build`")?;
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut stderr)
+            .context("cannot read the build's output")?;
+    }
+    let (success, peak_rss) = wait_with_rusage(&mut child)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let outcome = match parse_summary(&stderr) {
+        Some(built) if success || built.reports > 0 => Ok(built),
+        _ => Err(stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no output")
+            .trim()
+            .to_string()),
+    };
+    Ok(BuildRun {
+        seconds,
+        peak_rss,
+        outcome,
+    })
+}
+
+/// Waits for the child and returns whether it succeeded and its peak RSS in bytes.
+#[cfg(target_os = "linux")]
+fn wait_with_rusage(child: &mut std::process::Child) -> Result<(bool, Option<u64>)> {
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain old data; all-zero is a valid value that wait4 overwrites.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: pid is our own unreaped child; the pointers are to live locals.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(err).context("cannot wait for `govkg build`");
+        }
+    }
+    let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    // Linux reports ru_maxrss in KiB.
+    Ok((success, Some(usage.ru_maxrss as u64 * 1024)))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn wait_with_rusage(child: &mut std::process::Child) -> Result<(bool, Option<u64>)> {
+    let status = child.wait().context("cannot wait for `govkg build`")?;
+    Ok((status.success(), None))
+}
+
+/// What a query case asks, which decides its bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseKind {
+    /// Whole graph, no parameter.
+    Aggregate,
+    /// One typical entity: the one in the middle when entities are ranked by how many reports
+    /// name them.
+    Selective,
+    /// One entity named in (nearly) every report: an answer the size of a whole-graph one.
+    Broad,
+}
+
+impl CaseKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Aggregate => "aggregate",
+            Self::Selective => "selective",
+            Self::Broad => "broad",
+        }
+    }
+    /// Selective answers must be interactive; aggregate and broad ones are held to the
+    /// whole-graph bar.
+    pub fn bar_ms(self) -> f64 {
+        match self {
+            Self::Selective => BAR_SELECTIVE_MS,
+            Self::Aggregate | Self::Broad => BAR_AGGREGATE_MS,
+        }
+    }
+}
+
+/// Latency of one query case.
+pub struct QueryRow {
+    pub name: String,
+    pub kind: CaseKind,
+    pub params: String,
+    pub rows: usize,
+    pub runs: usize,
+    pub p50: f64,
+    pub p95: f64,
+    pub error: Option<String>,
+    /// The parameters had to be written into the query text (`--param` cannot bind them).
+    pub substituted: bool,
+}
+
+/// Time limit of the helper queries that find the parameters.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A query whose warm-up takes longer than this runs only three more times.
+const SLOW_QUERY: Duration = Duration::from_secs(5);
+
+/// Runs every named query on the store: whole-graph ones as they are, the ones about one
+/// entity with parameters.
+pub fn measure_queries(
+    store_dir: &Path,
+    repeat: usize,
+    timeout: Duration,
+) -> Result<Vec<QueryRow>> {
+    let gov = GovStore::open_existing(store_dir)?;
+    let store = gov.oxigraph();
+    let agencies = ranked_entities(store, "Agency")?;
+    let initiatives = ranked_entities(store, "Initiative")?;
+    // The typical (middle) and the most named entity of a ranking, each as a parameter.
+    let about = |ranked: &[(String, String)], param: &dyn Fn(&(String, String)) -> String| {
+        [
+            (CaseKind::Selective, ranked.get(ranked.len() / 2)),
+            (CaseKind::Broad, ranked.last()),
+        ]
+        .into_iter()
+        .filter_map(|(kind, entity)| entity.map(|e| (kind, vec![param(e)])))
+        .collect::<Vec<_>>()
+    };
+    let mut cases: Vec<(&str, CaseKind, Vec<String>)> = Vec::new();
+    for q in query::NAMED_QUERIES {
+        let entity_cases = match q.name {
+            "implementers" => {
+                cases.push((q.name, CaseKind::Aggregate, vec![]));
+                about(&initiatives, &|(_, name)| format!("initiative={name}"))
+            }
+            "agency-profile" => about(&agencies, &|(_, name)| format!("agencyName={name}")),
+            "entity-profile" => about(&initiatives, &|(iri, _)| format!("entity=<{iri}>")),
+            name => {
+                cases.push((name, CaseKind::Aggregate, vec![]));
+                Vec::new()
+            }
+        };
+        cases.extend(
+            entity_cases
+                .into_iter()
+                .map(|(kind, params)| (q.name, kind, params)),
+        );
+    }
+    let mut rows = Vec::new();
+    for (name, kind, raw_params) in cases {
+        let mut text = query::named_query(name)
+            .map(|q| q.text.to_string())
+            .unwrap_or_default();
+        let mut params: Vec<Param> = raw_params
+            .iter()
+            .map(|p| p.parse())
+            .collect::<Result<_>>()?;
+        let mut row = QueryRow {
+            name: name.to_string(),
+            kind,
+            params: if raw_params.is_empty() {
+                "—".into()
+            } else {
+                raw_params.join(", ")
+            },
+            rows: 0,
+            runs: 0,
+            p50: 0.0,
+            p95: 0.0,
+            error: None,
+            substituted: false,
+        };
+        let mut started = Instant::now();
+        let mut first = query::select(store, &text, &params, Some(timeout));
+        if matches!(&first, Err(e) if e.to_string().contains("projection")) {
+            // `--param` binds only projected variables (oxigraph's substitute_variable): write
+            // the values into the query text instead, as a user would have to.
+            text = substitute_in_text(&text, &params);
+            params.clear();
+            row.substituted = true;
+            started = Instant::now();
+            first = query::select(store, &text, &params, Some(timeout));
+        }
+        match first {
+            Err(e) => row.error = Some(e.to_string()),
+            Ok(table) => {
+                row.rows = table.rows.len();
+                let runs = if started.elapsed() > SLOW_QUERY {
+                    repeat.min(3)
+                } else {
+                    repeat
+                };
+                let mut times = Vec::with_capacity(runs);
+                for _ in 0..runs {
+                    let started = Instant::now();
+                    match query::select(store, &text, &params, Some(timeout)) {
+                        Ok(table) => {
+                            times.push(started.elapsed().as_secs_f64() * 1e3);
+                            black_box(table);
+                        }
+                        Err(e) => {
+                            row.error = Some(e.to_string());
+                            break;
+                        }
+                    }
+                }
+                row.runs = times.len();
+                row.p50 = percentile(&mut times, 0.50);
+                row.p95 = percentile(&mut times, 0.95);
+            }
+        }
+        match &row.error {
+            None => eprintln!(
+                "bench:   {name} ({}) {:.1} ms p50, {} rows",
+                row.params, row.p50, row.rows
+            ),
+            Some(e) => eprintln!("bench:   {name} ({}) {e}", row.params),
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Writes each parameter's value in place of its variable (`?name` / `$name`) in `sparql`.
+pub fn substitute_in_text(sparql: &str, params: &[Param]) -> String {
+    let mut text = sparql.to_string();
+    for param in params {
+        let value = param.value.to_string();
+        for sigil in ['?', '$'] {
+            let var = format!("{sigil}{}", param.variable.as_str());
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(&var) {
+                let after = &rest[at + var.len()..];
+                let whole = !after.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+                out.push_str(&rest[..at]);
+                out.push_str(if whole { &value } else { &var });
+                rest = after;
+            }
+            out.push_str(rest);
+            text = out;
+        }
+    }
+    text
+}
+
+/// Nearest-rank percentile (`p` in 0..=1); 0 for no samples.
+pub fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    samples.sort_by(f64::total_cmp);
+    let rank = (p * samples.len() as f64).ceil().max(1.0) as usize;
+    samples[rank.min(samples.len()) - 1]
+}
+
+const PREFIXES: &str = "PREFIX gk: <https://w3id.org/govkg/ontology#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n";
+
+/// The entities of class `class` (IRI, name), ranked by how many reports name them, fewest
+/// first (ties by IRI). The middle one is what a selective question is typically about; the
+/// last is named in the most reports.
+fn ranked_entities(store: &oxigraph::store::Store, class: &str) -> Result<Vec<(String, String)>> {
+    let table: Table = query::select(
+        store,
+        &format!(
+            "{PREFIXES}SELECT ?e ?name (COUNT(DISTINCT ?r) AS ?n) WHERE {{ {{ SELECT ?e ?name WHERE {{ ?e a gk:{class} ; skos:prefLabel ?name }} }} GRAPH ?r {{ ?r gk:mentions ?e }} }} GROUP BY ?e ?name ORDER BY ?n ?e"
+        ),
+        &[],
+        Some(PROBE_TIMEOUT),
+    )?;
+    Ok(table
+        .rows
+        .iter()
+        .filter_map(|row| match (row.first(), row.get(1)) {
+            (Some(Some(Term::NamedNode(iri))), Some(Some(Term::Literal(name)))) => {
+                Some((iri.as_str().to_string(), name.value().to_string()))
+            }
+            _ => None,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line_is_parsed() {
+        let err = "govkg: x.txt: cannot read\nbuilt 40 reports: 12 agencies, 3 laws, 0 policy documents, 9 initiatives, 20 implements, 4 cites; 12345 triples in 1.25 s (3.4 MB/s)\n";
+        assert_eq!(
+            parse_summary(err),
+            Some(Built {
+                reports: 40,
+                triples: 12345,
+                seconds: 1.25
+            })
+        );
+        assert_eq!(parse_summary("govkg: nothing"), None);
+    }
+
+    #[test]
+    fn values_are_written_in_place_of_variables() {
+        let params: Vec<Param> = vec![
+            "entity=<https://e/x>".parse().unwrap(),
+            "name=东丽".parse().unwrap(),
+        ];
+        let q = "SELECT ?o WHERE { ?entity ?p ?o . ?entityX ?p $name . ?s ?q ?name }";
+        assert_eq!(
+            substitute_in_text(q, &params),
+            "SELECT ?o WHERE { <https://e/x> ?p ?o . ?entityX ?p \"东丽\"@zh . ?s ?q \"东丽\"@zh }"
+        );
+    }
+
+    #[test]
+    fn percentiles_use_nearest_rank() {
+        let mut v: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(percentile(&mut v, 0.5), 10.0);
+        assert_eq!(percentile(&mut v, 0.95), 19.0);
+        assert_eq!(percentile(&mut [3.0], 0.95), 3.0);
+        assert_eq!(percentile(&mut [], 0.5), 0.0);
+    }
+}
