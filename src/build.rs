@@ -5,7 +5,7 @@
 //! calls stay single-document and pure. Results are gathered in input order, so the store's
 //! content does not depend on the number of threads.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,12 +17,13 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use govkg_core::eval::{self, GoldKey, ReportScore};
+use govkg_core::kinds::{EntityKind, RelationKind};
 use govkg_core::knowledge::Knowledge;
 use govkg_core::model::{doc_id, Document, Extraction};
 use govkg_core::pipeline;
 use govkg_graph::rdf;
-use govkg_read::file_name_text;
 use govkg_graph::store::{GovStore, StoreLocation};
+use govkg_read::file_name_text;
 
 /// Reports handled together: large enough to keep both cores busy, small enough that a chunk's
 /// texts and quads stay a few tens of megabytes.
@@ -46,28 +47,49 @@ pub struct BuildOutcome {
 pub struct Summary {
     pub reports: usize,
     pub bytes: usize,
-    pub agencies: usize,
-    pub laws: usize,
-    pub policy_documents: usize,
-    pub initiatives: usize,
-    pub implements: usize,
-    pub cites: usize,
+    /// Distinct entities of each kind (by canonical name), in registry order.
+    pub entities: Vec<(EntityKind, usize)>,
+    /// Distinct (agent, target) pairs of each relation kind, in registry order.
+    pub relations: Vec<(RelationKind, usize)>,
     pub triples: usize,
     pub seconds: f64,
 }
 
+impl Summary {
+    /// Distinct entities of one kind.
+    pub fn entities_of(&self, kind: EntityKind) -> usize {
+        self.entities
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// Distinct pairs of one relation kind.
+    pub fn relations_of(&self, kind: RelationKind) -> usize {
+        self.relations
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let counts: Vec<String> = self
+            .entities
+            .iter()
+            .map(|(kind, n)| format!("{n} {}", kind.info().field.replace('_', " ")))
+            .chain(
+                self.relations
+                    .iter()
+                    .map(|(kind, n)| format!("{n} {}", kind.id())),
+            )
+            .collect();
         write!(
             f,
-            "built {} reports: {} agencies, {} laws, {} policy documents, {} initiatives, {} implements, {} cites; {} triples in {:.2} s ({:.1} MB/s)",
+            "built {} reports: {}; {} triples in {:.2} s ({:.1} MB/s)",
             self.reports,
-            self.agencies,
-            self.laws,
-            self.policy_documents,
-            self.initiatives,
-            self.implements,
-            self.cites,
+            counts.join(", "),
             self.triples,
             self.seconds,
             self.bytes as f64 / 1e6 / self.seconds.max(1e-9)
@@ -75,36 +97,29 @@ impl fmt::Display for Summary {
     }
 }
 
-/// Distinct entities and relations over all reports of a build.
+/// The distinct entities and relation pairs seen so far, for the summary.
 #[derive(Default)]
 struct Distinct {
-    agencies: BTreeSet<String>,
-    laws: BTreeSet<String>,
-    documents: BTreeSet<String>,
-    initiatives: BTreeSet<String>,
-    implements: BTreeSet<(String, String)>,
-    cites: BTreeSet<(String, String)>,
+    entities: BTreeMap<EntityKind, BTreeSet<String>>,
+    relations: BTreeMap<RelationKind, BTreeSet<(String, String)>>,
 }
 
 impl Distinct {
     fn add(&mut self, x: &Extraction) {
-        self.agencies
-            .extend(x.agencies.iter().map(|a| a.canonical.clone()));
-        self.laws.extend(x.laws.iter().map(|a| a.canonical.clone()));
-        self.documents
-            .extend(x.policy_documents.iter().map(|a| a.title.clone()));
-        self.initiatives
-            .extend(x.initiatives.iter().map(|a| a.canonical.clone()));
-        self.implements.extend(
-            x.implements
-                .iter()
-                .map(|r| (r.agency.clone(), r.initiative.clone())),
-        );
-        self.cites
-            .extend(x.cites.iter().map(|r| (r.agency.clone(), r.law.clone())));
+        for kind in EntityKind::ALL {
+            let names = self.entities.entry(kind).or_default();
+            names.extend(x.entities_of(kind).iter().map(|e| e.canonical.to_string()));
+        }
+        for kind in RelationKind::ALL {
+            let pairs = self.relations.entry(kind).or_default();
+            pairs.extend(
+                x.relations_of(kind)
+                    .iter()
+                    .map(|r| (r.agent.to_string(), r.target.to_string())),
+            );
+        }
     }
 }
-
 
 /// Reads one report file into a [`Document`].
 pub fn read_document(path: &Path) -> Result<Document> {
@@ -344,12 +359,14 @@ struct Tally {
 impl Tally {
     fn finish(mut self, started: Instant) -> Summary {
         let d = &self.distinct;
-        self.summary.agencies = d.agencies.len();
-        self.summary.laws = d.laws.len();
-        self.summary.policy_documents = d.documents.len();
-        self.summary.initiatives = d.initiatives.len();
-        self.summary.implements = d.implements.len();
-        self.summary.cites = d.cites.len();
+        self.summary.entities = EntityKind::ALL
+            .iter()
+            .map(|&k| (k, d.entities.get(&k).map_or(0, BTreeSet::len)))
+            .collect();
+        self.summary.relations = RelationKind::ALL
+            .iter()
+            .map(|&k| (k, d.relations.get(&k).map_or(0, BTreeSet::len)))
+            .collect();
         self.summary.seconds = started.elapsed().as_secs_f64();
         self.summary
     }

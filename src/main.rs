@@ -10,8 +10,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
 use govkg::build::{self, BuildOptions};
-use govkg_graph::export::{self, ExportFormat, Filter};
 use govkg_core::knowledge::Knowledge;
+use govkg_graph::export::{self, ExportFormat, Filter};
 use govkg_graph::query::{self, OutputFormat, Param};
 use govkg_graph::store::{GovStore, StoreLocation};
 

@@ -552,3 +552,33 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
         assert_eq!(stderr(&out), "", "{args:?}");
     }
 }
+
+/// The `issued` relation reaches the graph with its evidence, and the DOT drawing and the
+/// summary show it (000 says 出台《东丽区2024年营商环境白皮书》 of the district's 政务服务办).
+#[test]
+fn issued_documents_are_in_the_graph_with_evidence_and_in_dot() {
+    let store = bundled_store();
+    let sparql = r#"PREFIX gk: <https://w3id.org/govkg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?agency ?evidence WHERE {
+  GRAPH ?r { ?a gk:issued ?d .
+    ?st rdf:predicate gk:issued ; rdf:subject ?a ; rdf:object ?d ; gk:evidence ?evidence }
+  ?d skos:prefLabel "东丽区2024年营商环境白皮书"@zh .
+  ?a skos:prefLabel ?agency .
+}"#;
+    let out = ok(govkg()
+        .args(["query", "-f", "csv", "--sparql", sparql, "--store"])
+        .arg(store));
+    assert!(
+        out.contains("天津市东丽区人民政府政务服务办公室,出台《东丽区2024年营商环境白皮书》"),
+        "{out}"
+    );
+    let dot = ok(govkg()
+        .args(["export", "-f", "dot", "--agency", "区政务服务办", "--store"])
+        .arg(store));
+    assert!(dot.contains("东丽区2024年营商环境白皮书"), "{dot}");
+    assert!(dot.contains("label = \"发布"), "{dot}");
+    let built = stderr(&run(govkg().args(["build", "--memory"]).arg(report("000"))));
+    assert!(built.contains(" issued;"), "{built}");
+}

@@ -7,9 +7,7 @@ use common::*;
 
 fn extract_more(prefix: &str) -> serde_json::Value {
     let path = more_text(prefix).unwrap_or_else(|| {
-        panic!(
-            "tests/corpus/more/{prefix}* not found (see tests/corpus/README.md)"
-        )
+        panic!("tests/corpus/more/{prefix}* not found (see tests/corpus/README.md)")
     });
     extract(&path)
 }

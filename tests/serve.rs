@@ -226,7 +226,9 @@ fn get_query_returns_w3c_json_results() {
 
 #[test]
 fn named_query_runs_over_the_union_of_report_graphs() {
-    let implementers = govkg_graph::query::named_query("implementers").unwrap().text;
+    let implementers = govkg_graph::query::named_query("implementers")
+        .unwrap()
+        .text;
     let reply = post("/sparql", "application/sparql-query", implementers);
     assert_eq!(reply.status, 200, "{}", reply.body);
     let results = json(&reply);
@@ -545,6 +547,27 @@ fn page_assets_and_json_routes() {
     assert!(queries[0]["text"].as_str().unwrap().contains("SELECT"));
     assert!(!queries[0]["summary"].as_str().unwrap().is_empty());
 
+    // The registry of kinds, from which the page names and draws entities and relations.
+    let kinds = json(&get("/kinds"));
+    let ids = |list: &str| -> Vec<String> {
+        kinds[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids("entities"),
+        ["agency", "law", "document", "initiative", "place"]
+    );
+    assert_eq!(ids("relations"), ["implements", "cites", "issued"]);
+    assert_eq!(kinds["relations"][2]["to"], "document");
+    assert!(kinds["entities"][0]["color"]
+        .as_str()
+        .unwrap()
+        .starts_with('#'));
+
     let missing = get("/no/such/page");
     assert_eq!(missing.status, 404);
     assert_eq!(post("/queries", "text/plain", "x").status, 405);
@@ -663,7 +686,9 @@ fn serves_a_store_built_from_the_reports() {
     );
     let store = GovStore::open_existing(&store_dir).unwrap();
     let handle = spawn(store, "127.0.0.1:0", Duration::from_secs(30), 64 * 1024).unwrap();
-    let implementers = govkg_graph::query::named_query("implementers").unwrap().text;
+    let implementers = govkg_graph::query::named_query("implementers")
+        .unwrap()
+        .text;
     let reply = answer(
         agent()
             .post(url(&handle, "/sparql"))

@@ -5,27 +5,21 @@
 
   var ENTITY_PREFIX = 'https://w3id.org/govkg/id/';
   var REPORT_PREFIX = 'https://w3id.org/govkg/report/';
-  var KINDS = {
-    agency: { zh: '机构', en: 'Agency', color: '#2b6cb0', shape: 'round-rectangle' },
-    initiative: { zh: '改革举措', en: 'Initiative', color: '#2f855a', shape: 'ellipse' },
-    law: { zh: '法律法规', en: 'Law', color: '#dd6b20', shape: 'diamond' },
-    document: { zh: '政策文件', en: 'Policy document', color: '#718096', shape: 'rectangle' },
-    place: { zh: '地域', en: 'Place', color: '#805ad5', shape: 'triangle' }
-  };
-  var CLASS_TO_KIND = { Agency: 'agency', Initiative: 'initiative', Law: 'law', PolicyDocument: 'document', Place: 'place' };
-  // Edge labels (out) and how a profile names the relation in each direction.
+  // Entity and relation kinds come from the server's registry (GET /kinds, data/kinds.toml):
+  // names, colours and shapes are the same as in the DOT drawing.
+  var KINDS = {};
+  var CLASS_TO_KIND = {};
+  // Edge labels (out) and how a profile names the relation in each direction. The registry's
+  // relations are added by loadKinds; these two are attributes that link entities.
   var RELATIONS = {
-    implements: { out: '实施', outText: '实施 implements →', inText: '← 实施主体 implemented by' },
-    cites: { out: '援引', outText: '援引 cites →', inText: '← 援引主体 cited by' },
-    issued: { out: '发布', outText: '发布 issued →', inText: '← 发布机构 issued by' },
     creator: { out: '发布', outText: '发布机构 issued by', inText: '发布的文件 issued' },
-    jurisdiction: { out: '辖区', outText: '辖区 jurisdiction', inText: '辖区内 within' },
-    parentPlace: { out: '上级', outText: '上级行政区 parent place', inText: '下级行政区 sub-place' }
+    jurisdiction: { out: '辖区', outText: '辖区 jurisdiction', inText: '辖区内 within' }
   };
+  var RELATION_KINDS = [];
   var FACT_NAMES = {
     level: '层级 level', agencyKind: '机构类别 agency kind', lawKind: '法规类别 law kind', scope: '范围 scope',
     docType: '文件类型 document type', jurisdiction: '辖区 jurisdiction', creator: '发布机构 issued by',
-    parentPlace: '上级行政区 parent place', title: '标题 title', year: '年度 year'
+    title: '标题 title', year: '年度 year'
   };
   var MAX_ROWS = 2000;
   var MAX_NODES = 300;
@@ -99,6 +93,30 @@
   }
 
   // ------------------------------------------------------------------ named queries
+  // Kind colours as CSS rules, and the legend, from the registry.
+  function applyKinds(registry) {
+    var rules = [];
+    registry.entities.forEach(function (k) {
+      KINDS[k.id] = k;
+      CLASS_TO_KIND[k['class']] = k.id;
+      rules.push('.kind-' + k.id + ' { color: ' + k.color + '; }');
+      rules.push('#profile .badge.' + k.id + ', .legend .' + k.id + '::before { background: ' + k.color + '; }');
+    });
+    registry.relations.forEach(function (r) {
+      RELATION_KINDS.push(r);
+      RELATIONS[r.id] = { out: r.zh, outText: r.zh + ' ' + r.en + ' →', inText: '← ' + r.inverse_zh + ' ' + r.inverse_en, color: r.color };
+    });
+    document.head.appendChild(el('style', { id: 'kind-styles', text: rules.join('\n') }));
+    var legend = $('legend');
+    legend.textContent = '';
+    registry.entities.forEach(function (k) {
+      legend.appendChild(el('span', { class: 'key ' + k.id + ' shape-' + k.shape, title: k.en, text: k.zh }));
+    });
+  }
+  function loadKinds() {
+    return fetchText('/kinds').then(function (r) { applyKinds(JSON.parse(r.text)); })
+      .catch(function (e) { showError('cannot load the kinds of entity: ' + e.message); });
+  }
   function loadNamedQueries() {
     return fetchText('/queries').then(function (r) {
       state.queries = JSON.parse(r.text);
@@ -277,8 +295,6 @@
         'font-size': 9, 'color': '#4a5568', 'text-rotation': 'autorotate',
         'text-background-color': '#ffffff', 'text-background-opacity': 0.8, 'text-background-padding': 1
       } },
-      { selector: 'edge.implements', style: { 'line-color': '#68d391', 'target-arrow-color': '#48bb78' } },
-      { selector: 'edge.cites', style: { 'line-color': '#f6ad55', 'target-arrow-color': '#ed8936' } },
       { selector: 'edge.plain', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none' } },
       { selector: 'node.minor', style: { 'min-zoomed-font-size': 13 } },
       { selector: 'edge.quiet', style: { 'label': '' } },
@@ -286,6 +302,9 @@
     ];
     Object.keys(KINDS).forEach(function (k) {
       style.push({ selector: 'node.' + k, style: { 'background-color': KINDS[k].color, 'shape': KINDS[k].shape } });
+    });
+    RELATION_KINDS.forEach(function (r) {
+      style.push({ selector: 'edge.' + r.id, style: { 'line-color': r.color, 'target-arrow-color': r.color } });
     });
     return style;
   }
@@ -323,9 +342,10 @@
     var ka = kindOf(a), kb = kindOf(b);
     if (kb === 'agency' && ka !== 'agency') return inferRelation(b, a, rowRelation);
     if (ka === 'agency' && rowRelation && RELATIONS[rowRelation]) return { source: a, target: b, rel: rowRelation };
-    if (ka === 'agency' && kb === 'initiative') return { source: a, target: b, rel: 'implements' };
-    if (ka === 'agency' && kb === 'law') return { source: a, target: b, rel: 'cites' };
-    if (ka === 'agency' && kb === 'document') return { source: a, target: b, rel: 'issued' };
+    for (var i = 0; i < RELATION_KINDS.length; i++) {
+      var r = RELATION_KINDS[i];
+      if (ka === r.from && kb === r.to) return { source: a, target: b, rel: r.id };
+    }
     if (kb === 'place' && ka !== 'place') return { source: a, target: b, rel: 'jurisdiction' };
     if (ka === 'place' && kb !== 'place') return { source: b, target: a, rel: 'jurisdiction' };
     return { source: a, target: b, rel: null };
@@ -444,7 +464,7 @@
     var relations = p.relations || [];
     box.appendChild(el('h3', { text: '关系 Relations (' + relations.length + ')' }));
     if (!relations.length) {
-      box.appendChild(el('p', { class: 'empty', text: '没有实施或援引关系 no implements/cites relations' }));
+      box.appendChild(el('p', { class: 'empty', text: '没有关系 no relations' }));
     } else {
       var table = el('table', { class: 'relations' });
       table.appendChild(el('thead', null, [el('tr', null, ['关系 relation', '对象 entity', '报告 report', '年度 year', '辖区 jurisdiction', '证据 evidence'].map(function (h) { return el('th', { text: h }); }))]));
@@ -516,7 +536,7 @@
     (p.facts || []).forEach(function (f) {
       if (!f.iri) return;
       if (f.name === 'creator') add(f.iri, f.iri, center, 'issued');
-      else if (f.name === 'jurisdiction' || f.name === 'parentPlace') add(f.iri, center, f.iri, f.name);
+      else if (f.name === 'jurisdiction') add(f.iri, center, f.iri, f.name);
     });
     (p.links || []).forEach(function (l) {
       if (!l.iri) return;
@@ -527,7 +547,7 @@
     var edgeList = Object.keys(edges).map(function (k) { return edges[k]; });
     // The entity in the centre, its neighbours on concentric rings filled from the inside, grouped
     // by kind, spaced so that neighbouring labels hardly overlap.
-    var kindOrder = ['agency', 'initiative', 'law', 'document', 'place'];
+    var kindOrder = Object.keys(KINDS);
     var others = nodeList.filter(function (n) { return n.data.id !== center; });
     others.sort(function (a, b) {
       return kindOrder.indexOf(a.data.kind) - kindOrder.indexOf(b.data.kind) || (a.data.label < b.data.label ? -1 : 1);
@@ -577,7 +597,7 @@
     $('fit').addEventListener('click', function () { if (cy) cy.fit(undefined, 20); });
     window.addEventListener('hashchange', route);
     clearGraph('图 Graph');
-    loadNamedQueries().then(route).then(function () { state.ready = true; document.body.setAttribute('data-ready', 'true'); });
+    loadKinds().then(loadNamedQueries).then(route).then(function () { state.ready = true; document.body.setAttribute('data-ready', 'true'); });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

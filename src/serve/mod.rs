@@ -393,6 +393,8 @@ fn handle(request: &Request, shared: &Shared) -> Reply {
             }
         }
         "/queries" => Reply::json(200, &named_queries_json()),
+        // The registry of kinds: the page names and draws entities and relations from it.
+        "/kinds" => Reply::json(200, &kinds_json()),
         "/profile" => profile::handle(request, store, config),
         path => match static_file(path) {
             Some((content_type, body)) => Reply::bytes(200, content_type, body.to_vec())
@@ -403,7 +405,7 @@ fn handle(request: &Request, shared: &Shared) -> Reply {
 }
 
 fn is_api_route(path: &str) -> bool {
-    matches!(path, "/queries" | "/profile")
+    matches!(path, "/queries" | "/profile" | "/kinds")
 }
 
 /// The page and its assets, embedded in the binary.
@@ -437,6 +439,12 @@ fn static_file(path: &str) -> Option<(&'static str, &'static [u8])> {
         "/favicon.svg" => ("image/svg+xml", include_bytes!("../../web/favicon.svg")),
         _ => return None,
     })
+}
+
+/// data/kinds.toml as the page reads it: `{"entities": [...], "relations": [...]}`.
+fn kinds_json() -> serde_json::Value {
+    serde_json::to_value(govkg_core::kinds::registry())
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
 }
 
 fn named_queries_json() -> serde_json::Value {

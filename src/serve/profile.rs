@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 
 use super::http::{Reply, Request};
 use super::Config;
+use govkg_core::kinds::RelationKind;
 use govkg_graph::query::{named_query, select, Param, Table};
 
 const PREFIXES: &str = "PREFIX gk: <https://w3id.org/govkg/ontology#>
@@ -24,17 +25,27 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 ";
 
-/// The entity's own statements (types, names, attributes, jurisdiction, creator…).
-const FACTS: &str = "SELECT DISTINCT ?entity ?p ?o ?label WHERE {
+/// The entity's own statements (types, names, attributes, jurisdiction, creator…), without
+/// the relations of the registry, which come with their evidence from `entity-profile`.
+fn facts_query() -> String {
+    let relations: Vec<String> = RelationKind::ALL
+        .iter()
+        .map(|k| format!("gk:{}", k.id()))
+        .collect();
+    format!(
+        "SELECT DISTINCT ?entity ?p ?o ?label WHERE {{
   ?entity ?p ?o .
-  FILTER(?p NOT IN (gk:implements, gk:cites))
-  OPTIONAL { ?o skos:prefLabel ?label }
-}";
+  FILTER(?p NOT IN ({}))
+  OPTIONAL {{ ?o skos:prefLabel ?label }}
+}}",
+        relations.join(", ")
+    )
+}
 
-/// Statements about other things that point at the entity, besides implements/cites.
+/// Statements about other things that point at the entity, besides the registry's relations.
 const LINKS_IN: &str = "SELECT DISTINCT ?entity ?p ?s ?label WHERE {
   ?s ?p ?entity .
-  FILTER(?p IN (dcterms:creator, gk:jurisdiction, gk:parentPlace))
+  FILTER(?p IN (dcterms:creator, gk:jurisdiction))
   OPTIONAL { ?s skos:prefLabel ?prefLabel }
   OPTIONAL { ?s dcterms:title ?title }
   BIND(COALESCE(?prefLabel, ?title) AS ?label)
@@ -99,7 +110,7 @@ fn profile(store: &Store, entity: NamedNode, config: &Config) -> anyhow::Result<
     }];
     let timeout = Some(config.timeout);
     let run = |text: &str| select(store, &format!("{PREFIXES}{text}"), &param, timeout);
-    let facts = run(FACTS)?;
+    let facts = run(&facts_query())?;
     let links_in = run(LINKS_IN)?;
     let mentions = run(MENTIONS)?;
     let relations_query = named_query("entity-profile")

@@ -79,6 +79,9 @@ try {
     for (const id of ['query', 'run', 'results', 'profile', 'graph', 'error']) {
       check(await page.locator(`#${id}`).count() === 1, `no #${id} on the page`);
     }
+    // The legend and the kind colours come from the server's registry (GET /kinds).
+    const keys = await page.locator('#legend .key').allTextContents();
+    check(keys.join(' ') === '机构 法律法规 政策文件 改革举措 地域', `legend from the registry: ${keys.join(' ')}`);
   });
 
   let row;

@@ -27,8 +27,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "national_agencies.tsv",
         include_str!("../../../data/national_agencies.tsv"),
     ),
-    ("agency_forms.tsv", include_str!("../../../data/agency_forms.tsv")),
-    ("initiatives.tsv", include_str!("../../../data/initiatives.tsv")),
+    (
+        "agency_forms.tsv",
+        include_str!("../../../data/agency_forms.tsv"),
+    ),
+    (
+        "initiatives.tsv",
+        include_str!("../../../data/initiatives.tsv"),
+    ),
     ("slogans.tsv", include_str!("../../../data/slogans.tsv")),
     (
         "self_references.tsv",

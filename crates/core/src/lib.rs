@@ -8,6 +8,7 @@
 
 pub mod eval;
 pub mod extract;
+pub mod kinds;
 pub mod knowledge;
 pub mod model;
 pub mod pipeline;

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::kinds::{EntityKind, RelationKind};
+
 /// One report after reading: its text and how it was read.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -182,7 +184,7 @@ impl Level {
 }
 
 // ------------------------------------------------------------------ the extraction contract
-// `govkg extract` prints one `Extraction` per line. Field names follow ../shared/gold/README.md;
+// `govkg extract` prints one `Extraction` per line. Field names follow tests/gold/README.md;
 // `spans`/`span`, `format` and `encoding` are additions. Keep this stable: `govkg eval` and
 // downstream tools read it.
 
@@ -211,6 +213,8 @@ pub struct Extraction {
     pub implements: Vec<ImplementsRecord>,
     #[serde(default)]
     pub cites: Vec<CitesRecord>,
+    #[serde(default)]
+    pub issued: Vec<IssuedRecord>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -282,4 +286,121 @@ pub struct CitesRecord {
     pub evidence: String,
     #[serde(default)]
     pub span: Option<CharSpan>,
+}
+
+/// The agency issued the policy document (its `title` in `policy_documents`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssuedRecord {
+    pub agency: String,
+    pub document: String,
+    pub evidence: String,
+    #[serde(default)]
+    pub span: Option<CharSpan>,
+}
+
+/// One entity of an extraction, whatever its kind: what the stages after extraction loop over.
+#[derive(Debug, Clone, Copy)]
+pub struct EntityView<'a> {
+    pub kind: EntityKind,
+    /// The canonical name (a document's title).
+    pub canonical: &'a str,
+    pub mentions: &'a [String],
+    pub spans: &'a [MentionSpan],
+}
+
+/// One relation of an extraction, whatever its kind.
+#[derive(Debug, Clone, Copy)]
+pub struct RelationView<'a> {
+    pub kind: RelationKind,
+    /// Canonical name of the agent (an agency).
+    pub agent: &'a str,
+    /// Canonical name of the target, of the kind's second endpoint.
+    pub target: &'a str,
+    pub evidence: &'a str,
+    pub span: Option<CharSpan>,
+}
+
+impl Extraction {
+    /// The entities of one kind, in the order of the record list.
+    pub fn entities_of(&self, kind: EntityKind) -> Vec<EntityView<'_>> {
+        fn view<'a>(
+            kind: EntityKind,
+            canonical: &'a str,
+            mentions: &'a [String],
+            spans: &'a [MentionSpan],
+        ) -> EntityView<'a> {
+            EntityView {
+                kind,
+                canonical,
+                mentions,
+                spans,
+            }
+        }
+        match kind {
+            EntityKind::Agency => self
+                .agencies
+                .iter()
+                .map(|r| view(kind, &r.canonical, &r.mentions, &r.spans))
+                .collect(),
+            EntityKind::Law => self
+                .laws
+                .iter()
+                .map(|r| view(kind, &r.canonical, &r.mentions, &r.spans))
+                .collect(),
+            EntityKind::PolicyDocument => self
+                .policy_documents
+                .iter()
+                .map(|r| view(kind, &r.title, &r.mentions, &r.spans))
+                .collect(),
+            EntityKind::Initiative => self
+                .initiatives
+                .iter()
+                .map(|r| view(kind, &r.canonical, &r.mentions, &r.spans))
+                .collect(),
+            EntityKind::Place => self
+                .places
+                .iter()
+                .map(|r| view(kind, &r.canonical, &r.mentions, &r.spans))
+                .collect(),
+        }
+    }
+
+    /// The relations of one kind, in the order of the record list.
+    pub fn relations_of(&self, kind: RelationKind) -> Vec<RelationView<'_>> {
+        match kind {
+            RelationKind::Implements => self
+                .implements
+                .iter()
+                .map(|r| RelationView {
+                    kind,
+                    agent: &r.agency,
+                    target: &r.initiative,
+                    evidence: &r.evidence,
+                    span: r.span,
+                })
+                .collect(),
+            RelationKind::Cites => self
+                .cites
+                .iter()
+                .map(|r| RelationView {
+                    kind,
+                    agent: &r.agency,
+                    target: &r.law,
+                    evidence: &r.evidence,
+                    span: r.span,
+                })
+                .collect(),
+            RelationKind::Issued => self
+                .issued
+                .iter()
+                .map(|r| RelationView {
+                    kind,
+                    agent: &r.agency,
+                    target: &r.document,
+                    evidence: &r.evidence,
+                    span: r.span,
+                })
+                .collect(),
+        }
+    }
 }

@@ -26,6 +26,46 @@ mod tests {
         }
     }
 
+    /// An issuing verb or a body right before a title: the `issued` relation, with the words
+    /// that say so as evidence, and the same agency as the document's issuer.
+    #[test]
+    fn a_body_or_verb_before_a_title_issued_it() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let text = "天津市东丽区司法局2024年法治政府建设年度报告\n\
+                    2024年，我局制定《东丽区普法责任清单》，\
+                    国家发展改革委《全国优化营商环境情况交流》刊发我区经验。\n";
+        let x = process(&doc(text.to_string()), knowledge);
+        let issued: Vec<(&str, &str, &str)> = x
+            .issued
+            .iter()
+            .map(|r| (r.agency.as_str(), r.document.as_str(), r.evidence.as_str()))
+            .collect();
+        assert_eq!(
+            issued,
+            [
+                (
+                    "天津市东丽区司法局",
+                    "东丽区普法责任清单",
+                    "我局制定《东丽区普法责任清单》"
+                ),
+                (
+                    "中华人民共和国国家发展和改革委员会",
+                    "全国优化营商环境情况交流",
+                    "国家发展改革委《全国优化营商环境情况交流》"
+                ),
+            ]
+        );
+        let chars: Vec<char> = text.chars().collect();
+        for r in &x.issued {
+            let span = r.span.unwrap();
+            let quoted: String = chars[span.start..span.end].iter().collect();
+            assert_eq!(quoted, r.evidence);
+            let document = x.policy_documents.iter().find(|d| d.title == r.document);
+            assert_eq!(document.unwrap().issuer.as_deref(), Some(r.agency.as_str()));
+        }
+    }
+
     /// Characters the rules react to, mixed with anything else.
     fn report_like() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![

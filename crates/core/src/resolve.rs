@@ -82,6 +82,8 @@ pub fn resolve<'a>(
     // The initiative record of each initiatives.tsv row named so far.
     let mut record_of_known: Vec<Option<usize>> = Vec::new();
     let mut places: Grouped<PlaceRecord> = Grouped::default();
+    // (issuer, document record, evidence, mention index) of every document whose issuer is known.
+    let mut issued: Vec<(usize, usize, Span, usize)> = Vec::new();
     for mention in &found.mentions {
         let surface = &text[mention.span.start..mention.span.end];
         let span = chars.char_span(mention.span);
@@ -112,14 +114,16 @@ pub fn resolve<'a>(
                 Some(Target::Name(&law.canonical))
             }
             Referent::Document(document) => {
-                let issuer = document
+                // The issuer and the text that says so: before the title, or in it.
+                let issued_by = document
                     .issuer
                     .as_ref()
-                    .and_then(|i| memo.id(k, &cx, i))
+                    .and_then(|i| Some((memo.id(k, &cx, &i.agency)?, i.evidence)))
                     .or_else(|| {
                         issuer_named_in_title(k, &cx, &mut memo, &found.mentions, mention.span)
-                    })
-                    .map(|id| memo.resolved[id].canonical.clone());
+                            .map(|id| (id, mention.span))
+                    });
+                let issuer = issued_by.map(|(id, _)| memo.resolved[id].canonical.clone());
                 // 《通知》 after 《关于…的通知》 is that document, abbreviated.
                 let key = crate::knowledge::normalize_name(&document.title);
                 let abbreviated_from =
@@ -132,13 +136,17 @@ pub fn resolve<'a>(
                         .flatten()
                         .map(|d| crate::knowledge::normalize_name(&d.title));
                 let key = abbreviated_from.unwrap_or(key);
-                documents.add(&key, span, || PolicyDocumentRecord {
+                let record = documents.index_of(&key, || PolicyDocumentRecord {
                     title: document.title.clone(),
                     issuer,
                     doc_type: document.doc_type.clone(),
                     mentions: Vec::new(),
                     spans: Vec::new(),
                 });
+                documents.push_span(record, span);
+                if let Some((agency, evidence)) = issued_by {
+                    issued.push((agency, record, evidence, target_of.len()));
+                }
                 Some(Target::Name(&document.title))
             }
             Referent::Initiative(initiative) => {
@@ -230,6 +238,19 @@ pub fn resolve<'a>(
                 span,
             }),
         }
+    }
+    let mut issued_seen: FxHashSet<(usize, usize)> = FxHashSet::default();
+    for (agency, record, evidence, at) in issued {
+        if !issued_seen.insert((agency, record)) {
+            continue;
+        }
+        let start = found.mentions[at].span.start;
+        out.issued.push(IssuedRecord {
+            agency: memo.resolved[agency].canonical.clone(),
+            document: documents.records[record].title.clone(),
+            evidence: text[evidence.start..evidence.end].to_string(),
+            span: Some(CharCursor::at(text, start, mention_chars[at]).char_span(evidence)),
+        });
     }
     out.agencies = agencies.records;
     out.laws = laws.records;

@@ -15,6 +15,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use crate::query::{self, Param, Table};
 use crate::rdf::PREFIXES;
 use crate::store::GovStore;
+use govkg_core::kinds::{EntityKind, RelationKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -219,17 +220,10 @@ fn write_rdf_unsorted_prefixes(
     Ok(count)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum NodeKind {
-    Agency,
-    Initiative,
-    Law,
-}
-
 #[derive(Debug, Clone)]
 struct Node {
     label: String,
-    kind: NodeKind,
+    kind: EntityKind,
 }
 
 impl std::fmt::Display for Node {
@@ -240,37 +234,55 @@ impl std::fmt::Display for Node {
 
 #[derive(Debug, Clone)]
 struct Edge {
-    relation: &'static str,
+    relation: RelationKind,
     reports: usize,
 }
 
 impl std::fmt::Display for Edge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let label = &self.relation.info().zh;
         if self.reports > 1 {
-            write!(f, "{} ×{}", self.relation, self.reports)
+            write!(f, "{label} ×{}", self.reports)
         } else {
-            f.write_str(self.relation)
+            f.write_str(label)
         }
     }
 }
 
-const EDGES_QUERY: &str = r#"
+/// Every asserted relation with the number of reports asserting it; `#ONLY_GRAPH#` restricts it
+/// to one report graph.
+fn edges_query() -> String {
+    let predicates: Vec<String> = RelationKind::ALL
+        .iter()
+        .map(|k| format!("gk:{}", k.id()))
+        .collect();
+    format!(
+        r#"
 PREFIX gk: <https://w3id.org/govkg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?a ?aLabel ?p ?t ?tLabel ?reports WHERE {
-  {
-    SELECT ?a ?p ?t (COUNT(DISTINCT ?r) AS ?reports) WHERE {
+SELECT ?a ?aLabel ?p ?t ?tLabel ?reports WHERE {{
+  {{
+    SELECT ?a ?p ?t (COUNT(DISTINCT ?r) AS ?reports) WHERE {{
       #ONLY_GRAPH#
-      GRAPH ?r { ?a ?p ?t . FILTER(?p IN (gk:implements, gk:cites)) }
-    } GROUP BY ?a ?p ?t
-  }
+      GRAPH ?r {{ ?a ?p ?t . FILTER(?p IN ({})) }}
+    }} GROUP BY ?a ?p ?t
+  }}
   ?a skos:prefLabel ?aLabel .
   ?t skos:prefLabel ?tLabel .
+}}
+"#,
+        predicates.join(", ")
+    )
 }
-"#;
 
-/// The implements/cites graph as DOT: agencies (blue boxes), initiatives (green ellipses) and
-/// laws (orange hexagons), labelled in Chinese; edges 实施 (implements) and 援引 (cites).
+/// The relation kind whose ontology property is `iri`.
+fn relation_of_predicate(iri: &str) -> Option<RelationKind> {
+    let local = iri.strip_prefix(crate::rdf::ONTOLOGY)?;
+    RelationKind::ALL.into_iter().find(|k| k.id() == local)
+}
+
+/// The relations graph as DOT: one node per entity and one edge per relation, labelled in
+/// Chinese, drawn in the shapes and colours of the registry of kinds (data/kinds.toml).
 pub fn write_dot(
     store: &GovStore,
     filter: &Filter,
@@ -291,7 +303,7 @@ pub fn write_dot(
         let restriction = graph
             .map(|g| format!("VALUES ?r {{ {g} }}"))
             .unwrap_or_default();
-        let sparql = EDGES_QUERY.replace("#ONLY_GRAPH#", &restriction);
+        let sparql = edges_query().replace("#ONLY_GRAPH#", &restriction);
         let table = query::select(store.oxigraph(), &sparql, &[], None)?;
         for row in &table.rows {
             rows.push(row.iter().map(|t| Table::cell_text(t.as_ref())).collect());
@@ -330,7 +342,7 @@ pub fn write_dot(
     }
     let mut graph: DiGraph<Node, Edge> = DiGraph::new();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
-    let mut node = |graph: &mut DiGraph<Node, Edge>, iri: &str, label: &str, kind: NodeKind| {
+    let mut node = |graph: &mut DiGraph<Node, Edge>, iri: &str, label: &str, kind: EntityKind| {
         *index.entry(iri.to_string()).or_insert_with(|| {
             graph.add_node(Node {
                 label: label.to_string(),
@@ -339,47 +351,33 @@ pub fn write_dot(
         })
     };
     for ((a, p, t), (a_label, t_label, reports)) in &edges {
-        let is_cites = p.ends_with("#cites");
-        let from = node(&mut graph, a, a_label, NodeKind::Agency);
-        let to = node(
-            &mut graph,
-            t,
-            t_label,
-            if is_cites {
-                NodeKind::Law
-            } else {
-                NodeKind::Initiative
-            },
-        );
+        let Some(relation) = relation_of_predicate(p) else {
+            continue;
+        };
+        let (from_kind, to_kind) = relation.endpoints();
+        let from = node(&mut graph, a, a_label, from_kind);
+        let to = node(&mut graph, t, t_label, to_kind);
         graph.add_edge(
             from,
             to,
             Edge {
-                relation: if is_cites { "援引" } else { "实施" },
+                relation,
                 reports: *reports,
             },
         );
     }
     let node_attrs = |_, (_, n): (NodeIndex, &Node)| -> String {
-        match n.kind {
-            NodeKind::Agency => {
-                "shape=box, style=\"rounded,filled\", fillcolor=\"#cfe2ff\", color=\"#3d6fb4\""
-                    .into()
-            }
-            NodeKind::Initiative => {
-                "shape=ellipse, style=filled, fillcolor=\"#d4f4d2\", color=\"#3f8f3a\"".into()
-            }
-            NodeKind::Law => {
-                "shape=hexagon, style=filled, fillcolor=\"#ffe0b3\", color=\"#c77700\"".into()
-            }
-        }
+        let info = n.kind.info();
+        format!(
+            "{}, fillcolor=\"{}\", color=\"{}\"",
+            info.shape.dot(),
+            info.fill,
+            info.color
+        )
     };
     let edge_attrs = |_, e: petgraph::graph::EdgeReference<'_, Edge>| -> String {
-        if e.weight().relation == "援引" {
-            "color=\"#c77700\", fontcolor=\"#c77700\"".into()
-        } else {
-            "color=\"#3f8f3a\", fontcolor=\"#3f8f3a\"".into()
-        }
+        let color = &e.weight().relation.info().color;
+        format!("color=\"{color}\", fontcolor=\"{color}\"")
     };
     let dot = Dot::with_attr_getters(
         &graph,

@@ -8,6 +8,7 @@
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
+use govkg_core::kinds::{EntityKind, RelationKind};
 use govkg_core::model::*;
 
 pub const ONTOLOGY: &str = "https://w3id.org/govkg/ontology#";
@@ -222,8 +223,46 @@ impl Writer {
             self.add(&st, nif("endIndex"), Literal::from(span.end as i64));
         }
     }
+    /// What is particular to an entity of this kind: the `index`th record of its list.
+    fn attributes(&mut self, x: &Extraction, kind: EntityKind, index: usize, node: &NamedNode) {
+        match kind {
+            EntityKind::Agency => {
+                let a = &x.agencies[index];
+                self.describe(node, gk("level"), Literal::new_simple_literal(&a.level));
+                self.describe(node, gk("agencyKind"), Literal::new_simple_literal(&a.kind));
+                if let Some(place) = &a.jurisdiction {
+                    let p = self.place(place);
+                    self.describe(node, gk("jurisdiction"), p);
+                }
+            }
+            EntityKind::Law => {
+                let kind = &x.laws[index].kind;
+                self.describe(node, gk("lawKind"), Literal::new_simple_literal(kind));
+            }
+            EntityKind::PolicyDocument => {
+                let d = &x.policy_documents[index];
+                self.describe(node, dcterms("title"), zh(&d.title));
+                let doc_type = Literal::new_simple_literal(&d.doc_type);
+                self.describe(node, gk("docType"), doc_type);
+                // Who issued it is what this report says.
+                if let Some(issuer) = &d.issuer {
+                    let agency = entity_iri(EntityKind::Agency.id(), issuer);
+                    self.add(node, dcterms("creator"), agency);
+                }
+            }
+            EntityKind::Initiative => {
+                let scope = &x.initiatives[index].scope;
+                self.describe(node, gk("scope"), Literal::new_simple_literal(scope));
+            }
+            EntityKind::Place => {
+                if let Some(level) = &x.places[index].level {
+                    self.describe(node, gk("level"), Literal::new_simple_literal(level));
+                }
+            }
+        }
+    }
     fn place(&mut self, canonical: &str) -> NamedNode {
-        let node = entity_iri("place", canonical);
+        let node = entity_iri(EntityKind::Place.id(), canonical);
         self.describe(&node, rdf::TYPE.into_owned(), gk("Place"));
         self.describe(&node, skos("prefLabel"), zh(canonical));
         node
@@ -269,7 +308,11 @@ pub fn report_quads(x: &Extraction) -> ReportQuads {
         );
     }
     if let Some(author) = &x.author {
-        w.add(&report, dcterms("creator"), entity_iri("agency", author));
+        w.add(
+            &report,
+            dcterms("creator"),
+            entity_iri(EntityKind::Agency.id(), author),
+        );
     }
     if let Some(place) = &x.jurisdiction {
         let node = w.place(place);
@@ -289,73 +332,22 @@ pub fn report_quads(x: &Extraction) -> ReportQuads {
             Literal::new_simple_literal(&x.encoding),
         );
     }
-    for a in &x.agencies {
-        let node = entity_iri("agency", &a.canonical);
-        w.labels(&node, "Agency", &a.canonical, &a.mentions);
-        w.describe(&node, gk("level"), Literal::new_simple_literal(&a.level));
-        w.describe(
-            &node,
-            gk("agencyKind"),
-            Literal::new_simple_literal(&a.kind),
-        );
-        if let Some(place) = &a.jurisdiction {
-            let p = w.place(place);
-            w.describe(&node, gk("jurisdiction"), p);
+    for kind in EntityKind::ALL {
+        let info = kind.info();
+        for (i, e) in x.entities_of(kind).iter().enumerate() {
+            let node = entity_iri(&info.id, e.canonical);
+            w.labels(&node, &info.class, e.canonical, e.mentions);
+            w.attributes(x, kind, i, &node);
+            w.mentions(&report, &node, info.tag, e.spans);
         }
-        w.mentions(&report, &node, 'a', &a.spans);
     }
-    for l in &x.laws {
-        let node = entity_iri("law", &l.canonical);
-        w.labels(&node, "Law", &l.canonical, &l.mentions);
-        w.describe(&node, gk("lawKind"), Literal::new_simple_literal(&l.kind));
-        w.mentions(&report, &node, 'l', &l.spans);
-    }
-    for d in &x.policy_documents {
-        let node = entity_iri("document", &d.title);
-        w.labels(&node, "PolicyDocument", &d.title, &d.mentions);
-        w.describe(&node, dcterms("title"), zh(&d.title));
-        w.describe(
-            &node,
-            gk("docType"),
-            Literal::new_simple_literal(&d.doc_type),
-        );
-        // Who issued it is what this report says.
-        if let Some(issuer) = &d.issuer {
-            w.add(&node, dcterms("creator"), entity_iri("agency", issuer));
+    for kind in RelationKind::ALL {
+        let (from, to) = kind.endpoints();
+        for (n, r) in x.relations_of(kind).iter().enumerate() {
+            let agent = entity_iri(from.id(), r.agent);
+            let target = entity_iri(to.id(), r.target);
+            w.assertion(&report, kind.id(), n, &agent, &target, r.evidence, r.span);
         }
-        w.mentions(&report, &node, 'd', &d.spans);
-    }
-    for i in &x.initiatives {
-        let node = entity_iri("initiative", &i.canonical);
-        w.labels(&node, "Initiative", &i.canonical, &i.mentions);
-        w.describe(&node, gk("scope"), Literal::new_simple_literal(&i.scope));
-        w.mentions(&report, &node, 'i', &i.spans);
-    }
-    for p in &x.places {
-        let node = entity_iri("place", &p.canonical);
-        w.labels(&node, "Place", &p.canonical, &p.mentions);
-        if let Some(level) = &p.level {
-            w.describe(&node, gk("level"), Literal::new_simple_literal(level));
-        }
-        w.mentions(&report, &node, 'p', &p.spans);
-    }
-    for (n, r) in x.implements.iter().enumerate() {
-        let agent = entity_iri("agency", &r.agency);
-        let target = entity_iri("initiative", &r.initiative);
-        w.assertion(
-            &report,
-            "implements",
-            n,
-            &agent,
-            &target,
-            &r.evidence,
-            r.span,
-        );
-    }
-    for (n, r) in x.cites.iter().enumerate() {
-        let agent = entity_iri("agency", &r.agency);
-        let target = entity_iri("law", &r.law);
-        w.assertion(&report, "cites", n, &agent, &target, &r.evidence, r.span);
     }
     // Places repeat (every agency of a district names it): keep each description once.
     let mut seen = std::collections::HashSet::with_capacity(w.entity_quads.len());
@@ -370,6 +362,8 @@ pub fn report_quads(x: &Extraction) -> ReportQuads {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use oxigraph::model::vocab::rdfs;
+    use oxigraph::model::{GraphNameRef, NamedNodeRef, QuadRef};
 
     #[test]
     fn iri_keeps_cjk_and_encodes_spaces() {
@@ -391,5 +385,80 @@ mod tests {
             entity_iri("agency", "天津市东丽区司法局"),
             entity_iri("agency", "天津市静海区司法局")
         );
+    }
+
+    /// The ontology declares every class and property of the registry of kinds, with the
+    /// registry's labels, and every relation's domain and range are its endpoints' classes.
+    #[test]
+    fn the_ontology_declares_the_registry_with_its_labels() {
+        use oxigraph::io::RdfFormat;
+        use oxigraph::store::Store;
+        let store = Store::new().unwrap();
+        store
+            .load_from_reader(RdfFormat::Turtle, ONTOLOGY_TURTLE.as_bytes())
+            .unwrap();
+        let label = |node: &NamedNode, lang: &str| -> Option<String> {
+            store
+                .quads_for_pattern(Some(node.into()), Some(rdfs::LABEL), None, None)
+                .filter_map(Result::ok)
+                .find_map(|q| match q.object {
+                    Term::Literal(l) if l.language() == Some(lang) => Some(l.value().to_string()),
+                    _ => None,
+                })
+        };
+        let has = |s: &NamedNode, p: NamedNodeRef<'_>, o: &NamedNode| {
+            store
+                .contains(QuadRef::new(s, p, o, GraphNameRef::DefaultGraph))
+                .unwrap()
+        };
+        for kind in EntityKind::ALL {
+            let info = kind.info();
+            let class = gk(&info.class);
+            assert!(
+                has(&class, rdf::TYPE, &owl("Class")),
+                "{class} is not declared"
+            );
+            assert_eq!(
+                label(&class, "zh").as_deref(),
+                Some(info.zh.as_str()),
+                "{class}"
+            );
+            assert_eq!(
+                label(&class, "en").as_deref(),
+                Some(info.en.as_str()),
+                "{class}"
+            );
+        }
+        for kind in RelationKind::ALL {
+            let info = kind.info();
+            let property = gk(&info.id);
+            assert!(
+                has(&property, rdf::TYPE, &owl("ObjectProperty")),
+                "{property}"
+            );
+            assert_eq!(
+                label(&property, "zh").as_deref(),
+                Some(info.zh.as_str()),
+                "{property}"
+            );
+            assert_eq!(
+                label(&property, "en").as_deref(),
+                Some(info.en.as_str()),
+                "{property}"
+            );
+            let (from, to) = kind.endpoints();
+            assert!(
+                has(&property, rdfs::DOMAIN, &gk(&from.info().class)),
+                "{property}"
+            );
+            assert!(
+                has(&property, rdfs::RANGE, &gk(&to.info().class)),
+                "{property}"
+            );
+        }
+    }
+
+    fn owl(local: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("http://www.w3.org/2002/07/owl#{local}"))
     }
 }

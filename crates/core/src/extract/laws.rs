@@ -6,7 +6,7 @@
 //! - A law nested in a title (《…学习宣传贯彻实施<天津市法治宣传教育条例>工作方案》) is a law mention too.
 //! - A known law name outside 《》 (宪法、民法典) is a law mention.
 
-use super::{AgencyRef, Context, DocumentRef, LawRef, Mention, Referent};
+use super::{AgencyRef, Context, DocumentRef, Issuer, LawRef, Mention, Referent};
 use crate::knowledge::{Entry, Knowledge, PlaceLevel, NATIONAL_PREFIX};
 use crate::model::Span;
 use crate::segment::Enclosed;
@@ -154,8 +154,9 @@ fn strip_edition(title: &str) -> &str {
 }
 
 /// The issuer named right before the title (国家发改委《…》, 区政府重大行政决策《…》), or the
-/// author when the title follows an issuing verb (制定《…》).
-fn issuer(cx: &Context<'_>, title: &Enclosed, agencies: &[Mention]) -> Option<AgencyRef> {
+/// author when the title follows an issuing verb (制定《…》); the evidence runs from the issuer's
+/// name or the verb to the end of the title.
+fn issuer(cx: &Context<'_>, title: &Enclosed, agencies: &[Mention]) -> Option<Issuer> {
     let before = cx.before(title.outer.start, 8);
     let window_start = title.outer.start - before.len();
     if let Some(agency) = agencies
@@ -165,15 +166,21 @@ fn issuer(cx: &Context<'_>, title: &Enclosed, agencies: &[Mention]) -> Option<Ag
         .filter(|m| !cx.text[m.span.end..title.outer.start].contains(['，', '。', '；', ',', ';']))
     {
         if let Referent::Agency(a) = &agency.referent {
-            return Some(a.clone());
+            return Some(Issuer {
+                agency: a.clone(),
+                evidence: Span::new(agency.span.start, title.outer.end),
+            });
         }
     }
     // A run of titles (制定《甲》《乙》、《丙》) shares the verb before the first.
     let mut at = title.outer.start;
     loop {
         let head = cx.before(at, 4);
-        if ISSUING_VERBS.iter().any(|v| head.ends_with(v)) {
-            return Some(AgencyRef::Author);
+        if let Some(verb) = ISSUING_VERBS.iter().find(|v| head.ends_with(*v)) {
+            return Some(Issuer {
+                agency: AgencyRef::Author,
+                evidence: Span::new(at - verb.len(), title.outer.end),
+            });
         }
         let previous = cx.title_just_before(at, "、，,和及与 ");
         match previous {

@@ -103,7 +103,15 @@ pub struct DocumentRef {
     pub title: String,
     pub doc_type: String,
     /// Issuer named right before the title, or (for 制定/印发/出台…) the author.
-    pub issuer: Option<AgencyRef>,
+    pub issuer: Option<Issuer>,
+}
+
+/// Who issued a document, and the text that says so (from the issuer or the issuing verb to the
+/// end of the title).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Issuer {
+    pub agency: AgencyRef,
+    pub evidence: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
