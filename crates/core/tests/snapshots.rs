@@ -32,8 +32,8 @@ fn snapshot_dir(set: &str) -> PathBuf {
 
 /// The extraction of one file, exactly as `govkg extract --pretty` prints it.
 fn extract_pretty(path: &Path, knowledge: &Knowledge) -> String {
-    let source = govkg_read::read_source(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let source =
+        govkg_read::read_source(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let doc = Document::new(
         govkg_read::file_name_text(path),
         source.text,
