@@ -453,7 +453,10 @@ fn collect_inputs_lists_the_reports_sorted() {
 /// Reads every `.txt` of the corpus in the repository (bundled reports and tests/corpus).
 #[test]
 fn corpus_reads_verbatim() {
-    let roots = [manifest_dir().join("data/reports"), manifest_dir().join("tests/corpus")];
+    let roots = [
+        manifest_dir().join("data/reports"),
+        manifest_dir().join("tests/corpus"),
+    ];
     let files: Vec<PathBuf> = collect_inputs(&roots)
         .unwrap()
         .into_iter()
