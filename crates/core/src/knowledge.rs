@@ -663,6 +663,36 @@ fn single_column(source: &TableSource<'_>, file: &str, column: &str) -> Result<V
         .collect())
 }
 
+struct WordLists {
+    generic_phrases: FxHashSet<String>,
+    slogans: FxHashSet<String>,
+}
+
+/// The one-column tables: self-references, internal units and generic phrases (gazetteer
+/// names), and slogans.
+fn load_word_lists(source: &TableSource<'_>, patterns: &mut Patterns) -> Result<WordLists> {
+    for word in single_column(source, "self_references.tsv", "word")? {
+        patterns.add(&word, Entry::SelfReference);
+    }
+    for unit in single_column(source, "internal_units.tsv", "unit")? {
+        patterns.add(&unit, Entry::InternalUnit);
+    }
+    let generic_phrases: FxHashSet<String> =
+        single_column(source, "generic_org_phrases.tsv", "phrase")?
+            .into_iter()
+            .collect();
+    for phrase in &generic_phrases {
+        patterns.add(phrase, Entry::Generic);
+    }
+    let slogans: FxHashSet<String> = single_column(source, "slogans.tsv", "slogan")?
+        .into_iter()
+        .collect();
+    Ok(WordLists {
+        generic_phrases,
+        slogans,
+    })
+}
+
 /// document_types.tsv, longest suffix first.
 fn load_document_types(source: &TableSource<'_>) -> Result<Vec<(String, String)>> {
     const FILE: &str = "document_types.tsv";
@@ -809,22 +839,10 @@ impl Knowledge {
         let (national_agencies, national_by_name) = load_national_agencies(&source, &mut patterns)?;
         let (agency_forms, form_by_short) = load_agency_forms(&source, &mut patterns)?;
         let (initiatives, initiative_by_name) = load_initiatives(&source, &mut patterns)?;
-        for word in single_column(&source, "self_references.tsv", "word")? {
-            patterns.add(&word, Entry::SelfReference);
-        }
-        for unit in single_column(&source, "internal_units.tsv", "unit")? {
-            patterns.add(&unit, Entry::InternalUnit);
-        }
-        let generic_phrases: FxHashSet<String> =
-            single_column(&source, "generic_org_phrases.tsv", "phrase")?
-                .into_iter()
-                .collect();
-        for phrase in &generic_phrases {
-            patterns.add(phrase, Entry::Generic);
-        }
-        let slogans: FxHashSet<String> = single_column(&source, "slogans.tsv", "slogan")?
-            .into_iter()
-            .collect();
+        let WordLists {
+            generic_phrases,
+            slogans,
+        } = load_word_lists(&source, &mut patterns)?;
         let document_types = load_document_types(&source)?;
         let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
             .context("initiative_rules.toml")?;
@@ -1003,6 +1021,101 @@ mod tests {
         let k = Knowledge::embedded().expect("embedded tables parse");
         assert!(!k.agency_forms.is_empty());
         assert!(k.rules.min_chars >= 2);
+    }
+
+    /// A data folder holding only `files`, removed when dropped.
+    struct DataDir(std::path::PathBuf);
+
+    impl DataDir {
+        fn with(name: &str, files: &[(&str, &str)]) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("govkg-data-{}-{name}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            for (file, text) in files {
+                std::fs::write(dir.join(file), text).unwrap();
+            }
+            Self(dir)
+        }
+    }
+
+    impl Drop for DataDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn embedded(name: &str) -> &'static str {
+        EMBEDDED.iter().find(|(n, _)| *n == name).unwrap().1
+    }
+
+    #[test]
+    fn data_folder_overrides_the_new_tables() {
+        let vocabulary = embedded(VOCABULARY_FILE)
+            .replace("venue_marker = \"会议上\"", "venue_marker = \"大会上\"");
+        let dir = DataDir::with(
+            "override",
+            &[
+                (VOCABULARY_FILE, &vocabulary),
+                (FURNITURE_FILE, "word\tuses\n浏览次数\theading\n"),
+            ],
+        );
+        let k = Knowledge::from_dir(&dir.0).unwrap();
+        assert_eq!(k.vocabulary.metadata.venue_marker, "大会上");
+        assert_eq!(k.heading_furniture, vec!["浏览次数".to_string()]);
+        // The other tables still come from the embedded copy.
+        assert!(!k.agency_forms.is_empty());
+    }
+
+    #[test]
+    fn bad_rows_of_the_new_tables_name_file_and_line() {
+        let error = |name: &str, file: &str, text: &str| {
+            let dir = DataDir::with(name, &[(file, text)]);
+            format!("{:#}", Knowledge::from_dir(&dir.0).err().unwrap())
+        };
+        let e = error(
+            "furniture",
+            FURNITURE_FILE,
+            "# c\nword\tuses\n打印\ttoolbar\n分享\tsharing\n",
+        );
+        assert!(
+            e.contains("page_furniture.tsv:4") && e.contains("sharing"),
+            "{e}"
+        );
+        let bad_level = embedded(VOCABULARY_FILE)
+            .replace("levels = [\"provincial\"]", "levels = [\"province\"]");
+        let e = error("level", VOCABULARY_FILE, &bad_level);
+        assert!(
+            e.contains("rule_vocabulary.toml") && e.contains("line"),
+            "{e}"
+        );
+        let bad_char = embedded(VOCABULARY_FILE).replace(
+            "enumeration_copula = \"是\"",
+            "enumeration_copula = \"是的\"",
+        );
+        let e = error("char", VOCABULARY_FILE, &bad_char);
+        assert!(
+            e.contains("rule_vocabulary.toml") && e.contains("line"),
+            "{e}"
+        );
+        let unknown_form = embedded(VOCABULARY_FILE).replace(
+            "zone_government_form = \"管委会\"",
+            "zone_government_form = \"管理会\"",
+        );
+        let e = error("form", VOCABULARY_FILE, &unknown_form);
+        assert!(
+            e.contains("agency_forms.tsv") && e.contains("管理会"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_rows_of_the_old_tables_name_the_line() {
+        let dir = DataDir::with(
+            "laws",
+            &[("laws.tsv", "title\tkind\tshort_names\nX法\tstatute\n")],
+        );
+        let e = format!("{:#}", Knowledge::from_dir(&dir.0).err().unwrap());
+        assert!(e.contains("laws.tsv:2"), "{e}");
     }
 
     #[test]

@@ -131,6 +131,12 @@ impl Vocabulary {
     }
 
     fn check(&self) -> Result<()> {
+        self.check_levels()?;
+        self.check_words()?;
+        self.check_templates()
+    }
+
+    fn check_levels(&self) -> Result<()> {
         if self.numerals.chars().count() != 10 {
             bail!("`numerals` must hold the ten numerals one to ten");
         }
@@ -142,6 +148,11 @@ impl Vocabulary {
                 bail!("[agencies]: `{c}` is not one of `level_chars`");
             }
         }
+        Ok(())
+    }
+
+    /// No anchor word, marker or list word may be empty: an empty word matches everywhere.
+    fn check_words(&self) -> Result<()> {
         let words = [
             (
                 "[agencies] deictic_prefixes",
@@ -208,6 +219,10 @@ impl Vocabulary {
                 bail!("{name}: empty word");
             }
         }
+        Ok(())
+    }
+
+    fn check_templates(&self) -> Result<()> {
         if !self.names.party_group.contains("{J}") {
             bail!("[names] party_group must contain {{J}}");
         }
