@@ -8,7 +8,7 @@
 //!   (天津财经大学), named subdistricts (华新街道).
 //! - Self-references (我办, 本单位) → the author.
 //! - Places: names from the table not part of an agency name, and deictic 我区/全市….
-
+//!
 //! Every word and character these rules look for is in `[agencies]` of rule_vocabulary.toml.
 
 use anyhow::{Context as _, Result};
