@@ -15,6 +15,7 @@ use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBu
 use serde::Deserialize;
 
 use crate::model::Level;
+use crate::vocabulary::{FurnitureUse, PageFurniture, Vocabulary, FURNITURE_FILE, VOCABULARY_FILE};
 
 /// The embedded copy of every table, by file name.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -56,6 +57,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "initiative_rules.toml",
         include_str!("../../../data/initiative_rules.toml"),
     ),
+    (
+        VOCABULARY_FILE,
+        include_str!("../../../data/rule_vocabulary.toml"),
+    ),
+    (
+        FURNITURE_FILE,
+        include_str!("../../../data/page_furniture.tsv"),
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -73,7 +82,8 @@ pub struct PlaceEntry {
 }
 
 /// Administrative level of a place, as in jurisdictions.tsv.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum PlaceLevel {
     National,
     Provincial,
@@ -329,7 +339,7 @@ pub struct Knowledge {
     pub rules: InitiativeRules,
     /// The rules' word lists, ready for lookups.
     pub rule_words: RuleWords,
-    /// Law lookup by any name (title, title without 中华人民共和国, short names).
+    /// Law lookup by any name (title, title without the national prefix, short names).
     pub law_by_name: FxHashMap<String, usize>,
     pub place_by_name: FxHashMap<String, usize>,
     pub initiative_by_name: FxHashMap<String, usize>,
@@ -348,6 +358,23 @@ pub struct Knowledge {
     /// Words jieba should keep whole: every gazetteer name.
     dictionary_words: Vec<String>,
     segmenter: std::sync::OnceLock<jieba_rs::Jieba>,
+    /// The rules' words, characters and name templates (rule_vocabulary.toml).
+    pub vocabulary: Vocabulary,
+    /// Web-page furniture words and their uses (page_furniture.tsv).
+    pub page_furniture: PageFurniture,
+    /// The furniture words that end a heading (use `heading`).
+    pub heading_furniture: Vec<String>,
+    /// The place of level `national` (中华人民共和国).
+    pub nation: usize,
+    /// Its canonical name, which national law titles start with.
+    pub national_prefix: String,
+    /// The national government, in `national_agencies`.
+    pub national_government: usize,
+    /// The agency forms of a zone's government and of any other place's government.
+    pub zone_government_form: usize,
+    pub local_government_form: usize,
+    /// The anchor words of the agency rules, in one matcher.
+    pub agency_anchors: crate::extract::agencies::AnchorMatcher,
 }
 
 /// Where tables come from.
@@ -380,6 +407,18 @@ impl TableSource<'_> {
 
 /// Rows of a TSV table: the header names the columns; `#` lines and blank lines are skipped.
 fn tsv_rows(name: &str, text: &str, columns: &[&str]) -> Result<Vec<Vec<String>>> {
+    Ok(tsv_numbered_rows(name, text, columns)?
+        .into_iter()
+        .map(|(_, cells)| cells)
+        .collect())
+}
+
+/// [`tsv_rows`] with each row's line number (from 1), for errors that point at the row.
+fn tsv_numbered_rows(
+    name: &str,
+    text: &str,
+    columns: &[&str],
+) -> Result<Vec<(usize, Vec<String>)>> {
     let mut lines = text
         .lines()
         .enumerate()
@@ -404,7 +443,7 @@ fn tsv_rows(name: &str, text: &str, columns: &[&str]) -> Result<Vec<Vec<String>>
         if cells[0].is_empty() {
             bail!("{name}:{}: first column is empty", line_no + 1);
         }
-        rows.push(cells);
+        rows.push((line_no + 1, cells));
     }
     Ok(rows)
 }
@@ -413,7 +452,356 @@ fn split_list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split('|').map(str::trim).filter(|s| !s.is_empty())
 }
 
-pub const NATIONAL_PREFIX: &str = "中华人民共和国";
+/// Every gazetteer name in the order the tables list them, with what it denotes.
+#[derive(Default)]
+struct Patterns {
+    patterns: Vec<String>,
+    entries: Vec<Entry>,
+}
+
+impl Patterns {
+    /// Single characters are too ambiguous to match, except agency forms (委), which are only
+    /// read after a place or a level character.
+    fn add(&mut self, pattern: &str, entry: Entry) {
+        if pattern.chars().count() >= 2 || matches!(entry, Entry::AgencyForm(_)) {
+            self.patterns.push(pattern.to_string());
+            self.entries.push(entry);
+        }
+    }
+}
+
+struct Laws {
+    laws: Vec<LawEntry>,
+    law_by_name: FxHashMap<String, usize>,
+}
+
+/// laws.tsv. `national_prefix` (中华人民共和国…) may be left out of a title.
+fn load_laws(
+    source: &TableSource<'_>,
+    national_prefix: &str,
+    patterns: &mut Patterns,
+) -> Result<Laws> {
+    const FILE: &str = "laws.tsv";
+    const LAW_KINDS: &[&str] = &[
+        "law",
+        "administrative_regulation",
+        "local_regulation",
+        "party_regulation",
+        "rule",
+    ];
+    let mut laws = Vec::new();
+    let mut law_by_name = FxHashMap::default();
+    for (line, row) in
+        tsv_numbered_rows(FILE, &source.read(FILE)?, &["title", "kind", "short_names"])?
+    {
+        let Some(kind) = LAW_KINDS.iter().find(|&&k| k == row[1]) else {
+            bail!("{FILE}:{line}: {}: unknown kind `{}`", row[0], row[1]);
+        };
+        let index = laws.len();
+        laws.push(LawEntry {
+            title: row[0].clone(),
+            kind,
+        });
+        let mut names = vec![row[0].clone()];
+        if let Some(rest) = row[0].strip_prefix(national_prefix) {
+            names.push(rest.to_string());
+        }
+        names.extend(split_list(&row[2]).map(str::to_string));
+        for name in names {
+            law_by_name.entry(name.clone()).or_insert(index);
+            patterns.add(&name, Entry::Law(index));
+        }
+    }
+    Ok(Laws { laws, law_by_name })
+}
+
+struct Places {
+    places: Vec<PlaceEntry>,
+    place_by_name: FxHashMap<String, usize>,
+    /// The one place of level `national`.
+    nation: usize,
+}
+
+/// jurisdictions.tsv: places by canonical name and alias, each with its parent.
+fn load_places(source: &TableSource<'_>) -> Result<Places> {
+    const FILE: &str = "jurisdictions.tsv";
+    let rows = tsv_numbered_rows(
+        FILE,
+        &source.read(FILE)?,
+        &["canonical", "level", "parent", "aliases"],
+    )?;
+    let mut place_by_name: FxHashMap<String, usize> = FxHashMap::default();
+    let mut places = Vec::new();
+    for (line, row) in &rows {
+        let level = PlaceLevel::parse(&row[1])
+            .ok_or_else(|| anyhow!("{FILE}:{line}: {}: unknown level `{}`", row[0], row[1]))?;
+        place_by_name.insert(row[0].clone(), places.len());
+        places.push(PlaceEntry {
+            canonical: row[0].clone(),
+            level,
+            parent: None,
+        });
+    }
+    for (index, (line, row)) in rows.iter().enumerate() {
+        if !row[2].is_empty() {
+            let parent = *place_by_name
+                .get(&row[2])
+                .ok_or_else(|| anyhow!("{FILE}:{line}: {}: unknown parent `{}`", row[0], row[2]))?;
+            places[index].parent = Some(parent);
+        }
+        for alias in split_list(&row[3]) {
+            place_by_name.entry(alias.to_string()).or_insert(index);
+        }
+    }
+    let mut national = places
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.level == PlaceLevel::National);
+    let (Some((nation, _)), None) = (national.next(), national.next()) else {
+        bail!("{FILE}: exactly one row must have level `national`");
+    };
+    Ok(Places {
+        places,
+        place_by_name,
+        nation,
+    })
+}
+
+/// national_agencies.tsv.
+fn load_national_agencies(
+    source: &TableSource<'_>,
+    patterns: &mut Patterns,
+) -> Result<(Vec<NationalAgency>, FxHashMap<String, usize>)> {
+    const FILE: &str = "national_agencies.tsv";
+    let mut national_agencies = Vec::new();
+    let mut national_by_name = FxHashMap::default();
+    for row in tsv_rows(
+        FILE,
+        &source.read(FILE)?,
+        &["canonical", "level", "kind", "aliases"],
+    )? {
+        let index = national_agencies.len();
+        national_agencies.push(NationalAgency {
+            canonical: row[0].clone(),
+            level: row[1].clone(),
+            kind: row[2].clone(),
+        });
+        let mut names = vec![row[0].clone()];
+        names.extend(split_list(&row[3]).map(str::to_string));
+        for name in names {
+            national_by_name.entry(name.clone()).or_insert(index);
+            patterns.add(&name, Entry::NationalAgency(index));
+        }
+    }
+    Ok((national_agencies, national_by_name))
+}
+
+/// agency_forms.tsv: local agency forms by short form.
+fn load_agency_forms(
+    source: &TableSource<'_>,
+    patterns: &mut Patterns,
+) -> Result<(Vec<AgencyForm>, FxHashMap<String, usize>)> {
+    const FILE: &str = "agency_forms.tsv";
+    let mut agency_forms = Vec::new();
+    let mut form_by_short = FxHashMap::default();
+    for (line, row) in tsv_numbered_rows(
+        FILE,
+        &source.read(FILE)?,
+        &["short", "full", "kind", "bare"],
+    )? {
+        if !row[1].contains("{J}") {
+            bail!("{FILE}:{line}: {}: `full` must contain {{J}}", row[0]);
+        }
+        let index = agency_forms.len();
+        agency_forms.push(AgencyForm {
+            short: row[0].clone(),
+            full: row[1].clone(),
+            kind: row[2].clone(),
+            bare: row[3] == "yes",
+        });
+        form_by_short.insert(row[0].clone(), index);
+        patterns.add(&row[0], Entry::AgencyForm(index));
+    }
+    Ok((agency_forms, form_by_short))
+}
+
+/// initiatives.tsv: initiatives by normalized name.
+fn load_initiatives(
+    source: &TableSource<'_>,
+    patterns: &mut Patterns,
+) -> Result<(Vec<InitiativeEntry>, FxHashMap<String, usize>)> {
+    const FILE: &str = "initiatives.tsv";
+    let mut initiatives = Vec::new();
+    let mut initiative_by_name = FxHashMap::default();
+    for row in tsv_rows(
+        FILE,
+        &source.read(FILE)?,
+        &["canonical", "scope", "variants"],
+    )? {
+        let index = initiatives.len();
+        initiatives.push(InitiativeEntry {
+            canonical: row[0].clone(),
+            scope: row[1].clone(),
+        });
+        let mut names = vec![row[0].clone()];
+        names.extend(split_list(&row[2]).map(str::to_string));
+        for name in names {
+            initiative_by_name
+                .entry(normalize_name(&name))
+                .or_insert(index);
+            patterns.add(&name, Entry::Initiative(index));
+        }
+    }
+    Ok((initiatives, initiative_by_name))
+}
+
+/// The first column of a one-column table.
+fn single_column(source: &TableSource<'_>, file: &str, column: &str) -> Result<Vec<String>> {
+    Ok(tsv_rows(file, &source.read(file)?, &[column])?
+        .into_iter()
+        .map(|mut r| r.swap_remove(0))
+        .collect())
+}
+
+struct WordLists {
+    generic_phrases: FxHashSet<String>,
+    slogans: FxHashSet<String>,
+}
+
+/// The one-column tables: self-references, internal units and generic phrases (gazetteer
+/// names), and slogans.
+fn load_word_lists(source: &TableSource<'_>, patterns: &mut Patterns) -> Result<WordLists> {
+    for word in single_column(source, "self_references.tsv", "word")? {
+        patterns.add(&word, Entry::SelfReference);
+    }
+    for unit in single_column(source, "internal_units.tsv", "unit")? {
+        patterns.add(&unit, Entry::InternalUnit);
+    }
+    let generic_phrases: FxHashSet<String> =
+        single_column(source, "generic_org_phrases.tsv", "phrase")?
+            .into_iter()
+            .collect();
+    for phrase in &generic_phrases {
+        patterns.add(phrase, Entry::Generic);
+    }
+    let slogans: FxHashSet<String> = single_column(source, "slogans.tsv", "slogan")?
+        .into_iter()
+        .collect();
+    Ok(WordLists {
+        generic_phrases,
+        slogans,
+    })
+}
+
+/// document_types.tsv, longest suffix first.
+fn load_document_types(source: &TableSource<'_>) -> Result<Vec<(String, String)>> {
+    const FILE: &str = "document_types.tsv";
+    let mut document_types: Vec<(String, String)> =
+        tsv_rows(FILE, &source.read(FILE)?, &["suffix", "doc_type"])?
+            .into_iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect();
+    document_types.sort_by_key(|(suffix, _)| std::cmp::Reverse(suffix.chars().count()));
+    Ok(document_types)
+}
+
+/// page_furniture.tsv.
+fn load_page_furniture(source: &TableSource<'_>) -> Result<PageFurniture> {
+    PageFurniture::from_rows(tsv_numbered_rows(
+        FURNITURE_FILE,
+        &source.read(FURNITURE_FILE)?,
+        &["word", "uses"],
+    )?)
+}
+
+/// The bodies [`Vocabulary::names`] refers to by name, looked up in the tables.
+struct NamedBodies {
+    national_government: usize,
+    zone_government_form: usize,
+    local_government_form: usize,
+}
+
+fn named_bodies(
+    vocabulary: &Vocabulary,
+    national_by_name: &FxHashMap<String, usize>,
+    form_by_short: &FxHashMap<String, usize>,
+) -> Result<NamedBodies> {
+    let names = &vocabulary.names;
+    let form = |short: &str| {
+        form_by_short.get(short).copied().ok_or_else(|| {
+            anyhow!("{VOCABULARY_FILE}: [names] `{short}` is not a short form in agency_forms.tsv")
+        })
+    };
+    Ok(NamedBodies {
+        national_government: national_by_name
+            .get(&names.national_government)
+            .copied()
+            .ok_or_else(|| {
+                anyhow!(
+                    "{VOCABULARY_FILE}: [names] `{}` is not in national_agencies.tsv",
+                    names.national_government
+                )
+            })?,
+        zone_government_form: form(&names.zone_government_form)?,
+        local_government_form: form(&names.local_government_form)?,
+    })
+}
+
+/// The matchers built from the tables.
+struct Matchers {
+    gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
+    gazetteer_entries: Vec<Entry>,
+    place_suffix_matcher: AhoCorasick,
+    place_suffix_names: Vec<String>,
+    unquoted_heads: FewWords,
+    slogan_markers: CharwiseDoubleArrayAhoCorasick<u32>,
+    dictionary_words: Vec<String>,
+}
+
+/// `place_names` are the place names, sorted, that may end right before an agency form.
+fn build_matchers(
+    patterns: Patterns,
+    rules: &InitiativeRules,
+    place_suffix_names: Vec<String>,
+) -> Result<Matchers> {
+    let dictionary_words: Vec<String> = patterns
+        .patterns
+        .iter()
+        .filter(|p| p.chars().count() >= 2)
+        .cloned()
+        .collect();
+    let unquoted_heads = FewWords::new(&rules.unquoted_heads, true)
+        .context("cannot build the programme-head matcher")?;
+    // A name listed twice (a law's short name that is also an initiative) keeps its first entry.
+    let mut first_of_name: FxHashMap<&str, u32> = FxHashMap::default();
+    for (index, pattern) in patterns.patterns.iter().enumerate() {
+        first_of_name
+            .entry(pattern.as_str())
+            .or_insert(index as u32);
+    }
+    let mut unique: Vec<(&str, u32)> = first_of_name.into_iter().collect();
+    unique.sort_unstable_by_key(|&(_, index)| index);
+    let slogan_markers = CharwiseDoubleArrayAhoCorasickBuilder::new()
+        .use_prefilter(false)
+        .build(&rules.slogan_markers)
+        .map_err(|e| anyhow!("cannot build the slogan-marker matcher: {e}"))?;
+    let gazetteer = CharwiseDoubleArrayAhoCorasickBuilder::new()
+        .match_kind(daachorse::MatchKind::LeftmostLongest)
+        .build_with_values(unique)
+        .map_err(|e| anyhow!("cannot build the gazetteer matcher: {e}"))?;
+    // Place names that may end right before an agency form (东丽区|司法局).
+    let place_suffix_matcher =
+        AhoCorasick::new(&place_suffix_names).context("cannot build the place matcher")?;
+    Ok(Matchers {
+        gazetteer,
+        gazetteer_entries: patterns.entries,
+        place_suffix_matcher,
+        place_suffix_names,
+        unquoted_heads,
+        slogan_markers,
+        dictionary_words,
+    })
+}
 
 impl Knowledge {
     /// The tables compiled into the binary.
@@ -430,219 +818,36 @@ impl Knowledge {
     }
 
     pub fn load(source: TableSource<'_>) -> Result<Self> {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut entries: Vec<Entry> = Vec::new();
-        let mut add = |pattern: &str, entry: Entry, patterns: &mut Vec<String>| {
-            if pattern.chars().count() >= 2 || matches!(entry, Entry::AgencyForm(_)) {
-                patterns.push(pattern.to_string());
-                entries.push(entry);
-            }
-        };
-
-        // Laws.
-        let mut laws = Vec::new();
-        let mut law_by_name = FxHashMap::default();
-        const LAW_KINDS: &[&str] = &[
-            "law",
-            "administrative_regulation",
-            "local_regulation",
-            "party_regulation",
-            "rule",
-        ];
-        for row in tsv_rows(
-            "laws.tsv",
-            &source.read("laws.tsv")?,
-            &["title", "kind", "short_names"],
-        )? {
-            let Some(kind) = LAW_KINDS.iter().find(|&&k| k == row[1]) else {
-                bail!("laws.tsv: {}: unknown kind `{}`", row[0], row[1]);
-            };
-            let index = laws.len();
-            laws.push(LawEntry {
-                title: row[0].clone(),
-                kind,
-            });
-            let mut names = vec![row[0].clone()];
-            if let Some(rest) = row[0].strip_prefix(NATIONAL_PREFIX) {
-                names.push(rest.to_string());
-            }
-            names.extend(split_list(&row[2]).map(str::to_string));
-            for name in names {
-                law_by_name.entry(name.clone()).or_insert(index);
-                add(&name, Entry::Law(index), &mut patterns);
-            }
-        }
-
-        // Places.
-        let rows = tsv_rows(
-            "jurisdictions.tsv",
-            &source.read("jurisdictions.tsv")?,
-            &["canonical", "level", "parent", "aliases"],
-        )?;
-        let mut place_by_name: FxHashMap<String, usize> = FxHashMap::default();
-        let mut places = Vec::new();
-        for row in &rows {
-            let level = PlaceLevel::parse(&row[1]).ok_or_else(|| {
-                anyhow!("jurisdictions.tsv: {}: unknown level `{}`", row[0], row[1])
-            })?;
-            place_by_name.insert(row[0].clone(), places.len());
-            places.push(PlaceEntry {
-                canonical: row[0].clone(),
-                level,
-                parent: None,
-            });
-        }
-        for (index, row) in rows.iter().enumerate() {
-            if !row[2].is_empty() {
-                let parent = *place_by_name.get(&row[2]).ok_or_else(|| {
-                    anyhow!("jurisdictions.tsv: {}: unknown parent `{}`", row[0], row[2])
-                })?;
-                places[index].parent = Some(parent);
-            }
-            for alias in split_list(&row[3]) {
-                place_by_name.entry(alias.to_string()).or_insert(index);
-            }
-        }
+        let vocabulary = Vocabulary::parse(&source.read(VOCABULARY_FILE)?)?;
+        let page_furniture = load_page_furniture(&source)?;
+        // Gazetteer names go in table order: laws, places, national agencies, forms, initiatives.
+        let mut patterns = Patterns::default();
+        let Places {
+            places,
+            place_by_name,
+            nation,
+        } = load_places(&source)?;
+        let national_prefix = places[nation].canonical.clone();
+        let Laws { laws, law_by_name } = load_laws(&source, &national_prefix, &mut patterns)?;
         let mut place_names: Vec<(&String, &usize)> = place_by_name.iter().collect();
         place_names.sort();
         for (name, index) in &place_names {
-            add(name, Entry::Place(**index), &mut patterns);
+            patterns.add(name, Entry::Place(**index));
         }
-
-        // National agencies.
-        let mut national_agencies = Vec::new();
-        let mut national_by_name = FxHashMap::default();
-        for row in tsv_rows(
-            "national_agencies.tsv",
-            &source.read("national_agencies.tsv")?,
-            &["canonical", "level", "kind", "aliases"],
-        )? {
-            let index = national_agencies.len();
-            national_agencies.push(NationalAgency {
-                canonical: row[0].clone(),
-                level: row[1].clone(),
-                kind: row[2].clone(),
-            });
-            let mut names = vec![row[0].clone()];
-            names.extend(split_list(&row[3]).map(str::to_string));
-            for name in names {
-                national_by_name.entry(name.clone()).or_insert(index);
-                add(&name, Entry::NationalAgency(index), &mut patterns);
-            }
-        }
-
-        // Local agency forms.
-        let mut agency_forms = Vec::new();
-        let mut form_by_short = FxHashMap::default();
-        for row in tsv_rows(
-            "agency_forms.tsv",
-            &source.read("agency_forms.tsv")?,
-            &["short", "full", "kind", "bare"],
-        )? {
-            if !row[1].contains("{J}") {
-                bail!("agency_forms.tsv: {}: `full` must contain {{J}}", row[0]);
-            }
-            let index = agency_forms.len();
-            agency_forms.push(AgencyForm {
-                short: row[0].clone(),
-                full: row[1].clone(),
-                kind: row[2].clone(),
-                bare: row[3] == "yes",
-            });
-            form_by_short.insert(row[0].clone(), index);
-            add(&row[0], Entry::AgencyForm(index), &mut patterns);
-        }
-
-        // Initiatives.
-        let mut initiatives = Vec::new();
-        let mut initiative_by_name = FxHashMap::default();
-        for row in tsv_rows(
-            "initiatives.tsv",
-            &source.read("initiatives.tsv")?,
-            &["canonical", "scope", "variants"],
-        )? {
-            let index = initiatives.len();
-            initiatives.push(InitiativeEntry {
-                canonical: row[0].clone(),
-                scope: row[1].clone(),
-            });
-            let mut names = vec![row[0].clone()];
-            names.extend(split_list(&row[2]).map(str::to_string));
-            for name in names {
-                initiative_by_name
-                    .entry(normalize_name(&name))
-                    .or_insert(index);
-                add(&name, Entry::Initiative(index), &mut patterns);
-            }
-        }
-
-        let single_column = |file: &str, column: &str| -> Result<Vec<String>> {
-            Ok(tsv_rows(file, &source.read(file)?, &[column])?
-                .into_iter()
-                .map(|mut r| r.swap_remove(0))
-                .collect())
-        };
-        for word in single_column("self_references.tsv", "word")? {
-            add(&word, Entry::SelfReference, &mut patterns);
-        }
-        for unit in single_column("internal_units.tsv", "unit")? {
-            add(&unit, Entry::InternalUnit, &mut patterns);
-        }
-        let generic_phrases: FxHashSet<String> =
-            single_column("generic_org_phrases.tsv", "phrase")?
-                .into_iter()
-                .collect();
-        for phrase in &generic_phrases {
-            add(phrase, Entry::Generic, &mut patterns);
-        }
-        let slogans: FxHashSet<String> = single_column("slogans.tsv", "slogan")?
-            .into_iter()
-            .collect();
-
-        let mut document_types: Vec<(String, String)> = tsv_rows(
-            "document_types.tsv",
-            &source.read("document_types.tsv")?,
-            &["suffix", "doc_type"],
-        )?
-        .into_iter()
-        .map(|r| (r[0].clone(), r[1].clone()))
-        .collect();
-        document_types.sort_by_key(|(suffix, _)| std::cmp::Reverse(suffix.chars().count()));
-
-        let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
-            .context("initiative_rules.toml")?;
-
-        let patterns_for_jieba: Vec<String> = patterns
-            .iter()
-            .filter(|p| p.chars().count() >= 2)
-            .cloned()
-            .collect();
-        let unquoted_heads = FewWords::new(&rules.unquoted_heads, true)
-            .context("cannot build the programme-head matcher")?;
-        // A name listed twice (a law's short name that is also an initiative) keeps its first entry.
-        let mut first_of_name: FxHashMap<&str, u32> = FxHashMap::default();
-        for (index, pattern) in patterns.iter().enumerate() {
-            first_of_name
-                .entry(pattern.as_str())
-                .or_insert(index as u32);
-        }
-        let mut unique: Vec<(&str, u32)> = first_of_name.into_iter().collect();
-        unique.sort_unstable_by_key(|&(_, index)| index);
-        let slogan_markers = CharwiseDoubleArrayAhoCorasickBuilder::new()
-            .use_prefilter(false)
-            .build(&rules.slogan_markers)
-            .map_err(|e| anyhow!("cannot build the slogan-marker matcher: {e}"))?;
-        let gazetteer = CharwiseDoubleArrayAhoCorasickBuilder::new()
-            .match_kind(daachorse::MatchKind::LeftmostLongest)
-            .build_with_values(unique)
-            .map_err(|e| anyhow!("cannot build the gazetteer matcher: {e}"))?;
-
-        // Place names that may end right before an agency form (东丽区|司法局).
         let place_suffix_names: Vec<String> =
             place_names.iter().map(|(n, _)| (*n).clone()).collect();
-        let place_suffix_matcher =
-            AhoCorasick::new(&place_suffix_names).context("cannot build the place matcher")?;
-
+        let (national_agencies, national_by_name) = load_national_agencies(&source, &mut patterns)?;
+        let (agency_forms, form_by_short) = load_agency_forms(&source, &mut patterns)?;
+        let (initiatives, initiative_by_name) = load_initiatives(&source, &mut patterns)?;
+        let WordLists {
+            generic_phrases,
+            slogans,
+        } = load_word_lists(&source, &mut patterns)?;
+        let document_types = load_document_types(&source)?;
+        let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
+            .context("initiative_rules.toml")?;
+        let bodies = named_bodies(&vocabulary, &national_by_name, &form_by_short)?;
+        let matchers = build_matchers(patterns, &rules, place_suffix_names)?;
         Ok(Self {
             laws,
             places,
@@ -657,16 +862,25 @@ impl Knowledge {
             initiative_by_name,
             national_by_name,
             form_by_short,
-            gazetteer,
-            gazetteer_entries: entries,
-            place_suffix_matcher,
-            place_suffix_names,
+            gazetteer: matchers.gazetteer,
+            gazetteer_entries: matchers.gazetteer_entries,
+            place_suffix_matcher: matchers.place_suffix_matcher,
+            place_suffix_names: matchers.place_suffix_names,
             rule_words: RuleWords::new(&rules),
             rules,
-            unquoted_heads,
-            slogan_markers,
-            dictionary_words: patterns_for_jieba,
+            unquoted_heads: matchers.unquoted_heads,
+            slogan_markers: matchers.slogan_markers,
+            dictionary_words: matchers.dictionary_words,
             segmenter: std::sync::OnceLock::new(),
+            heading_furniture: page_furniture.words_for(FurnitureUse::Heading),
+            agency_anchors: crate::extract::agencies::AnchorMatcher::new(&vocabulary)?,
+            page_furniture,
+            vocabulary,
+            nation,
+            national_prefix,
+            national_government: bodies.national_government,
+            zone_government_form: bodies.zone_government_form,
+            local_government_form: bodies.local_government_form,
         })
     }
 
@@ -744,7 +958,7 @@ impl Knowledge {
         self.law_by_name
             .get(name)
             .or_else(|| {
-                name.strip_prefix(NATIONAL_PREFIX)
+                name.strip_prefix(self.national_prefix.as_str())
                     .and_then(|n| self.law_by_name.get(n))
             })
             .map(|&i| &self.laws[i])
@@ -807,6 +1021,101 @@ mod tests {
         let k = Knowledge::embedded().expect("embedded tables parse");
         assert!(!k.agency_forms.is_empty());
         assert!(k.rules.min_chars >= 2);
+    }
+
+    /// A data folder holding only `files`, removed when dropped.
+    struct DataDir(std::path::PathBuf);
+
+    impl DataDir {
+        fn with(name: &str, files: &[(&str, &str)]) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("govkg-data-{}-{name}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            for (file, text) in files {
+                std::fs::write(dir.join(file), text).unwrap();
+            }
+            Self(dir)
+        }
+    }
+
+    impl Drop for DataDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn embedded(name: &str) -> &'static str {
+        EMBEDDED.iter().find(|(n, _)| *n == name).unwrap().1
+    }
+
+    #[test]
+    fn data_folder_overrides_the_new_tables() {
+        let vocabulary = embedded(VOCABULARY_FILE)
+            .replace("venue_marker = \"会议上\"", "venue_marker = \"大会上\"");
+        let dir = DataDir::with(
+            "override",
+            &[
+                (VOCABULARY_FILE, &vocabulary),
+                (FURNITURE_FILE, "word\tuses\n浏览次数\theading\n"),
+            ],
+        );
+        let k = Knowledge::from_dir(&dir.0).unwrap();
+        assert_eq!(k.vocabulary.metadata.venue_marker, "大会上");
+        assert_eq!(k.heading_furniture, vec!["浏览次数".to_string()]);
+        // The other tables still come from the embedded copy.
+        assert!(!k.agency_forms.is_empty());
+    }
+
+    #[test]
+    fn bad_rows_of_the_new_tables_name_file_and_line() {
+        let error = |name: &str, file: &str, text: &str| {
+            let dir = DataDir::with(name, &[(file, text)]);
+            format!("{:#}", Knowledge::from_dir(&dir.0).err().unwrap())
+        };
+        let e = error(
+            "furniture",
+            FURNITURE_FILE,
+            "# c\nword\tuses\n打印\ttoolbar\n分享\tsharing\n",
+        );
+        assert!(
+            e.contains("page_furniture.tsv:4") && e.contains("sharing"),
+            "{e}"
+        );
+        let bad_level = embedded(VOCABULARY_FILE)
+            .replace("levels = [\"provincial\"]", "levels = [\"province\"]");
+        let e = error("level", VOCABULARY_FILE, &bad_level);
+        assert!(
+            e.contains("rule_vocabulary.toml") && e.contains("line"),
+            "{e}"
+        );
+        let bad_char = embedded(VOCABULARY_FILE).replace(
+            "enumeration_copula = \"是\"",
+            "enumeration_copula = \"是的\"",
+        );
+        let e = error("char", VOCABULARY_FILE, &bad_char);
+        assert!(
+            e.contains("rule_vocabulary.toml") && e.contains("line"),
+            "{e}"
+        );
+        let unknown_form = embedded(VOCABULARY_FILE).replace(
+            "zone_government_form = \"管委会\"",
+            "zone_government_form = \"管理会\"",
+        );
+        let e = error("form", VOCABULARY_FILE, &unknown_form);
+        assert!(
+            e.contains("agency_forms.tsv") && e.contains("管理会"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_rows_of_the_old_tables_name_the_line() {
+        let dir = DataDir::with(
+            "laws",
+            &[("laws.tsv", "title\tkind\tshort_names\nX法\tstatute\n")],
+        );
+        let e = format!("{:#}", Knowledge::from_dir(&dir.0).err().unwrap());
+        assert!(e.contains("laws.tsv:2"), "{e}");
     }
 
     #[test]

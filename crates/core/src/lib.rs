@@ -14,3 +14,4 @@ pub mod model;
 pub mod pipeline;
 pub mod resolve;
 pub mod segment;
+pub mod vocabulary;

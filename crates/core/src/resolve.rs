@@ -382,7 +382,7 @@ fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
             jurisdiction: JurisdictionRef::Named(p),
             ..
         }) => return Some(*p),
-        Some(AgencyRef::National(_)) => return k.place_by_name.get("中华人民共和国").copied(),
+        Some(AgencyRef::National(_)) => return Some(k.nation),
         _ => {}
     }
     if let Some(p) = found.metadata.title_place {
@@ -390,9 +390,15 @@ fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
     }
     let wanted: &[PlaceLevel] = match &found.metadata.author {
         Some(AgencyRef::Form {
-            jurisdiction: JurisdictionRef::Level('区' | '县'),
+            jurisdiction: JurisdictionRef::Level(c),
             ..
-        }) => &[PlaceLevel::District, PlaceLevel::Zone],
+        }) if k
+            .vocabulary
+            .level_places(*c)
+            .contains(&PlaceLevel::District) =>
+        {
+            &[PlaceLevel::District, PlaceLevel::Zone]
+        }
         _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
     };
     let mut counts: FxHashMap<usize, usize> = FxHashMap::default();
@@ -418,11 +424,15 @@ fn author(k: &Knowledge, found: &Found, cx: &ReportContext) -> Option<ResolvedAg
     }
     let place = found.metadata.title_place?;
     let entry = &k.places[place];
+    let government_of = |form: usize| k.agency_forms[form].full.replace("{J}", &entry.canonical);
     let (canonical, kind) = match entry.level {
-        PlaceLevel::National => ("中华人民共和国国务院".to_string(), "government"),
-        PlaceLevel::Zone => (format!("{}管理委员会", entry.canonical), "government"),
+        PlaceLevel::National => (
+            k.national_agencies[k.national_government].canonical.clone(),
+            "government",
+        ),
+        PlaceLevel::Zone => (government_of(k.zone_government_form), "government"),
         PlaceLevel::Region => return None,
-        _ => (format!("{}人民政府", entry.canonical), "government"),
+        _ => (government_of(k.local_government_form), "government"),
     };
     Some(ResolvedAgency {
         canonical,
@@ -437,12 +447,8 @@ fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) 
         JurisdictionRef::Named(p) => Some(*p),
         JurisdictionRef::Own => cx.chain.first().copied(),
         JurisdictionRef::Level(c) => {
-            let wanted: &[PlaceLevel] = match c {
-                '区' | '县' => &[PlaceLevel::District, PlaceLevel::Zone],
-                '市' => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
-                '省' => &[PlaceLevel::Provincial],
-                _ => return None,
-            };
+            // The levels a level character stands for (区 → district or zone); none for others.
+            let wanted = k.vocabulary.level_places(*c);
             cx.chain
                 .iter()
                 .copied()
@@ -459,7 +465,7 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 canonical: entry.canonical.clone(),
                 level: Level::National,
                 kind: entry.kind.clone(),
-                jurisdiction: k.place_by_name.get("中华人民共和国").copied(),
+                jurisdiction: Some(k.nation),
             }
         }
         AgencyRef::Form { form, jurisdiction } => {
@@ -468,10 +474,10 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
             let place_entry = &k.places[place];
             if place_entry.level == PlaceLevel::National {
                 // In a national text a bare 发展改革委 is the national body: 国家发展改革委.
-                let national = k
-                    .national_by_name
-                    .get(&form.short)
-                    .or_else(|| k.national_by_name.get(&format!("国家{}", form.short)))?;
+                let national = k.national_by_name.get(&form.short).or_else(|| {
+                    let prefix = &k.vocabulary.names.national_agency_prefix;
+                    k.national_by_name.get(&format!("{prefix}{}", form.short))
+                })?;
                 return resolve_agency(k, cx, &AgencyRef::National(*national));
             }
             ResolvedAgency {
@@ -498,7 +504,11 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 return None;
             }
             ResolvedAgency {
-                canonical: format!("中共{}党组", body.canonical),
+                canonical: k
+                    .vocabulary
+                    .names
+                    .party_group
+                    .replace("{J}", &body.canonical),
                 level: body.level,
                 kind: "party".into(),
                 jurisdiction: body.jurisdiction,
@@ -511,7 +521,12 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
             let place = resolve_jurisdiction(k, cx, jurisdiction)?;
             let entry = &k.places[place];
             ResolvedAgency {
-                canonical: format!("{}第{}中级人民法院", entry.canonical, number),
+                canonical: k
+                    .vocabulary
+                    .names
+                    .intermediate_court
+                    .replace("{N}", number)
+                    .replace("{J}", &entry.canonical),
                 level: entry.level.agency_level(),
                 kind: "court".into(),
                 jurisdiction: Some(place),

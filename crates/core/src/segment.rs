@@ -1,8 +1,17 @@
 //! Segment stage: lines, sentences, clauses and bracketed/quoted spans, all as byte spans.
 //!
-//! Architecture invariant: pure functions of the text; no knowledge tables.
+//! Architecture invariant: pure functions of the text (and of the few marker words they are
+//! given); no knowledge tables.
 
 use crate::model::Span;
+
+/// The words of list markers that are not part of a clause (一是, 二是): numerals, then a copula.
+/// From `rule_vocabulary.toml` (see [`crate::vocabulary::Vocabulary::enumeration`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Enumeration<'w> {
+    pub numerals: &'w str,
+    pub copula: char,
+}
 
 /// Characters that end a sentence. Half-width forms occur in reports copied from web pages.
 const SENTENCE_END: &[char] = &['。', '！', '？', '；', '!', '?', ';', '\n'];
@@ -57,7 +66,7 @@ fn split_keeping(text: &str, ends: &[char]) -> Vec<Span> {
 /// The clause containing `span`: from just after the previous clause break to just before the
 /// next one, widened to whole characters, and trimmed of white space and list markers.
 /// A mention that itself contains breaks (a quoted list) keeps them.
-pub fn clause_around(text: &str, span: Span) -> Span {
+pub fn clause_around(text: &str, span: Span, marks: Enumeration<'_>) -> Span {
     let before = &text[..span.start];
     let start = before
         .char_indices()
@@ -71,7 +80,7 @@ pub fn clause_around(text: &str, span: Span) -> Span {
         .find(|&(_, c)| is_clause_end(c))
         .map(|(i, _)| span.end + i)
         .unwrap_or(text.len());
-    trim_span(text, Span::new(start, end))
+    trim_span(text, Span::new(start, end), marks)
 }
 
 /// [`clause_around`] for spans visited in order of their start: each byte before the spans is
@@ -80,6 +89,7 @@ pub fn clause_around(text: &str, span: Span) -> Span {
 /// of megabytes) took time quadratic in its length.
 pub struct ClauseCursor<'t> {
     text: &'t str,
+    marks: Enumeration<'t>,
     /// Breaks before this offset have been seen; `last_break_end` is where the last one ends.
     scanned: usize,
     last_break_end: usize,
@@ -89,9 +99,10 @@ pub struct ClauseCursor<'t> {
 }
 
 impl<'t> ClauseCursor<'t> {
-    pub fn new(text: &'t str) -> Self {
+    pub fn new(text: &'t str, marks: Enumeration<'t>) -> Self {
         Self {
             text,
+            marks,
             scanned: 0,
             last_break_end: 0,
             // Nothing known ahead yet: no span end satisfies `ahead_from <= end <= ahead_at`.
@@ -103,7 +114,7 @@ impl<'t> ClauseCursor<'t> {
     /// Same as [`clause_around`]; spans that start before an earlier one fall back to it.
     pub fn clause_around(&mut self, span: Span) -> Span {
         if span.start < self.scanned {
-            return clause_around(self.text, span);
+            return clause_around(self.text, span, self.marks);
         }
         for (i, c) in self.text[self.scanned..span.start].char_indices() {
             if is_clause_end(c) {
@@ -118,12 +129,16 @@ impl<'t> ClauseCursor<'t> {
                 .find(|&(_, c)| is_clause_end(c))
                 .map_or(self.text.len(), |(i, _)| span.end + i);
         }
-        trim_span(self.text, Span::new(self.last_break_end, self.ahead_at))
+        trim_span(
+            self.text,
+            Span::new(self.last_break_end, self.ahead_at),
+            self.marks,
+        )
     }
 }
 
 /// Drops leading/trailing white space and leading enumeration markers (一是, 1., （二）).
-pub fn trim_span(text: &str, span: Span) -> Span {
+pub fn trim_span(text: &str, span: Span, marks: Enumeration<'_>) -> Span {
     let s = &text[span.start..span.end];
     let trimmed_start = s.len() - s.trim_start().len();
     let mut start = span.start + trimmed_start;
@@ -132,20 +147,19 @@ pub fn trim_span(text: &str, span: Span) -> Span {
         return Span::new(span.start, span.start);
     }
     let rest = &text[start..end];
-    let marker = enumeration_marker_len(rest);
+    let marker = enumeration_marker_len(rest, marks);
     if marker < rest.len() {
         start += marker;
     }
     Span::new(start, end)
 }
 
-fn enumeration_marker_len(s: &str) -> usize {
+fn enumeration_marker_len(s: &str, marks: Enumeration<'_>) -> usize {
     let mut chars = s.char_indices().peekable();
     // 一是 / 二是 …
-    let numerals = "一二三四五六七八九十";
     let mut len = 0;
     while let Some(&(i, c)) = chars.peek() {
-        if numerals.contains(c) {
+        if marks.numerals.contains(c) {
             chars.next();
             len = i + c.len_utf8();
         } else {
@@ -153,8 +167,8 @@ fn enumeration_marker_len(s: &str) -> usize {
         }
     }
     if len > 0 {
-        if s[len..].starts_with('是') {
-            return len + '是'.len_utf8();
+        if s[len..].starts_with(marks.copula) {
+            return len + marks.copula.len_utf8();
         }
         if s[len..].starts_with('、') {
             return len + '、'.len_utf8();
@@ -304,6 +318,20 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The marks of the embedded rule_vocabulary.toml.
+    const MARKS: Enumeration<'static> = Enumeration {
+        numerals: "一二三四五六七八九十",
+        copula: '是',
+    };
+
+    #[test]
+    fn marks_are_those_of_the_vocabulary() {
+        let k = crate::knowledge::Knowledge::embedded().unwrap();
+        let marks = k.vocabulary.enumeration();
+        assert_eq!(marks.numerals, MARKS.numerals);
+        assert_eq!(marks.copula, MARKS.copula);
+    }
+
     fn slice(text: &str, s: Span) -> &str {
         &text[s.start..s.end]
     }
@@ -326,14 +354,14 @@ mod tests {
                     Span::new(a, b)
                 })
                 .collect();
-            let mut shuffled = ClauseCursor::new(&text);
+            let mut shuffled = ClauseCursor::new(&text, MARKS);
             for &span in &spans {
-                prop_assert_eq!(shuffled.clause_around(span), clause_around(&text, span));
+                prop_assert_eq!(shuffled.clause_around(span), clause_around(&text, span, MARKS));
             }
             spans.sort_by_key(|s| (s.start, s.end));
-            let mut cursor = ClauseCursor::new(&text);
+            let mut cursor = ClauseCursor::new(&text, MARKS);
             for &span in &spans {
-                prop_assert_eq!(cursor.clause_around(span), clause_around(&text, span));
+                prop_assert_eq!(cursor.clause_around(span), clause_around(&text, span, MARKS));
             }
         }
     }
@@ -349,7 +377,7 @@ mod tests {
     fn clause_drops_enumeration_marker() {
         let t = "前文。一是落实“证照分离”改革，后文";
         let m = t.find("证照").unwrap();
-        let c = clause_around(t, Span::new(m, m + "证照分离".len()));
+        let c = clause_around(t, Span::new(m, m + "证照分离".len()), MARKS);
         assert_eq!(slice(t, c), "落实“证照分离”改革");
     }
 

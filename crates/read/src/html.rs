@@ -715,75 +715,66 @@ fn finish(lines: Vec<String>) -> String {
     out.join("\n")
 }
 
-/// Words that make up toolbar and navigation lines ("无障碍 简体| 繁体", "【字体：大 中 小】",
-/// "打印本页 关闭窗口", "分享到：").
-const TOOLBAR_WORDS: &[&str] = &[
-    "扫一扫在手机打开当前页",
-    "扫一扫在手机上查看当前页面",
-    "无障碍浏览",
-    "无障碍阅读",
-    "无障碍",
-    "简体中文",
-    "繁體中文",
-    "繁体中文",
-    "简体版",
-    "繁体版",
-    "繁體版",
-    "简体",
-    "繁體",
-    "繁体",
-    "简",
-    "繁",
-    "English",
-    "ENGLISH",
-    "打印本页",
-    "打印此页",
-    "打印文章",
-    "打印",
-    "关闭窗口",
-    "关闭本页",
-    "关闭",
-    "字体",
-    "字号",
-    "大",
-    "中",
-    "小",
-    "默认",
-    "分享到",
-    "分享",
-    "收藏本页",
-    "加入收藏",
-    "收藏",
-    "返回顶部",
-    "返回首页",
-    "返回",
-    "设为首页",
-    "长者模式",
-    "关怀版",
-    "适老化",
-    "读屏专用",
-    "读屏",
-    "登录",
-    "注册",
-    "扫一扫",
-    "微信",
-    "微博",
-    "QQ空间",
-    "手机版",
-    "移动版",
-    "网站地图",
-    "联系我们",
-    "使用帮助",
-    "关于我们",
-    "网站声明",
-    "法律声明",
-    "隐私声明",
-    "我要纠错",
-    "纠错",
-    "视力保护色",
-    "放大",
-    "缩小",
-];
+/// The page-furniture table, shared with govkg-core (which reads its `heading` words):
+/// toolbar words, navigation prefixes, footer marks and site-host prefixes. Compiled in; the
+/// table is checked by this crate's tests, so a malformed copy cannot ship.
+const FURNITURE_TABLE: &str = include_str!("../../../data/page_furniture.tsv");
+
+/// The words of [`FURNITURE_TABLE`], by use, in table order.
+#[derive(Debug, Default)]
+struct Furniture {
+    /// Words that make up toolbar and navigation lines ("无障碍 简体| 繁体", "【字体：大 中 小】",
+    /// "打印本页 关闭窗口", "分享到："), tried in table order.
+    toolbar: Vec<String>,
+    /// A short line starting with one is navigation (当前位置, 上一篇).
+    navigation: Vec<String>,
+    /// A short line containing one is a footer (版权所有, ICP备).
+    footer: Vec<String>,
+    /// A short line starting with one names the site's host (主办单位).
+    host: Vec<String>,
+}
+
+impl Furniture {
+    /// Parses the table (`word uses`, `#` comments, uses separated by `|`); uses for other
+    /// crates are skipped, unknown ones are errors naming the line.
+    fn parse(table: &str) -> Result<Self, String> {
+        let mut furniture = Self::default();
+        let mut lines = table
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+        match lines.next() {
+            Some((_, header)) if header.split('\t').map(str::trim).eq(["word", "uses"]) => {}
+            _ => return Err("page_furniture.tsv: header must be `word\tuses`".into()),
+        }
+        for (i, line) in lines {
+            let mut cells = line.split('\t').map(str::trim);
+            let (Some(word), Some(uses), None) = (cells.next(), cells.next(), cells.next()) else {
+                return Err(format!("page_furniture.tsv:{}: need two cells", i + 1));
+            };
+            if word.is_empty() {
+                return Err(format!("page_furniture.tsv:{}: empty word", i + 1));
+            }
+            for u in uses.split('|').map(str::trim).filter(|u| !u.is_empty()) {
+                let list = match u {
+                    "toolbar" => &mut furniture.toolbar,
+                    "navigation" => &mut furniture.navigation,
+                    "footer" => &mut furniture.footer,
+                    "host" => &mut furniture.host,
+                    "heading" | "source_text" => continue,
+                    _ => return Err(format!("page_furniture.tsv:{}: unknown use `{u}`", i + 1)),
+                };
+                list.push(word.to_string());
+            }
+        }
+        Ok(furniture)
+    }
+}
+
+static FURNITURE: std::sync::LazyLock<Furniture> = std::sync::LazyLock::new(|| {
+    // The table is compiled in and checked by `furniture_table_parses`.
+    Furniture::parse(FURNITURE_TABLE).unwrap_or_else(|e| panic!("{e}"))
+});
 
 /// Separators ignored when matching toolbar words.
 fn is_separator(c: char) -> bool {
@@ -795,7 +786,8 @@ fn is_separator(c: char) -> bool {
                 | '／'
                 | '·'
                 | '•'
-                | '丨'
+                // 丨, a CJK stroke that pages use as a vertical bar.
+                | '\u{4E28}'
                 | ':'
                 | '：'
                 | '【'
@@ -821,7 +813,11 @@ fn only_toolbar_words(s: &str) -> bool {
     }
     let mut rest = squashed.as_str();
     while !rest.is_empty() {
-        let Some(w) = TOOLBAR_WORDS.iter().find(|w| rest.starts_with(**w)) else {
+        let Some(w) = FURNITURE
+            .toolbar
+            .iter()
+            .find(|w| rest.starts_with(w.as_str()))
+        else {
             return false;
         };
         rest = rest.get(w.len()..).unwrap_or("");
@@ -897,39 +893,29 @@ fn is_boilerplate_line(t: &str) -> bool {
         return true;
     }
     let short = t.chars().count() <= 200;
-    const NAV_PREFIXES: &[&str] = &[
-        "当前位置",
-        "您的位置",
-        "您现在的位置",
-        "您当前的位置",
-        "您所在的位置",
-        "上一篇",
-        "下一篇",
-        "上一条",
-        "下一条",
-    ];
-    if short && NAV_PREFIXES.iter().any(|p| t.starts_with(p)) {
-        return true;
-    }
-    const FOOTER_MARKS: &[&str] = &[
-        "版权所有",
-        "网站标识码",
-        "公网安备",
-        "ICP备",
-        "ICP证",
-        "Copyright",
-        "COPYRIGHT",
-        "©",
-    ];
-    if short && FOOTER_MARKS.iter().any(|m| t.contains(m)) {
-        return true;
-    }
-    short && (t.starts_with("主办单位") || t.starts_with("主办：") || t.starts_with("主办:"))
+    let furniture = &*FURNITURE;
+    short
+        && (furniture
+            .navigation
+            .iter()
+            .any(|p| t.starts_with(p.as_str()))
+            || furniture.footer.iter().any(|m| t.contains(m.as_str()))
+            || furniture.host.iter().any(|p| t.starts_with(p.as_str())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn furniture_table_parses() {
+        let furniture = Furniture::parse(FURNITURE_TABLE).expect("page_furniture.tsv parses");
+        assert!(furniture.toolbar.len() > 50);
+        assert!(!furniture.navigation.is_empty());
+        assert!(!furniture.footer.is_empty());
+        assert!(!furniture.host.is_empty());
+        assert!(Furniture::parse("word\tuses\n打印\tprinting\n").is_err());
+    }
 
     fn page(body: &str) -> String {
         format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>测试页面_某某市人民政府</title><style>p{{color:red}}</style></head><body>{body}</body></html>")

@@ -14,18 +14,26 @@
 //!
 //! Architecture invariant (ARCHITECTURE.md, `bench`): corpora are generated at run time and never
 //! committed.
+//!
+//! Knowledge is data: the districts come from `data/jurisdictions.tsv`, the official names of
+//! their bodies from `data/agency_forms.tsv`, the initiatives from `data/initiatives.tsv`, and the
+//! report templates and the choice among them from `data/synth_corpus.toml`.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use anyhow::{Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
+use govkg_core::knowledge::{normalize_name, Knowledge, PlaceLevel};
+use govkg_core::vocabulary::FurnitureUse;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use serde::Deserialize;
+use std::sync::LazyLock;
 
 /// The reports bundled with govkg: always part of the material.
 pub const BUNDLED: &[&str] = &[
@@ -45,157 +53,224 @@ pub struct District {
     pub ascii: &'static str,
 }
 
-/// All 16 districts of Tianjin.
-pub const DISTRICTS: &[District] = &[
-    District {
-        name: "和平区",
-        short: "和平",
-        ascii: "heping",
-    },
-    District {
-        name: "河东区",
-        short: "河东",
-        ascii: "hedong",
-    },
-    District {
-        name: "河西区",
-        short: "河西",
-        ascii: "hexi",
-    },
-    District {
-        name: "南开区",
-        short: "南开",
-        ascii: "nankai",
-    },
-    District {
-        name: "河北区",
-        short: "河北",
-        ascii: "hebei",
-    },
-    District {
-        name: "红桥区",
-        short: "红桥",
-        ascii: "hongqiao",
-    },
-    District {
-        name: "东丽区",
-        short: "东丽",
-        ascii: "dongli",
-    },
-    District {
-        name: "西青区",
-        short: "西青",
-        ascii: "xiqing",
-    },
-    District {
-        name: "津南区",
-        short: "津南",
-        ascii: "jinnan",
-    },
-    District {
-        name: "北辰区",
-        short: "北辰",
-        ascii: "beichen",
-    },
-    District {
-        name: "武清区",
-        short: "武清",
-        ascii: "wuqing",
-    },
-    District {
-        name: "宝坻区",
-        short: "宝坻",
-        ascii: "baodi",
-    },
-    District {
-        name: "滨海新区",
-        short: "滨海",
-        ascii: "binhai",
-    },
-    District {
-        name: "宁河区",
-        short: "宁河",
-        ascii: "ninghe",
-    },
-    District {
-        name: "静海区",
-        short: "静海",
-        ascii: "jinghai",
-    },
-    District {
-        name: "蓟州区",
-        short: "蓟州",
-        ascii: "jizhou",
-    },
-];
+/// All districts of the city of `data/synth_corpus.toml` (the 16 districts of Tianjin), in the
+/// order of jurisdictions.tsv.
+pub static DISTRICTS: LazyLock<Vec<District>> = LazyLock::new(|| TABLES.districts.clone());
 
 /// Years the reports are about.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2019..=2025;
 
 /// District bodies that write reports: the short form written after 区 in running text
-/// (区司法局) and the official name after the district's (天津市和平区司法局).
-pub const AUTHORS: &[(&str, &str)] = &[
-    ("政府", "人民政府"),
-    ("司法局", "司法局"),
-    ("政务服务办", "人民政府政务服务办公室"),
-    ("市场监管局", "市场监督管理局"),
-    ("生态环境局", "生态环境局"),
-    ("教育局", "教育局"),
-    ("民政局", "民政局"),
-    ("财政局", "财政局"),
-    ("人社局", "人力资源和社会保障局"),
-    ("住建委", "住房和建设委员会"),
-    ("交通运输局", "交通运输局"),
-    ("水务局", "水务局"),
-    ("农业农村委", "农业农村委员会"),
-    ("商务局", "商务局"),
-    ("文化和旅游局", "文化和旅游局"),
-    ("卫生健康委", "卫生健康委员会"),
-    ("应急管理局", "应急管理局"),
-    ("审计局", "审计局"),
-    ("统计局", "统计局"),
-    ("城市管理委", "城市管理委员会"),
-    ("退役军人事务局", "退役军人事务局"),
-    ("规划资源局", "规划和自然资源局"),
-    ("医保局", "医疗保障局"),
-    ("体育局", "体育局"),
-    ("科技局", "科学技术局"),
-    ("工业和信息化局", "工业和信息化局"),
-    ("发展改革委", "发展和改革委员会"),
-];
+/// (区司法局) and the official name after the district's (天津市和平区司法局). The first is the
+/// district government itself.
+pub static AUTHORS: LazyLock<Vec<(&'static str, &'static str)>> =
+    LazyLock::new(|| TABLES.authors.clone());
 
-/// Quoted initiatives of the bundled reports; a quoted one in a source text may be swapped for
-/// another of the pool.
-pub const INITIATIVES: &[&str] = &[
-    "高效办成一件事",
-    "证照分离",
-    "双随机、一公开",
-    "一网通办",
-    "放管服",
-    "好差评",
-    "免申即享",
-    "不见面审批",
-    "互联网+政务服务",
-    "跨省通办",
-    "首违不罚",
-    "轻微免罚",
-    "谁执法谁普法",
-    "三项制度",
-    "双公示",
-    "告知承诺",
-    "证照联办",
-    "一件事",
-    "政务一网通",
-    "法律明白人",
-    "民法典进企业",
-    "普法驿站",
-    "掌上一件事服务",
-    "法治宣传进企业",
-];
+/// Initiatives (canonical names and plain variants of initiatives.tsv); a quoted one in a source
+/// text may be swapped for another of the pool.
+pub static INITIATIVES: LazyLock<Vec<&'static str>> = LazyLock::new(|| TABLES.initiatives.clone());
 
-/// Place names of the source texts, replaced by the report's district.
-const SOURCE_PLACES: &[&str] = &["东疆综合保税区", "东疆综保区", "东丽区", "静海区"];
-const SOURCE_PLACE_SHORTS: &[&str] = &["东疆", "东丽", "静海"];
+/// `data/synth_corpus.toml`: the report templates and the choice of city, bodies and places.
+const CORPUS_TABLE: &str = include_str!("../../../data/synth_corpus.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorpusWords {
+    city: String,
+    district_level_char: char,
+    authors: Vec<String>,
+    title: String,
+    opening: String,
+    intro: String,
+    date: String,
+    heading: HeadingTemplates,
+    sections: SectionHeadings,
+    part_words: PartWords,
+    source: SourceWords,
+    district_short_forms: BTreeMap<String, String>,
+    district_ascii: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadingTemplates {
+    full_name: String,
+    government: String,
+    two_lines: String,
+    author_line: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionHeadings {
+    measures: Vec<String>,
+    problems: Vec<String>,
+    leaders: Vec<String>,
+    plans: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartWords {
+    problems: Vec<String>,
+    leaders: Vec<String>,
+    plans: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceWords {
+    /// Place names of the source texts, replaced by the report's district.
+    places: Vec<String>,
+    place_short_forms: Vec<String>,
+    article_prefix: char,
+    article_suffix: char,
+    article_numeral_extra: String,
+}
+
+/// Everything the generator takes from the data folder's tables, loaded once.
+struct Tables {
+    districts: Vec<District>,
+    authors: Vec<(&'static str, &'static str)>,
+    initiatives: Vec<&'static str>,
+    words: CorpusWords,
+    /// Chinese numerals one to ten (rule_vocabulary.toml).
+    numerals: Vec<char>,
+    /// Source lines holding one of these are page furniture (page_furniture.tsv).
+    furniture: Vec<String>,
+}
+
+/// The tables are compiled in; [`tables_load`](tests) checks them, so this cannot fail at run
+/// time for a build whose tests pass.
+static TABLES: LazyLock<Tables> =
+    LazyLock::new(|| Tables::load().unwrap_or_else(|e| panic!("synth tables: {e:#}")));
+
+/// A string that lives as long as the program: the tables are loaded once.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+impl Tables {
+    fn load() -> Result<Self> {
+        let words: CorpusWords = toml::from_str(CORPUS_TABLE).context("synth_corpus.toml")?;
+        let k = Knowledge::embedded().context("knowledge tables")?;
+        let numerals: Vec<char> = k.vocabulary.numerals.chars().collect();
+        if numerals.len() != 10 {
+            bail!("rule_vocabulary.toml: ten numerals expected");
+        }
+        let sections = &words.sections;
+        if [
+            &sections.measures,
+            &sections.problems,
+            &sections.leaders,
+            &sections.plans,
+        ]
+        .iter()
+        .any(|s| s.is_empty())
+        {
+            bail!("synth_corpus.toml: [sections] needs at least one heading per part");
+        }
+        Ok(Self {
+            districts: districts(&k, &words)?,
+            authors: authors(&k, &words)?,
+            initiatives: initiatives(&k)?,
+            numerals,
+            furniture: k.page_furniture.words_for(FurnitureUse::SourceText),
+            words,
+        })
+    }
+}
+
+/// The districts of the city, from jurisdictions.tsv.
+fn districts(k: &Knowledge, words: &CorpusWords) -> Result<Vec<District>> {
+    let city = *k.place_by_name.get(&words.city).ok_or_else(|| {
+        anyhow!(
+            "synth_corpus.toml: city `{}` not in jurisdictions.tsv",
+            words.city
+        )
+    })?;
+    let mut out = Vec::new();
+    for place in &k.places {
+        if place.level != PlaceLevel::District || place.parent != Some(city) {
+            continue;
+        }
+        let Some(name) = place.canonical.strip_prefix(words.city.as_str()) else {
+            continue;
+        };
+        let short = match words.district_short_forms.get(&place.canonical) {
+            Some(short) => short.clone(),
+            None => {
+                let mut chars = name.chars();
+                chars.next_back();
+                chars.as_str().to_string()
+            }
+        };
+        let ascii = match words.district_ascii.get(&place.canonical) {
+            Some(ascii) if ascii.bytes().all(|b| b.is_ascii_alphanumeric()) => ascii.clone(),
+            Some(ascii) => bail!("synth_corpus.toml: `{ascii}` is not an ASCII name"),
+            None => format!("d{}", out.len() + 1),
+        };
+        out.push(District {
+            name: leak(name.to_string()),
+            short: leak(short),
+            ascii: leak(ascii),
+        });
+    }
+    if out.is_empty() {
+        bail!("jurisdictions.tsv: `{}` has no districts", words.city);
+    }
+    Ok(out)
+}
+
+/// The authors' short forms and official names after the district's, from agency_forms.tsv.
+fn authors(k: &Knowledge, words: &CorpusWords) -> Result<Vec<(&'static str, &'static str)>> {
+    if words.authors.len() < 2 {
+        bail!("synth_corpus.toml: `authors` needs the government and at least one body");
+    }
+    words
+        .authors
+        .iter()
+        .map(|short| {
+            let form = k
+                .form_by_short
+                .get(short)
+                .map(|&i| &k.agency_forms[i])
+                .ok_or_else(|| anyhow!("synth_corpus.toml: `{short}` not in agency_forms.tsv"))?;
+            let full = form.full.strip_prefix("{J}").ok_or_else(|| {
+                anyhow!("agency_forms.tsv: `{short}`: the official name must start with {{J}}")
+            })?;
+            Ok((leak(short.clone()), leak(full.to_string())))
+        })
+        .collect()
+}
+
+/// Canonical names and plain variants (no quote marks) of initiatives.tsv.
+fn initiatives(k: &Knowledge) -> Result<Vec<&'static str>> {
+    let mut pool: Vec<&'static str> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut names: Vec<&String> = k.initiatives.iter().map(|i| &i.canonical).collect();
+    let mut variants: Vec<(&String, &usize)> = k.initiative_by_name.iter().collect();
+    variants.sort_by_key(|&(name, &index)| (index, name.clone()));
+    names.extend(variants.into_iter().map(|(name, _)| name));
+    for name in names {
+        if normalize_name(name) == *name && seen.insert(name.clone()) {
+            pool.push(leak(name.clone()));
+        }
+    }
+    if pool.is_empty() {
+        bail!("initiatives.tsv: no initiatives");
+    }
+    Ok(pool)
+}
+
+/// `template` with every `{name}` of `values` replaced.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
 
 /// Where in a report a piece of text came from, which decides where it may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,14 +289,13 @@ const PARTS: usize = 4;
 
 impl Part {
     fn of_section_heading(heading: &str) -> Part {
-        if heading.contains("不足") || heading.contains("问题") {
+        let words = &TABLES.words.part_words;
+        let has = |list: &[String]| list.iter().any(|w| heading.contains(w.as_str()));
+        if has(&words.problems) {
             Part::Problems
-        } else if heading.contains("负责人") || heading.contains("第一责任") {
+        } else if has(&words.leaders) {
             Part::Leaders
-        } else if ["安排", "下一步", "计划", "打算", "思路", "下一年"]
-            .iter()
-            .any(|w| heading.contains(w))
-        {
+        } else if has(&words.plans) {
             Part::Plans
         } else {
             Part::Measures
@@ -349,21 +423,23 @@ impl Generator {
         }
         let mut patterns: Vec<String> = Vec::new();
         let mut replacements = Vec::new();
-        for p in SOURCE_PLACES {
+        let tables = &*TABLES;
+        for p in &tables.words.source.places {
             patterns.push(p.to_string());
             replacements.push(Replacement::Place);
         }
-        for p in SOURCE_PLACE_SHORTS {
+        for p in &tables.words.source.place_short_forms {
             patterns.push(p.to_string());
             replacements.push(Replacement::PlaceShort);
         }
-        for i in INITIATIVES {
+        for i in &tables.initiatives {
             patterns.push(format!("“{i}”"));
             replacements.push(Replacement::Initiative);
         }
         // AUTHORS[0] is the government itself (区政府), not one of its bodies.
-        for (short, _) in &AUTHORS[1..] {
-            patterns.push(format!("区{short}"));
+        let level = tables.words.district_level_char;
+        for (short, _) in &tables.authors[1..] {
+            patterns.push(format!("{level}{short}"));
             replacements.push(Replacement::Agency);
         }
         let replacer = AhoCorasick::builder()
@@ -387,72 +463,69 @@ impl Generator {
             rng,
             used: HashSet::new(),
         };
-        let district = DISTRICTS[r.below(DISTRICTS.len())];
+        let tables = &*TABLES;
+        let words = &tables.words;
+        let district = tables.districts[r.below(tables.districts.len())];
         let year = *YEARS.start() + r.below((YEARS.end() - YEARS.start() + 1) as usize) as i32;
-        let (author_short, author_full) = AUTHORS[r.below(AUTHORS.len())];
-        let author = format!("天津市{}{}", district.name, author_full);
+        let author_index = r.below(tables.authors.len());
+        let (author_short, author_full) = tables.authors[author_index];
+        // The first author is the district government itself.
+        let is_government = author_index == 0;
+        let author = format!("{}{}{}", words.city, district.name, author_full);
         let cx = Cx { district, year };
         let target = 8_700 + r.below(5_000);
         let mut out = String::with_capacity(target + 4_000);
 
+        // How the report names its author: the government in full, a body as 区 + short form.
+        let me = if is_government {
+            format!("{}{author_full}", district.name)
+        } else {
+            format!("{}{author_short}", words.district_level_char)
+        };
+        let year_text = year.to_string();
+        let next_year = (year + 1).to_string();
+        let values = [
+            ("author", author.as_str()),
+            ("district", district.name),
+            ("body", author_full),
+            ("me", me.as_str()),
+            ("year", year_text.as_str()),
+            ("next_year", next_year.as_str()),
+            ("title", words.title.as_str()),
+        ];
+
         // Heading: who, when, what.
-        let title = "法治政府建设年度报告";
-        match r.below(5) {
-            0 => out.push_str(&format!("{author}{year}年{title}\n\n")),
-            1 if author_short == "政府" => {
-                out.push_str(&format!("{}{year}年{title}\n\n", district.name))
-            }
-            2 => out.push_str(&format!(
-                "{}{author_full}\n{year}年{title}\n\n",
-                district.name
-            )),
-            _ => out.push_str(&format!("{author}\n{year}年{title}\n\n")),
-        }
+        let heading = match r.below(5) {
+            0 => &words.heading.full_name,
+            1 if is_government => &words.heading.government,
+            2 => &words.heading.two_lines,
+            _ => &words.heading.author_line,
+        };
+        out.push_str(&fill(heading, &values));
+        out.push_str("\n\n");
 
         // Opening paragraph.
-        let me = if author_short == "政府" {
-            format!("{}人民政府", district.name)
-        } else {
-            format!("区{author_short}")
-        };
-        out.push_str(&format!(
-            "{year}年，{me}坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，认真落实党中央、国务院关于法治政府建设的决策部署和市委、市政府、区委、区政府工作要求，扎实推进法治政府建设，各项工作取得积极成效。"
-        ));
+        out.push_str(&fill(&words.opening, &values));
         for _ in 0..1 + r.below(2) {
             if let Some(s) = self.pick(&mut r, Part::Measures, PoolKind::Sentence) {
                 out.push_str(&self.transform(&s.text, s.source, &cx, &mut r));
             }
         }
-        out.push_str(&format!("现将{year}年度法治政府建设工作情况报告如下：\n"));
+        out.push_str(&fill(&words.intro, &values));
+        out.push('\n');
 
         // The four customary parts, each filled to its share of the target size.
         let headings: [&[String]; PARTS] = [
-            &[
-                format!("一、{year}年度推进法治政府建设的主要举措和成效"),
-                "一、主要举措和成效".to_string(),
-                format!("一、{year}年法治政府建设主要举措和成效"),
-            ],
-            &[
-                format!("二、{year}年度推进法治政府建设存在的不足和原因"),
-                "二、存在的不足和原因".to_string(),
-                "二、法治政府建设存在的问题和不足".to_string(),
-            ],
-            &[
-                format!("三、{year}年度党政主要负责人履行推进法治建设第一责任人职责情况"),
-                "三、党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况"
-                    .to_string(),
-            ],
-            &[
-                format!("四、{}年度推进法治政府建设的主要安排", year + 1),
-                "四、下一步工作安排".to_string(),
-                format!("四、{}年工作计划", year + 1),
-            ],
+            &words.sections.measures,
+            &words.sections.problems,
+            &words.sections.leaders,
+            &words.sections.plans,
         ];
         let shares = [0.62, 0.10, 0.10, 0.18];
         let parts = [Part::Measures, Part::Problems, Part::Leaders, Part::Plans];
         for ((part, share), options) in parts.into_iter().zip(shares).zip(headings) {
-            let heading = &options[r.below(options.len())];
-            out.push_str(heading);
+            let heading = fill(&options[r.below(options.len())], &values);
+            out.push_str(&heading);
             out.push('\n');
             let budget = out.len() + (target as f64 * share) as usize;
             let with_subheadings = matches!(part, Part::Measures | Part::Plans) || r.below(3) == 0;
@@ -506,12 +579,16 @@ impl Generator {
             out.push_str(&me);
         }
         out.push('\n');
-        out.push_str(&format!(
-            "{}年{}月{}日\n",
-            year + 1,
-            1 + r.below(3),
-            1 + r.below(28)
-        ));
+        let month = (1 + r.below(3)).to_string();
+        let day = (1 + r.below(28)).to_string();
+        let date_values = [
+            ("next_year", next_year.as_str()),
+            ("year", year_text.as_str()),
+            ("month", month.as_str()),
+            ("day", day.as_str()),
+        ];
+        out.push_str(&fill(&words.date, &date_values));
+        out.push('\n');
 
         let file_name = format!("{index:0width$}_{}_{year}.txt", district.ascii);
         SynthReport {
@@ -581,13 +658,14 @@ impl Generator {
                 Replacement::Place => out.push_str(cx.district.name),
                 Replacement::PlaceShort => out.push_str(cx.district.short),
                 Replacement::Initiative if r.below(5) < 3 => {
+                    let pool = &TABLES.initiatives;
                     out.push('“');
-                    out.push_str(INITIATIVES[r.below(INITIATIVES.len())]);
+                    out.push_str(pool[r.below(pool.len())]);
                     out.push('”');
                 }
                 Replacement::Agency if r.below(10) < 3 => {
-                    let bodies = &AUTHORS[1..];
-                    out.push('区');
+                    let bodies = &TABLES.authors[1..];
+                    out.push(TABLES.words.district_level_char);
                     out.push_str(bodies[r.below(bodies.len())].0);
                 }
                 Replacement::Initiative | Replacement::Agency => out.push_str(found),
@@ -619,13 +697,21 @@ impl Rand {
     }
 }
 
+/// 1 → 一, 12 → 十二, 20 → 二十, 99 → 九十九; the numerals from rule_vocabulary.toml.
 fn chinese_number(n: usize) -> String {
-    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let numerals = &TABLES.numerals;
+    // numerals[0..9] are one to nine, numerals[9] is ten; digit 0 is written as nothing.
+    let digit = |d: usize| {
+        d.checked_sub(1)
+            .map(|i| numerals[i].to_string())
+            .unwrap_or_default()
+    };
+    let ten = numerals[9];
     match n {
-        1..=9 => DIGITS[n].to_string(),
-        10 => "十".to_string(),
-        11..=19 => format!("十{}", DIGITS[n - 10]),
-        20..=99 => format!("{}十{}", DIGITS[n / 10], DIGITS[n % 10]),
+        1..=9 => digit(n),
+        10 => ten.to_string(),
+        11..=19 => format!("{ten}{}", digit(n - 10)),
+        20..=99 => format!("{}{ten}{}", digit(n / 10), digit(n % 10)),
         _ => n.to_string(),
     }
 }
@@ -682,17 +768,6 @@ fn shift_years(text: &str, delta: i32) -> String {
     out
 }
 
-const FURNITURE: &[&str] = &[
-    "无障碍",
-    "简体",
-    "繁体",
-    "来源",
-    "发布时间",
-    "联系人",
-    "联系电话",
-    "星期",
-];
-
 /// Cuts a source text into the pools of `material`.
 fn cut(text: &str, source: usize, material: &mut Material) {
     let mut part = Part::Measures;
@@ -700,7 +775,7 @@ fn cut(text: &str, source: usize, material: &mut Material) {
     for raw in text.lines() {
         let line = clean_line(raw);
         let chars = line.chars().count();
-        if line.is_empty() || FURNITURE.iter().any(|f| line.contains(f)) {
+        if line.is_empty() || TABLES.furniture.iter().any(|f| line.contains(f.as_str())) {
             continue;
         }
         if !seen_body {
@@ -779,17 +854,15 @@ fn clean_line(raw: &str) -> String {
         .to_string()
 }
 
-const CHINESE_DIGITS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-
 fn is_section_heading(line: &str) -> bool {
-    let rest = line.trim_start_matches(CHINESE_DIGITS);
+    let rest = line.trim_start_matches(TABLES.numerals.as_slice());
     rest.len() < line.len() && rest.starts_with('、')
 }
 
 /// `（一）…` or `(一)…` → `…`.
 fn strip_subheading(line: &str) -> Option<&str> {
     let rest = line.strip_prefix('（').or_else(|| line.strip_prefix('('))?;
-    let inner = rest.trim_start_matches(CHINESE_DIGITS);
+    let inner = rest.trim_start_matches(TABLES.numerals.as_slice());
     if inner.len() == rest.len() {
         return None;
     }
@@ -801,16 +874,21 @@ fn strip_subheading(line: &str) -> Option<&str> {
 
 /// `第十二条 …` (an article of a regulation) → `…`.
 fn strip_article_number(line: &str) -> &str {
-    let Some(rest) = line.strip_prefix('第') else {
+    let source = &TABLES.words.source;
+    let Some(rest) = line.strip_prefix(source.article_prefix) else {
         return line;
     };
-    match rest.char_indices().take(8).find(|(_, c)| *c == '条') {
+    match rest
+        .char_indices()
+        .take(8)
+        .find(|(_, c)| *c == source.article_suffix)
+    {
         Some((end, _))
-            if rest[..end]
-                .chars()
-                .all(|c| CHINESE_DIGITS.contains(&c) || "百零".contains(c)) =>
+            if rest[..end].chars().all(|c| {
+                TABLES.numerals.contains(&c) || source.article_numeral_extra.contains(c)
+            }) =>
         {
-            rest[end + '条'.len_utf8()..].trim_start()
+            rest[end + source.article_suffix.len_utf8()..].trim_start()
         }
         _ => line,
     }
@@ -938,6 +1016,26 @@ pub fn read_sources(dir: &Path) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_load() {
+        let tables = Tables::load().expect("the synth tables load");
+        assert_eq!(tables.districts.len(), 16);
+        assert!(tables
+            .districts
+            .iter()
+            .any(|d| d.name == "滨海新区" && d.short == "滨海"));
+        assert!(tables
+            .districts
+            .iter()
+            .any(|d| d.name == "和平区" && d.short == "和平" && d.ascii == "heping"));
+        assert_eq!(tables.authors[0], ("政府", "人民政府"));
+        assert!(tables
+            .authors
+            .contains(&("政务服务办", "人民政府政务服务办公室")));
+        assert!(tables.initiatives.contains(&"证照分离"));
+        assert!(!tables.furniture.is_empty());
+    }
 
     #[test]
     fn years_shift_outside_titles_only() {

@@ -8,17 +8,15 @@
 //!   (天津财经大学), named subdistricts (华新街道).
 //! - Self-references (我办, 本单位) → the author.
 //! - Places: names from the table not part of an agency name, and deictic 我区/全市….
+//!
+//! Every word and character these rules look for is in `[agencies]` of rule_vocabulary.toml.
+
+use anyhow::{Context as _, Result};
 
 use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
 use crate::knowledge::{Entry, FewWords};
 use crate::model::Span;
-
-/// Level characters that make a form relative to a jurisdiction level.
-const LEVEL_CHARS: &[char] = &['市', '区', '县', '省'];
-/// Characters before a level character that make the phrase generic (各区司法局, 全市政务服务办).
-const GENERIC_BEFORE_LEVEL: &[char] = &['各', '全', '每', '该', '两', '多', '本', '我', '等'];
-const DEICTIC_PREFIXES: &[char] = &['我', '全', '本'];
-const NUMERALS: &str = "一二三四五六七八九十";
+use crate::vocabulary::Vocabulary;
 
 /// Where the pattern rules below start, found in one pass over the text (instead of one
 /// substring search per word), each list in text order.
@@ -40,8 +38,6 @@ struct Anchors {
     deictic: Vec<usize>,
 }
 
-const INTERMEDIATE_COURT: &str = "中级人民法院";
-
 /// Which list of [`Anchors`] an anchor word goes to.
 #[derive(Clone, Copy)]
 enum Anchor {
@@ -54,46 +50,53 @@ enum Anchor {
     Deictic,
 }
 
-/// Every anchor word in one matcher, with the list each goes to.
-struct AnchorMatcher {
+/// Every anchor word in one matcher, with the list each goes to. Built with the knowledge
+/// tables (see [`crate::knowledge::Knowledge::agency_anchors`]).
+pub struct AnchorMatcher {
     words: FewWords,
     anchors: Vec<Anchor>,
+    /// The college word, which may start inside a university word (大学院 holds 学院).
+    college: String,
 }
 
-fn anchor_words() -> Vec<(String, Anchor)> {
+fn anchor_words(v: &Vocabulary) -> Vec<(String, Anchor)> {
+    let a = &v.agencies;
     let mut words: Vec<(String, Anchor)> = vec![
-        ("党组".into(), Anchor::PartyGroup),
-        ("中院".into(), Anchor::NumberedCourt),
-        (INTERMEDIATE_COURT.into(), Anchor::IntermediateCourt),
-        ("大学".into(), Anchor::University),
-        ("学院".into(), Anchor::College),
-        ("街道".into(), Anchor::Subdistrict),
+        (a.party_group.clone(), Anchor::PartyGroup),
+        (a.numbered_court.clone(), Anchor::NumberedCourt),
+        (a.intermediate_court.clone(), Anchor::IntermediateCourt),
+        (a.university.clone(), Anchor::University),
+        (a.college.clone(), Anchor::College),
+        (a.subdistrict.clone(), Anchor::Subdistrict),
     ];
-    for prefix in DEICTIC_PREFIXES {
-        for level in LEVEL_CHARS {
-            words.push((format!("{prefix}{level}"), Anchor::Deictic));
+    for prefix in a.deictic_prefixes.chars() {
+        for level in &v.level_chars {
+            words.push((format!("{prefix}{}", level.char), Anchor::Deictic));
         }
     }
     words
 }
 
-static ANCHOR_MATCHER: std::sync::LazyLock<AnchorMatcher> = std::sync::LazyLock::new(|| {
-    let (words, anchors): (Vec<String>, Vec<Anchor>) = anchor_words().into_iter().unzip();
-    AnchorMatcher {
-        // The words are constants, so building the matcher cannot fail.
-        words: FewWords::new(&words, false).expect("the anchor words build a matcher"),
-        anchors,
+impl AnchorMatcher {
+    pub fn new(vocabulary: &Vocabulary) -> Result<Self> {
+        let (words, anchors): (Vec<String>, Vec<Anchor>) =
+            anchor_words(vocabulary).into_iter().unzip();
+        Ok(Self {
+            words: FewWords::new(&words, false)
+                .context("cannot build the agency-anchor matcher")?,
+            anchors,
+            college: vocabulary.agencies.college.clone(),
+        })
     }
-});
+}
 
 impl Anchors {
     /// One multi-pattern search finds every anchor; each list is in text order.
-    fn find(text: &str) -> Self {
-        Self::find_using(text, &ANCHOR_MATCHER.words)
+    fn find(text: &str, anchors: &AnchorMatcher) -> Self {
+        Self::find_using(text, anchors, &anchors.words)
     }
 
-    fn find_using(text: &str, words: &FewWords) -> Self {
-        let anchors = &*ANCHOR_MATCHER;
+    fn find_using(text: &str, anchors: &AnchorMatcher, words: &FewWords) -> Self {
         let mut found = Self::default();
         let mut add = |pattern: usize, start: usize, end: usize| {
             let list = match anchors.anchors[pattern] {
@@ -101,10 +104,15 @@ impl Anchors {
                 Anchor::NumberedCourt => &mut found.numbered_courts,
                 Anchor::IntermediateCourt => &mut found.intermediate_courts,
                 Anchor::University => {
-                    // Matches do not overlap, and the one way two anchors can is 大学院,
-                    // which holds 学院 too.
-                    if text[end..].starts_with('院') {
-                        found.colleges.push(start + "大".len());
+                    // Matches do not overlap, and the one way two anchors can is a college
+                    // word starting inside a university word (大学院, which holds 学院 too).
+                    let inside = text[start..end]
+                        .char_indices()
+                        .skip(1)
+                        .map(|(i, _)| start + i)
+                        .find(|&i| text[i..].starts_with(anchors.college.as_str()));
+                    if let Some(at) = inside {
+                        found.colleges.push(at);
                     }
                     &mut found.universities
                 }
@@ -120,6 +128,7 @@ impl Anchors {
 }
 
 pub fn find(cx: &Context<'_>) -> Vec<Mention> {
+    let words = &cx.knowledge.vocabulary.agencies;
     let mut out: Vec<Mention> = Vec::new();
     let hits = &cx.hits;
     let mut i = 0;
@@ -129,7 +138,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
             Entry::Place(place) => {
                 if let Some(&(next_start, next_end, Entry::AgencyForm(form))) = hits.get(i + 1) {
                     // 上海市第十五届人民代表大会常务委员会: a term number may stand between.
-                    if next_start == end || is_term_number(&cx.text[end..next_start]) {
+                    if next_start == end || is_term_number(cx, &cx.text[end..next_start]) {
                         let start = with_party_prefix(cx, start);
                         push_agency(
                             cx,
@@ -162,7 +171,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
                 let attached = cx.text[..start]
                     .chars()
                     .next_back()
-                    .is_some_and(|c| is_han(c) && !"的和与及、".contains(c));
+                    .is_some_and(|c| is_han(c) && !words.unit_detached_after.contains(c));
                 if !attached {
                     out.push(Mention {
                         span: Span::new(start, end),
@@ -178,7 +187,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         }
         i += 1;
     }
-    let anchors = Anchors::find(cx.text);
+    let anchors = Anchors::find(cx.text, &cx.knowledge.agency_anchors);
     let mut out = MentionList::new(out);
     bare_party_groups(cx, &anchors.party_groups, &mut out);
     intermediate_courts(
@@ -197,12 +206,17 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
 }
 
 /// 第十五届, 第十四届 …
-fn is_term_number(s: &str) -> bool {
-    let inner = s.strip_prefix('第').and_then(|r| r.strip_suffix('届'));
+fn is_term_number(cx: &Context<'_>, s: &str) -> bool {
+    let v = &cx.knowledge.vocabulary;
+    let words = &v.agencies;
+    let inner = s
+        .strip_prefix(words.ordinal_prefix)
+        .and_then(|r| r.strip_suffix(words.term_suffix));
     inner.is_some_and(|n| {
         !n.is_empty()
-            && n.chars()
-                .all(|c| NUMERALS.contains(c) || c == '百' || c.is_ascii_digit())
+            && n.chars().all(|c| {
+                v.is_numeral(c) || words.term_numeral_extra.contains(c) || c.is_ascii_digit()
+            })
     })
 }
 
@@ -214,12 +228,13 @@ fn relative_form(
     form: usize,
 ) -> Option<(Span, JurisdictionRef)> {
     let entry = &cx.knowledge.agency_forms[form];
+    let v = &cx.knowledge.vocabulary;
     let mut before = cx.text[..start].chars().rev();
     match before.next() {
-        Some(level) if LEVEL_CHARS.contains(&level) => {
+        Some(level) if v.is_level_char(level) => {
             if before
                 .next()
-                .is_some_and(|c| GENERIC_BEFORE_LEVEL.contains(&c))
+                .is_some_and(|c| v.agencies.generic_before_level.contains(c))
             {
                 return None;
             }
@@ -237,8 +252,9 @@ fn relative_form(
 
 /// Includes a preceding 中共 (中共天津市委) in the mention.
 fn with_party_prefix(cx: &Context<'_>, start: usize) -> usize {
-    if cx.text[..start].ends_with("中共") {
-        start - "中共".len()
+    let prefix = cx.knowledge.vocabulary.agencies.party_prefix.as_str();
+    if cx.text[..start].ends_with(prefix) {
+        start - prefix.len()
     } else {
         start
     }
@@ -246,9 +262,12 @@ fn with_party_prefix(cx: &Context<'_>, start: usize) -> usize {
 
 /// Adds an agency mention, extended by a following 党组 into the body's party group.
 fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: AgencyRef) {
+    let words = &cx.knowledge.vocabulary.agencies;
     let rest = &cx.text[span.end..];
-    if rest.starts_with("党组") && !rest.starts_with("党组织") {
-        let group = Span::new(span.start, span.end + "党组".len());
+    if rest.starts_with(words.party_group.as_str())
+        && !rest.starts_with(words.party_organisation.as_str())
+    {
+        let group = Span::new(span.start, span.end + words.party_group.len());
         out.push(Mention {
             span: group,
             referent: Referent::Agency(AgencyRef::PartyGroupOf(Box::new(agency))),
@@ -263,27 +282,32 @@ fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: Age
 
 /// 党组 standing alone (or as 办党组) is the author's party group.
 fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut MentionList) {
+    let words = &cx.knowledge.vocabulary.agencies;
+    let office = words.office_char;
     for &at in at_party_group {
-        let span = Span::new(at, at + "党组".len());
-        if cx.text[span.end..].starts_with('织') || out.any_overlapping(span) {
-            continue;
-        }
-        // 各级党委（党组）: the class of party committees and groups, nobody in particular.
-        if ["党委（", "党委(", "党委、", "党委和"]
-            .iter()
-            .any(|p| cx.text[..at].ends_with(p))
+        let span = Span::new(at, at + words.party_group.len());
+        // 党组织 is a party organisation, not a party group.
+        if cx.text[at..].starts_with(words.party_organisation.as_str()) || out.any_overlapping(span)
         {
             continue;
         }
-        let start = if cx.text[..at].ends_with('办') {
-            at - '办'.len_utf8()
+        // 各级党委（党组）: the class of party committees and groups, nobody in particular.
+        if words
+            .party_committee_class
+            .iter()
+            .any(|p| cx.text[..at].ends_with(p.as_str()))
+        {
+            continue;
+        }
+        let start = if cx.text[..at].ends_with(office) {
+            at - office.len_utf8()
         } else {
             at
         };
         let previous = cx.text[..start].chars().next_back();
-        if previous.is_some_and(|c| is_han(c) && c != '办') && start == at {
+        if previous.is_some_and(|c| is_han(c) && c != office) && start == at {
             // Part of a longer word (机关党组…) we do not know.
-            if !matches!(previous, Some('和' | '、' | '及' | '与')) {
+            if !previous.is_some_and(|c| words.list_joiners.contains(c)) {
                 continue;
             }
         }
@@ -301,36 +325,41 @@ fn intermediate_courts(
     at_full_name: &[usize],
     out: &mut MentionList,
 ) {
+    let v = &cx.knowledge.vocabulary;
+    let words = &v.agencies;
     for &at in at_numbered {
         let Some(number) = cx.text[..at]
             .chars()
             .next_back()
-            .filter(|c| NUMERALS.contains(*c))
+            .filter(|c| v.is_numeral(*c))
         else {
             continue;
         };
-        let span = Span::new(at - number.len_utf8(), at + "中院".len());
+        let span = Span::new(at - number.len_utf8(), at + words.numbered_court.len());
         out.push(Mention {
             span,
             referent: Referent::Agency(AgencyRef::IntermediateCourt {
                 number: number.to_string(),
-                jurisdiction: JurisdictionRef::Level('市'),
+                jurisdiction: JurisdictionRef::Level(words.city_level),
             }),
         });
     }
     for &at in at_full_name {
         let head = &cx.text[..at];
         let mut chars = head.char_indices().rev();
-        let Some((number_at, number)) = chars.next().filter(|(_, c)| NUMERALS.contains(*c)) else {
+        let Some((number_at, number)) = chars.next().filter(|(_, c)| v.is_numeral(*c)) else {
             continue;
         };
-        let Some((di_at, '第')) = chars.next() else {
+        let Some((di_at, ordinal)) = chars.next() else {
             continue;
         };
-        let end = at + INTERMEDIATE_COURT.len();
+        if ordinal != words.ordinal_prefix {
+            continue;
+        }
+        let end = at + words.intermediate_court.len();
         let (start, jurisdiction) = match cx.knowledge.place_ending_at(cx.text, di_at) {
             Some((place_start, place)) => (place_start, JurisdictionRef::Named(place)),
-            None => (di_at, JurisdictionRef::Level('市')),
+            None => (di_at, JurisdictionRef::Level(words.city_level)),
         };
         let _ = number_at;
         out.remove_contained(Span::new(start, end));
@@ -346,7 +375,11 @@ fn intermediate_courts(
 
 /// A university or college named after a place (天津财经大学, 天津大学).
 fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut MentionList) {
-    for (suffix, positions) in [("大学", &anchors.universities), ("学院", &anchors.colleges)] {
+    let words = &cx.knowledge.vocabulary.agencies;
+    for (suffix, positions) in [
+        (&words.university, &anchors.universities),
+        (&words.college, &anchors.colleges),
+    ] {
         for &at in positions {
             let end = at + suffix.len();
             // Up to six characters of name between the place and the suffix.
@@ -380,8 +413,9 @@ fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut MentionList) {
 /// A named subdistrict: two or three characters before 街道, after a level character, a place, or a
 /// list mark (区华新街道, 、金桥街道). Classes (各街道, 相关街道) are not named.
 fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut MentionList) {
+    let words = &cx.knowledge.vocabulary.agencies;
     for &at in at_subdistrict {
-        let end = at + "街道".len();
+        let end = at + words.subdistrict.len();
         for name_chars in [2usize, 3] {
             let start = cx.text[..at]
                 .char_indices()
@@ -391,9 +425,7 @@ fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut MentionLis
             let Some(start) = start else { continue };
             let name = &cx.text[start..at];
             if !name.chars().all(is_han)
-                || name
-                    .chars()
-                    .any(|c| "各全该相关属地所有镇乡和与及的个级内".contains(c))
+                || name.chars().any(|c| words.subdistrict_excluded.contains(c))
             {
                 continue;
             }
@@ -401,8 +433,8 @@ fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut MentionLis
             let (span_start, jurisdiction) =
                 if let Some((place_start, place)) = cx.knowledge.place_ending_at(cx.text, start) {
                     (place_start, JurisdictionRef::Named(place))
-                } else if before.is_some_and(|c| c == '区' || c == '县') {
-                    (start, JurisdictionRef::Level('区'))
+                } else if before.is_some_and(|c| words.subdistrict_after_levels.contains(c)) {
+                    (start, JurisdictionRef::Level(words.district_level))
                 } else {
                     continue;
                 };
@@ -411,7 +443,7 @@ fn subdistricts(cx: &Context<'_>, at_subdistrict: &[usize], out: &mut MentionLis
             out.push(Mention {
                 span,
                 referent: Referent::Agency(AgencyRef::Subdistrict {
-                    name: format!("{name}街道"),
+                    name: format!("{name}{}", words.subdistrict),
                     jurisdiction,
                 }),
             });
@@ -429,7 +461,8 @@ fn deictic_places(cx: &Context<'_>, at_deictic: &[usize], out: &mut MentionList)
         };
         let rest = &cx.text[i + c.len_utf8()..];
         // 全市各部门 is fine; 全区域/全市场 are other words.
-        if rest[level.len_utf8()..].starts_with(['域', '场', '长', '委', '政']) {
+        let not_deictic = &cx.knowledge.vocabulary.agencies.not_deictic_after;
+        if rest[level.len_utf8()..].starts_with(|c| not_deictic.contains(c)) {
             continue;
         }
         let span = Span::new(i, i + c.len_utf8() + level.len_utf8());
@@ -569,10 +602,16 @@ mod tests {
         }
     }
 
+    fn knowledge() -> &'static crate::knowledge::Knowledge {
+        static KNOWLEDGE: std::sync::OnceLock<crate::knowledge::Knowledge> =
+            std::sync::OnceLock::new();
+        KNOWLEDGE.get_or_init(|| crate::knowledge::Knowledge::embedded().unwrap())
+    }
+
     /// Every occurrence of every anchor word, overlapping ones too, by plain substring search.
     fn anchors_by_substring(text: &str) -> Vec<Vec<usize>> {
         let mut lists = vec![Vec::new(); 7];
-        for (word, anchor) in anchor_words() {
+        for (word, anchor) in anchor_words(&knowledge().vocabulary) {
             let list = &mut lists[anchor as usize];
             list.extend(
                 text.char_indices()
@@ -607,9 +646,10 @@ mod tests {
         )) {
             let text = pieces.concat();
             let expected = anchors_by_substring(&text);
-            proptest::prop_assert_eq!(lists(&Anchors::find(&text)), expected.clone());
-            let portable = ANCHOR_MATCHER.words.portable_only();
-            proptest::prop_assert_eq!(lists(&Anchors::find_using(&text, &portable)), expected);
+            let anchors = &knowledge().agency_anchors;
+            proptest::prop_assert_eq!(lists(&Anchors::find(&text, anchors)), expected.clone());
+            let portable = anchors.words.portable_only();
+            proptest::prop_assert_eq!(lists(&Anchors::find_using(&text, anchors, &portable)), expected);
         }
     }
     use crate::knowledge::Knowledge;

@@ -261,7 +261,7 @@ fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
     k.rule_words
         .numbered_formula_prefixes
         .prefixes(name)
-        .any(|(_, n)| name[n..].starts_with('个'))
+        .any(|(_, n)| name[n..].starts_with(k.vocabulary.initiatives.formula_counter))
 }
 
 /// A quote preceded directly by other quotes (“甲”“乙”、“丙”) shares the words before the first.

@@ -7,14 +7,9 @@
 //! - A known law name outside 《》 (宪法、民法典) is a law mention.
 
 use super::{AgencyRef, Context, DocumentRef, Issuer, LawRef, Mention, Referent};
-use crate::knowledge::{Entry, Knowledge, PlaceLevel, NATIONAL_PREFIX};
+use crate::knowledge::{Entry, Knowledge, PlaceLevel};
 use crate::model::Span;
 use crate::segment::Enclosed;
-
-/// Verbs before a title that make the author its issuer (制定《…》).
-const ISSUING_VERBS: &[&str] = &[
-    "制定", "出台", "编制", "印发", "修订", "发布", "制发", "起草", "编印", "编写", "形成",
-];
 
 pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
     let mut out = Vec::new();
@@ -88,7 +83,7 @@ fn nested_titles(cx: &Context<'_>, inner: Span) -> Vec<Span> {
 /// Whether a title names a law, and which. Trailing edition notes (（2023年修订）) are ignored.
 pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
     let title = title.trim();
-    let base = strip_edition(title);
+    let base = strip_edition(title, &k.vocabulary.laws.edition_note_words);
     if let Some(entry) = k.law(base) {
         return Some(LawRef {
             canonical: entry.title.clone(),
@@ -99,21 +94,24 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
     if !han_only || base.chars().count() < 4 {
         return None;
     }
-    let kind = if let Some(rest) = base.strip_prefix(NATIONAL_PREFIX) {
-        if rest.ends_with('法') || rest.ends_with("法典") {
+    let words = &k.vocabulary.laws;
+    let ends_with_one =
+        |text: &str, endings: &[String]| endings.iter().any(|e| text.ends_with(e.as_str()));
+    let kind = if let Some(rest) = base.strip_prefix(k.national_prefix.as_str()) {
+        if ends_with_one(rest, &words.national_law_endings) {
             "law"
-        } else if rest.ends_with("条例") {
+        } else if ends_with_one(rest, &words.national_regulation_endings) {
             "administrative_regulation"
         } else {
             return None;
         }
-    } else if base.starts_with("中国共产党")
-        && ["条例", "规定", "准则", "规则"]
-            .iter()
-            .any(|e| base.ends_with(e))
+    } else if base.starts_with(words.party_regulation_prefix.as_str())
+        && ends_with_one(base, &words.party_regulation_endings)
     {
         "party_regulation"
-    } else if base.ends_with("条例") && starts_with_regional_place(k, base) {
+    } else if ends_with_one(base, &words.local_regulation_endings)
+        && starts_with_regional_place(k, base)
+    {
         "local_regulation"
     } else {
         return None;
@@ -136,13 +134,13 @@ fn starts_with_regional_place(k: &Knowledge, title: &str) -> bool {
     })
 }
 
-fn strip_edition(title: &str) -> &str {
+/// Drops an edition note (（2019年修订）, （试行）) that holds one of `note_words` or a digit.
+fn strip_edition<'t>(title: &'t str, note_words: &[String]) -> &'t str {
     for (open, close) in [('（', '）'), ('(', ')')] {
         if title.ends_with(close) {
             if let Some(i) = title.rfind(open) {
                 let note = &title[i..];
-                if note.contains("修")
-                    || note.contains("试行")
+                if note_words.iter().any(|w| note.contains(w.as_str()))
                     || note.chars().any(|c| c.is_ascii_digit())
                 {
                     return title[..i].trim_end();
@@ -173,16 +171,21 @@ fn issuer(cx: &Context<'_>, title: &Enclosed, agencies: &[Mention]) -> Option<Is
         }
     }
     // A run of titles (制定《甲》《乙》、《丙》) shares the verb before the first.
+    let words = &cx.knowledge.vocabulary.laws;
     let mut at = title.outer.start;
     loop {
         let head = cx.before(at, 4);
-        if let Some(verb) = ISSUING_VERBS.iter().find(|v| head.ends_with(*v)) {
+        if let Some(verb) = words
+            .issuing_verbs
+            .iter()
+            .find(|v| head.ends_with(v.as_str()))
+        {
             return Some(Issuer {
                 agency: AgencyRef::Author,
                 evidence: Span::new(at - verb.len(), title.outer.end),
             });
         }
-        let previous = cx.title_just_before(at, "、，,和及与 ");
+        let previous = cx.title_just_before(at, &words.title_run_separators);
         match previous {
             Some(t) if t.outer.start < at => at = t.outer.start,
             _ => return None,
@@ -214,12 +217,13 @@ mod tests {
 
     #[test]
     fn edition_note_is_ignored() {
+        let notes = k().vocabulary.laws.edition_note_words;
         assert_eq!(
-            strip_edition("中华人民共和国行政复议法（2023年修订）"),
+            strip_edition("中华人民共和国行政复议法（2023年修订）", &notes),
             "中华人民共和国行政复议法"
         );
         assert_eq!(
-            strip_edition("东丽区行政许可事项清单（2025年版）"),
+            strip_edition("东丽区行政许可事项清单（2025年版）", &notes),
             "东丽区行政许可事项清单"
         );
     }

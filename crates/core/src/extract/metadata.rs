@@ -1,27 +1,11 @@
 //! Report metadata: title, year, and who wrote it, read from the heading block.
+//!
+//! The furniture words and title endings are data: page_furniture.tsv (use `heading`) and
+//! `[metadata]` of rule_vocabulary.toml.
 
 use super::{AgencyRef, Context, Mention, PlaceRef, Referent};
 use crate::model::Span;
 use crate::segment;
-
-/// Words of web-page furniture and document-number lines that never belong to a title.
-const FURNITURE: &[&str] = &[
-    "无障碍",
-    "简体",
-    "繁体",
-    "来源",
-    "发布时间",
-    "发布日期",
-    "字号",
-    "打印",
-    "分享",
-    "星期",
-    "INFO END",
-    "浏览次数",
-];
-const TITLE_ENDINGS: &[&str] = &[
-    "报告", "总结", "条例", "规则", "意见", "通知", "通报", "决定", "办法", "规定", "方案",
-];
 
 #[derive(Debug, Clone, Default)]
 pub struct Metadata {
@@ -40,12 +24,15 @@ pub struct Metadata {
 /// Reads the heading block; `agencies_and_places` are the agency and place mentions of the text,
 /// in order.
 pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
+    let words = &cx.knowledge.vocabulary.metadata;
+    // Web-page furniture and document-number lines never belong to a title.
+    let furniture = &cx.knowledge.heading_furniture;
     let mut heading: Vec<Span> = Vec::new();
     let mut heading_end = 0;
     for line in segment::lines(cx.text).take(12) {
         let raw = cx.slice(line);
         let cleaned = clean_heading_line(raw);
-        if cleaned.is_empty() || FURNITURE.iter().any(|w| raw.contains(w)) {
+        if cleaned.is_empty() || furniture.iter().any(|w| raw.contains(w.as_str())) {
             if heading.is_empty() {
                 continue;
             }
@@ -62,7 +49,12 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             .iter()
             .map(|s| clean_heading_line(cx.slice(*s)))
             .collect();
-        if TITLE_ENDINGS.iter().any(|e| joined.ends_with(e)) || heading.len() >= 3 {
+        if words
+            .title_endings
+            .iter()
+            .any(|e| joined.ends_with(e.as_str()))
+            || heading.len() >= 3
+        {
             break;
         }
     }
@@ -151,9 +143,11 @@ fn find_author(
         Some(Referent::Place(PlaceRef::Known(place))) => meta.title_place = Some(*place),
         _ => {}
     }
-    let names_a_law = ["条例", "法", "规定", "规则"]
+    let words = &cx.knowledge.vocabulary.metadata;
+    let names_a_law = words
+        .law_title_endings
         .iter()
-        .any(|e| title.ends_with(e));
+        .any(|e| title.ends_with(e.as_str()));
     if meta.title_place.is_none() || names_a_law {
         let window_end = floor(cx.text, meta.heading_end + 400);
         // A body followed by …会议上 on its line is the venue (在第十四届全国人民代表大会第二次
@@ -161,7 +155,7 @@ fn find_author(
         let is_venue = |m: &Mention| {
             let rest = &cx.text[m.span.end..];
             let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-            line.contains("会议上")
+            line.contains(words.venue_marker.as_str())
         };
         let first_body = found
             .iter()

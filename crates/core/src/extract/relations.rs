@@ -33,7 +33,7 @@ const MAX_MENTIONS_BACK: usize = 32;
 
 pub fn find(cx: &Context<'_>, mentions: &[Mention]) -> Vec<RelationCandidate> {
     let mut out = Vec::new();
-    let mut clauses = segment::ClauseCursor::new(cx.text);
+    let mut clauses = segment::ClauseCursor::new(cx.text, cx.knowledge.vocabulary.enumeration());
     for (index, mention) in mentions.iter().enumerate() {
         let kind = match &mention.referent {
             Referent::Initiative(_) => RelationKind::Implements,
@@ -90,15 +90,17 @@ fn named_agent(
         .take(MAX_MENTIONS_BACK)
         .find(|m| m.span.end <= at && matches!(m.referent, Referent::Agency(_)))?;
     // 在区政务服务中心设立“…”专区: a place where the author acts, not an actor.
-    if ["在", "于", "赴", "到", "向", "对"]
+    let words = &cx.knowledge.vocabulary.relations;
+    if words
+        .place_prepositions
         .iter()
-        .any(|p| cx.text[..agent.span.start].ends_with(p))
+        .any(|p| cx.text[..agent.span.start].ends_with(p.as_str()))
     {
         return None;
     }
     let gap = &cx.text[agent.span.end..at];
     if gap.chars().take(AGENT_WINDOW_CHARS + 1).count() > AGENT_WINDOW_CHARS
-        || gap.contains(['，', '、', ',', '和', '与', '及'])
+        || gap.contains(|c| words.agent_gap_breaks.contains(c))
     {
         return None;
     }

@@ -1,0 +1,334 @@
+//! The words, characters and name templates the rules look for (`data/rule_vocabulary.toml`) and
+//! the page-furniture words (`data/page_furniture.tsv`), typed and checked on load.
+//!
+//! Architecture invariant: knowledge is data. The rules in `extract`, `resolve` and `segment`
+//! hold no Chinese vocabulary of their own; they read it from here.
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Deserialize;
+
+use crate::knowledge::PlaceLevel;
+
+pub const VOCABULARY_FILE: &str = "rule_vocabulary.toml";
+pub const FURNITURE_FILE: &str = "page_furniture.tsv";
+
+/// `data/rule_vocabulary.toml`. Fields described as "characters" are strings of single
+/// characters, any of which counts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    /// Chinese numerals one to ten, in order.
+    pub numerals: String,
+    pub level_chars: Vec<LevelChar>,
+    pub segment: SegmentWords,
+    pub agencies: AgencyWords,
+    pub metadata: MetadataWords,
+    pub laws: LawWords,
+    pub relations: RelationWords,
+    pub initiatives: InitiativeWords,
+    pub names: NameWords,
+}
+
+/// A level character (市, 区 …) and the jurisdiction levels it stands for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelChar {
+    pub char: char,
+    pub levels: Vec<PlaceLevel>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentWords {
+    pub enumeration_copula: char,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyWords {
+    pub generic_before_level: String,
+    pub deictic_prefixes: String,
+    pub not_deictic_after: String,
+    pub city_level: char,
+    pub district_level: char,
+    pub subdistrict_after_levels: String,
+    pub ordinal_prefix: char,
+    pub term_suffix: char,
+    pub term_numeral_extra: String,
+    pub party_prefix: String,
+    pub party_group: String,
+    pub party_organisation: String,
+    pub party_committee_class: Vec<String>,
+    pub office_char: char,
+    pub list_joiners: String,
+    pub unit_detached_after: String,
+    pub numbered_court: String,
+    pub intermediate_court: String,
+    pub university: String,
+    pub college: String,
+    pub subdistrict: String,
+    pub subdistrict_excluded: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataWords {
+    pub title_endings: Vec<String>,
+    pub law_title_endings: Vec<String>,
+    pub venue_marker: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LawWords {
+    pub issuing_verbs: Vec<String>,
+    pub national_law_endings: Vec<String>,
+    pub national_regulation_endings: Vec<String>,
+    pub party_regulation_prefix: String,
+    pub party_regulation_endings: Vec<String>,
+    pub local_regulation_endings: Vec<String>,
+    pub edition_note_words: Vec<String>,
+    pub title_run_separators: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationWords {
+    pub place_prepositions: Vec<String>,
+    pub agent_gap_breaks: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InitiativeWords {
+    pub formula_counter: char,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameWords {
+    /// A name of the national government in national_agencies.tsv.
+    pub national_government: String,
+    /// Short forms in agency_forms.tsv.
+    pub zone_government_form: String,
+    pub local_government_form: String,
+    pub national_agency_prefix: String,
+    /// With `{J}`.
+    pub party_group: String,
+    /// With `{J}` and `{N}`.
+    pub intermediate_court: String,
+}
+
+impl Vocabulary {
+    /// Parses and checks the vocabulary; errors name the file (and, from the TOML parser, the
+    /// line).
+    pub fn parse(text: &str) -> Result<Self> {
+        let vocabulary: Self = toml::from_str(text).with_context(|| VOCABULARY_FILE.to_string())?;
+        vocabulary
+            .check()
+            .with_context(|| VOCABULARY_FILE.to_string())?;
+        Ok(vocabulary)
+    }
+
+    fn check(&self) -> Result<()> {
+        self.check_levels()?;
+        self.check_words()?;
+        self.check_templates()
+    }
+
+    fn check_levels(&self) -> Result<()> {
+        if self.numerals.chars().count() != 10 {
+            bail!("`numerals` must hold the ten numerals one to ten");
+        }
+        if self.level_chars.is_empty() || self.level_chars.iter().any(|l| l.levels.is_empty()) {
+            bail!("`level_chars` must list characters, each with at least one level");
+        }
+        for c in [self.agencies.city_level, self.agencies.district_level] {
+            if self.level_places(c).is_empty() {
+                bail!("[agencies]: `{c}` is not one of `level_chars`");
+            }
+        }
+        Ok(())
+    }
+
+    /// No anchor word, marker or list word may be empty: an empty word matches everywhere.
+    fn check_words(&self) -> Result<()> {
+        let words = [
+            (
+                "[agencies] deictic_prefixes",
+                &self.agencies.deictic_prefixes,
+            ),
+            ("[agencies] party_prefix", &self.agencies.party_prefix),
+            ("[agencies] party_group", &self.agencies.party_group),
+            (
+                "[agencies] party_organisation",
+                &self.agencies.party_organisation,
+            ),
+            ("[agencies] numbered_court", &self.agencies.numbered_court),
+            (
+                "[agencies] intermediate_court",
+                &self.agencies.intermediate_court,
+            ),
+            ("[agencies] university", &self.agencies.university),
+            ("[agencies] college", &self.agencies.college),
+            ("[agencies] subdistrict", &self.agencies.subdistrict),
+            ("[metadata] venue_marker", &self.metadata.venue_marker),
+            (
+                "[laws] party_regulation_prefix",
+                &self.laws.party_regulation_prefix,
+            ),
+            (
+                "[names] national_agency_prefix",
+                &self.names.national_agency_prefix,
+            ),
+        ];
+        if let Some((name, _)) = words.iter().find(|(_, w)| w.is_empty()) {
+            bail!("{name} must not be empty");
+        }
+        let lists = [
+            ("[metadata] title_endings", &self.metadata.title_endings),
+            (
+                "[metadata] law_title_endings",
+                &self.metadata.law_title_endings,
+            ),
+            ("[laws] issuing_verbs", &self.laws.issuing_verbs),
+            (
+                "[laws] national_law_endings",
+                &self.laws.national_law_endings,
+            ),
+            (
+                "[laws] party_regulation_endings",
+                &self.laws.party_regulation_endings,
+            ),
+            (
+                "[laws] local_regulation_endings",
+                &self.laws.local_regulation_endings,
+            ),
+            ("[laws] edition_note_words", &self.laws.edition_note_words),
+            (
+                "[relations] place_prepositions",
+                &self.relations.place_prepositions,
+            ),
+            (
+                "[agencies] party_committee_class",
+                &self.agencies.party_committee_class,
+            ),
+        ];
+        for (name, list) in lists {
+            if list.iter().any(String::is_empty) {
+                bail!("{name}: empty word");
+            }
+        }
+        Ok(())
+    }
+
+    fn check_templates(&self) -> Result<()> {
+        if !self.names.party_group.contains("{J}") {
+            bail!("[names] party_group must contain {{J}}");
+        }
+        if !self.names.intermediate_court.contains("{J}")
+            || !self.names.intermediate_court.contains("{N}")
+        {
+            bail!("[names] intermediate_court must contain {{J}} and {{N}}");
+        }
+        Ok(())
+    }
+
+    /// The jurisdiction levels a level character stands for (none for another character).
+    pub fn level_places(&self, c: char) -> &[PlaceLevel] {
+        self.level_chars
+            .iter()
+            .find(|l| l.char == c)
+            .map_or(&[], |l| l.levels.as_slice())
+    }
+
+    pub fn is_level_char(&self, c: char) -> bool {
+        self.level_chars.iter().any(|l| l.char == c)
+    }
+
+    pub fn is_numeral(&self, c: char) -> bool {
+        self.numerals.contains(c)
+    }
+
+    /// What [`crate::segment`] needs to see list markers (一是, 二是).
+    pub fn enumeration(&self) -> crate::segment::Enumeration<'_> {
+        crate::segment::Enumeration {
+            numerals: &self.numerals,
+            copula: self.segment.enumeration_copula,
+        }
+    }
+}
+
+/// Which rule reads a page-furniture word (`uses` column of page_furniture.tsv).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FurnitureUse {
+    /// HTML toolbar and navigation words (crates/read).
+    Toolbar,
+    /// HTML navigation line prefixes (crates/read).
+    Navigation,
+    /// HTML footer marks (crates/read).
+    Footer,
+    /// HTML site-host line prefixes (crates/read).
+    Host,
+    /// Heading lines that are not the title (extract::metadata).
+    Heading,
+    /// Source lines the synthetic-corpus generator does not cut (tools/synth).
+    SourceText,
+}
+
+impl FurnitureUse {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "toolbar" => Self::Toolbar,
+            "navigation" => Self::Navigation,
+            "footer" => Self::Footer,
+            "host" => Self::Host,
+            "heading" => Self::Heading,
+            "source_text" => Self::SourceText,
+            _ => return None,
+        })
+    }
+}
+
+/// `data/page_furniture.tsv`: each word with its uses, in table order.
+#[derive(Debug, Clone, Default)]
+pub struct PageFurniture {
+    pub words: Vec<(String, Vec<FurnitureUse>)>,
+}
+
+impl PageFurniture {
+    /// `rows` are (line number, cells) of the table with columns `word uses`.
+    pub fn from_rows(rows: Vec<(usize, Vec<String>)>) -> Result<Self> {
+        let mut words = Vec::with_capacity(rows.len());
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (line, mut cells) in rows {
+            let uses = cells[1]
+                .split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|u| {
+                    FurnitureUse::parse(u)
+                        .ok_or_else(|| anyhow!("{FURNITURE_FILE}:{line}: unknown use `{u}`"))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            if uses.is_empty() {
+                bail!("{FURNITURE_FILE}:{line}: `{}` has no use", cells[0]);
+            }
+            let word = std::mem::take(&mut cells[0]);
+            if !seen.insert(word.clone()) {
+                bail!("{FURNITURE_FILE}:{line}: `{word}` is listed twice");
+            }
+            words.push((word, uses));
+        }
+        Ok(Self { words })
+    }
+
+    /// The words of one use, in table order.
+    pub fn words_for(&self, wanted: FurnitureUse) -> Vec<String> {
+        self.words
+            .iter()
+            .filter(|(_, uses)| uses.contains(&wanted))
+            .map(|(w, _)| w.clone())
+            .collect()
+    }
+}
