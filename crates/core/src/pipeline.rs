@@ -1,14 +1,25 @@
-//! The pure part of the pipeline for one document: extract → resolve.
+//! The pure part of the pipeline for one document, in the order the data needs it: each step
+//! reads what the steps before it made, and nothing after.
 
-use crate::extract;
+use crate::extract::{self, metadata, relations, Context};
 use crate::knowledge::Knowledge;
 use crate::model::{Document, Extraction};
-use crate::resolve;
+use crate::resolve::{self, ReportContext};
 
 /// Everything govkg knows about one report, as the published record.
 pub fn process(doc: &Document, knowledge: &Knowledge) -> Extraction {
-    let (found, relations) = extract::extract_with_relations(&doc.text, knowledge);
-    resolve::resolve(doc, knowledge, &found, &relations)
+    // Segment: titles, quotations and the tables' names found in the text.
+    let context = Context::new(&doc.text, knowledge);
+    // The report's context first: its heading, author and place chain, decided once from the
+    // heading and the names of bodies and places.
+    let bodies_and_places = extract::bodies_and_places(&context);
+    let heading = metadata::read(&context, &bodies_and_places);
+    let report = ReportContext::decide(knowledge, &heading, &bodies_and_places);
+    // Then every mention, then the relation candidates between them.
+    let mentions = extract::all_mentions(&context, bodies_and_places);
+    let candidates = relations::find(&context, &mentions);
+    // Last, mentions and relations resolved against the report's context.
+    resolve::resolve(doc, knowledge, &report, &heading, &mentions, &candidates)
 }
 
 #[cfg(test)]

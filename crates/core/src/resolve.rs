@@ -8,18 +8,41 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::extract::metadata::Metadata;
 use crate::extract::relations::{RelationCandidate, RelationKind};
 use crate::extract::{
-    AgencyRef, Found, InitiativeRef, JurisdictionRef, Mention, PlaceRef, Referent,
+    AgencyRef, DocumentRef, InitiativeRef, JurisdictionRef, Mention, PlaceRef, Referent,
 };
 use crate::knowledge::{Knowledge, PlaceLevel};
 use crate::model::*;
 
-/// The report's own place and the chain above it, and its author.
-struct ReportContext {
+/// The report's own place and the chain above it, and its author: decided once, from the
+/// heading and the names of bodies and places, before any mention is resolved against it.
+pub struct ReportContext {
     /// [own place, parent, …, nation]
     chain: Vec<usize>,
     author: Option<ResolvedAgency>,
+}
+
+impl ReportContext {
+    /// The context of a report whose heading is `heading` and which names `bodies_and_places`.
+    pub fn decide(k: &Knowledge, heading: &Metadata, bodies_and_places: &[Mention]) -> Self {
+        let mut cx = ReportContext {
+            chain: Vec::new(),
+            author: None,
+        };
+        let own_place = report_place(k, heading, bodies_and_places);
+        if let Some(place) = own_place {
+            cx.chain = k.place_chain(place);
+        }
+        cx.author = author(k, heading, &cx);
+        if let (Some(author), None) = (&cx.author, own_place) {
+            if let Some(place) = author.jurisdiction {
+                cx.chain = k.place_chain(place);
+            }
+        }
+        cx
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,82 +53,119 @@ struct ResolvedAgency {
     jurisdiction: Option<usize>,
 }
 
+/// Resolves every mention and relation candidate of one report against its context, and groups
+/// the mentions into the published records.
 pub fn resolve<'a>(
     doc: &'a Document,
     knowledge: &'a Knowledge,
-    found: &'a Found,
+    cx: &'a ReportContext,
+    heading: &Metadata,
+    mentions: &'a [Mention],
     relations: &'a [RelationCandidate],
 ) -> Extraction {
-    let k = knowledge;
-    let text = doc.text.as_str();
-    let mut chars = CharCursor::new(text);
-    let mut cx = ReportContext {
-        chain: Vec::new(),
-        author: None,
-    };
-    let own_place = report_place(k, found);
-    if let Some(place) = own_place {
-        cx.chain = k.place_chain(place);
-    }
-    cx.author = author(k, found, &cx);
-    if let (Some(author), None) = (&cx.author, own_place) {
-        if let Some(place) = author.jurisdiction {
-            cx.chain = k.place_chain(place);
-        }
-    }
-
     let mut out = Extraction {
         doc: doc.name.clone(),
-        title: found.metadata.title.clone(),
-        year: found.metadata.year,
+        title: heading.title.clone(),
+        year: heading.year,
         author: cx.author.as_ref().map(|a| a.canonical.clone()),
-        jurisdiction: cx.chain.first().map(|&p| k.places[p].canonical.clone()),
+        jurisdiction: cx
+            .chain
+            .first()
+            .map(|&p| knowledge.places[p].canonical.clone()),
         format: doc.format.clone(),
         encoding: doc.encoding.clone(),
         ..Default::default()
     };
+    let mut resolver = Resolver::new(knowledge, cx, &doc.text, mentions);
+    for mention in mentions {
+        resolver.mention(mention);
+    }
+    // The author is always among the agencies, even when only the heading names it.
+    if let Some(author) = &cx.author {
+        resolver
+            .agencies
+            .index_of(&author.canonical, || agency_record(knowledge, author));
+    }
+    resolver.relations(relations, &mut out);
+    resolver.issued(&mut out);
+    out.agencies = resolver.agencies.records;
+    out.laws = resolver.laws.records;
+    out.policy_documents = resolver.documents.records;
+    out.initiatives = resolver.initiatives.records;
+    out.places = resolver.places.records;
+    out
+}
 
-    let mut memo = AgencyMemo {
-        ids: FxHashMap::with_capacity_and_hasher(32, Default::default()),
-        ..AgencyMemo::default()
-    };
-    // What every mention names (None = not resolvable, dropped), for the relations below.
-    let mut target_of: Vec<Option<Target<'a>>> = Vec::with_capacity(found.mentions.len());
-    // Where each mention starts, in chars: a relation's evidence is counted from its target.
-    let mut mention_chars: Vec<usize> = Vec::with_capacity(found.mentions.len());
-    let mut agencies: Grouped<AgencyRecord> = Grouped::default();
-    // The agency record of each resolved agency (several referents may share one canonical name).
-    let mut record_of_agency: Vec<Option<usize>> = Vec::new();
-    let mut laws: Grouped<LawRecord> = Grouped::default();
-    let mut documents: Grouped<PolicyDocumentRecord> = Grouped::default();
-    let mut initiatives: Grouped<InitiativeRecord> = Grouped::default();
-    // The initiative record of each initiatives.tsv row named so far.
-    let mut record_of_known: Vec<Option<usize>> = Vec::new();
-    let mut places: Grouped<PlaceRecord> = Grouped::default();
-    // (issuer, document record, evidence, mention index) of every document whose issuer is known.
-    let mut issued: Vec<(usize, usize, Span, usize)> = Vec::new();
-    for mention in &found.mentions {
-        let surface = &text[mention.span.start..mention.span.end];
-        let span = chars.char_span(mention.span);
-        mention_chars.push(span.start);
+/// The state of resolving one report: what each mention named, and the records so far.
+struct Resolver<'a> {
+    k: &'a Knowledge,
+    cx: &'a ReportContext,
+    text: &'a str,
+    mentions: &'a [Mention],
+    chars: CharCursor<'a>,
+    memo: AgencyMemo<'a>,
+    /// What every mention names (None = not resolvable, dropped), for the relations.
+    target_of: Vec<Option<Target<'a>>>,
+    /// Where each mention starts, in chars: a relation's evidence is counted from its target.
+    mention_chars: Vec<usize>,
+    agencies: Grouped<AgencyRecord>,
+    /// The agency record of each resolved agency (several referents may share one canonical name).
+    record_of_agency: Vec<Option<usize>>,
+    laws: Grouped<LawRecord>,
+    documents: Grouped<PolicyDocumentRecord>,
+    initiatives: Grouped<InitiativeRecord>,
+    /// The initiative record of each initiatives.tsv row named so far.
+    record_of_known: Vec<Option<usize>>,
+    places: Grouped<PlaceRecord>,
+    /// (issuer, document record, evidence, mention index) of every document whose issuer is known.
+    issued: Vec<(usize, usize, Span, usize)>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(
+        k: &'a Knowledge,
+        cx: &'a ReportContext,
+        text: &'a str,
+        mentions: &'a [Mention],
+    ) -> Self {
+        Self {
+            k,
+            cx,
+            text,
+            mentions,
+            chars: CharCursor::new(text),
+            memo: AgencyMemo {
+                ids: FxHashMap::with_capacity_and_hasher(32, Default::default()),
+                ..AgencyMemo::default()
+            },
+            target_of: Vec::with_capacity(mentions.len()),
+            mention_chars: Vec::with_capacity(mentions.len()),
+            agencies: Grouped::default(),
+            record_of_agency: Vec::new(),
+            laws: Grouped::default(),
+            documents: Grouped::default(),
+            initiatives: Grouped::default(),
+            record_of_known: Vec::new(),
+            places: Grouped::default(),
+            issued: Vec::new(),
+        }
+    }
+
+    /// Resolves the next mention (mentions come in text order) and adds it to its record.
+    fn mention(&mut self, mention: &'a Mention) {
+        let surface = &self.text[mention.span.start..mention.span.end];
+        let span = self.chars.char_span(mention.span);
+        self.mention_chars.push(span.start);
         let span = MentionSpan {
             text: surface.to_string(),
             start: span.start,
             end: span.end,
         };
+        let (k, cx) = (self.k, self.cx);
         let target = match &mention.referent {
-            Referent::Agency(agency) => memo.id(k, &cx, agency).map(|id| {
-                if record_of_agency.len() <= id {
-                    record_of_agency.resize(id + 1, None);
-                }
-                let a = &memo.resolved[id];
-                let record = *record_of_agency[id]
-                    .get_or_insert_with(|| agencies.index_of(&a.canonical, || agency_record(k, a)));
-                agencies.push_span(record, span);
-                Target::Agency(id)
-            }),
+            Referent::Agency(agency) => self.agency(agency, span),
             Referent::Law(law) => {
-                laws.add(&law.canonical, span, || LawRecord {
+                self.laws.add(&law.canonical, span, || LawRecord {
                     canonical: law.canonical.clone(),
                     mentions: Vec::new(),
                     kind: law.kind.to_string(),
@@ -113,70 +173,14 @@ pub fn resolve<'a>(
                 });
                 Some(Target::Name(&law.canonical))
             }
-            Referent::Document(document) => {
-                // The issuer and the text that says so: before the title, or in it.
-                let issued_by = document
-                    .issuer
-                    .as_ref()
-                    .and_then(|i| Some((memo.id(k, &cx, &i.agency)?, i.evidence)))
-                    .or_else(|| {
-                        issuer_named_in_title(k, &cx, &mut memo, &found.mentions, mention.span)
-                            .map(|id| (id, mention.span))
-                    });
-                let issuer = issued_by.map(|(id, _)| memo.resolved[id].canonical.clone());
-                // 《通知》 after 《关于…的通知》 is that document, abbreviated.
-                let key = crate::knowledge::normalize_name(&document.title);
-                let abbreviated_from =
-                    (key.chars().count() <= 4)
-                        .then(|| {
-                            documents.records.iter().rev().find(|d| {
-                                d.title != document.title && d.title.ends_with(key.as_str())
-                            })
-                        })
-                        .flatten()
-                        .map(|d| crate::knowledge::normalize_name(&d.title));
-                let key = abbreviated_from.unwrap_or(key);
-                let record = documents.index_of(&key, || PolicyDocumentRecord {
-                    title: document.title.clone(),
-                    issuer,
-                    doc_type: document.doc_type.clone(),
-                    mentions: Vec::new(),
-                    spans: Vec::new(),
-                });
-                documents.push_span(record, span);
-                if let Some((agency, evidence)) = issued_by {
-                    issued.push((agency, record, evidence, target_of.len()));
-                }
-                Some(Target::Name(&document.title))
-            }
-            Referent::Initiative(initiative) => {
-                let canonical = initiative.canonical(k);
-                let make = || InitiativeRecord {
-                    canonical: canonical.to_string(),
-                    mentions: Vec::new(),
-                    scope: initiative.scope(k).to_string(),
-                    spans: Vec::new(),
-                };
-                // A table row's record is found by its row number after the first time.
-                let record = match initiative {
-                    InitiativeRef::Known(row) => {
-                        if record_of_known.len() <= *row {
-                            record_of_known.resize(row + 1, None);
-                        }
-                        *record_of_known[*row]
-                            .get_or_insert_with(|| initiatives.index_of(canonical, make))
-                    }
-                    InitiativeRef::Named(_) => initiatives.index_of(canonical, make),
-                };
-                initiatives.push_span(record, span);
-                Some(Target::Name(canonical))
-            }
+            Referent::Document(document) => Some(self.document(mention, document, span)),
+            Referent::Initiative(initiative) => Some(self.initiative(initiative, span)),
             // The nation is context, not a mention: 中国 and 中华人民共和国 stand inside names.
-            Referent::Place(place) => resolve_place(k, &cx, place)
+            Referent::Place(place) => resolve_place(k, cx, place)
                 .filter(|&p| k.places[p].level != PlaceLevel::National)
                 .map(|p| {
                     let entry = &k.places[p];
-                    places.add(&entry.canonical, span, || PlaceRecord {
+                    self.places.add(&entry.canonical, span, || PlaceRecord {
                         canonical: entry.canonical.clone(),
                         mentions: Vec::new(),
                         level: Some(entry.level.as_str().to_string()),
@@ -185,79 +189,167 @@ pub fn resolve<'a>(
                     Target::Name(&entry.canonical)
                 }),
         };
-        target_of.push(target);
-    }
-    // The author is always among the agencies, even when only the heading names it.
-    if let Some(author) = &cx.author {
-        agencies.index_of(&author.canonical, || agency_record(k, author));
+        self.target_of.push(target);
     }
 
-    // Resolve every agent first, so that the names below can be borrowed from the memo.
-    let agents: Vec<Option<usize>> = relations
-        .iter()
-        .map(|relation| match target_of.get(relation.target) {
-            Some(Some(_)) => memo.id(k, &cx, &relation.agent),
-            _ => None,
-        })
-        .collect();
-    let name_of = |target: &Target<'a>| -> &str {
-        match *target {
-            Target::Name(name) => name,
-            Target::Agency(id) => &memo.resolved[id].canonical,
+    fn agency(&mut self, agency: &'a AgencyRef, span: MentionSpan) -> Option<Target<'a>> {
+        let (k, cx) = (self.k, self.cx);
+        let id = self.memo.id(k, cx, agency)?;
+        if self.record_of_agency.len() <= id {
+            self.record_of_agency.resize(id + 1, None);
         }
-    };
-    let mut seen: FxHashSet<(RelationKind, &str, &str)> =
-        FxHashSet::with_capacity_and_hasher(relations.len(), Default::default());
-    for (relation, agent) in relations.iter().zip(agents) {
-        let (Some(Some(target)), Some(agent)) = (target_of.get(relation.target), agent) else {
-            continue;
-        };
-        let agent = memo.resolved[agent].canonical.as_str();
-        let target = name_of(target);
-        if !seen.insert((relation.kind, agent, target)) {
-            continue;
-        }
-        let evidence = &text[relation.evidence.start..relation.evidence.end];
-        // The evidence is the clause around the target: count from where the target starts.
-        let target_start = found.mentions[relation.target].span.start;
-        let span = Some(
-            CharCursor::at(text, target_start, mention_chars[relation.target])
-                .char_span(relation.evidence),
-        );
-        match relation.kind {
-            RelationKind::Implements => out.implements.push(ImplementsRecord {
-                agency: agent.to_string(),
-                initiative: target.to_string(),
-                evidence: evidence.to_string(),
-                span,
-            }),
-            RelationKind::Cites => out.cites.push(CitesRecord {
-                agency: agent.to_string(),
-                law: target.to_string(),
-                evidence: evidence.to_string(),
-                span,
-            }),
-        }
+        let a = &self.memo.resolved[id];
+        let agencies = &mut self.agencies;
+        let record = *self.record_of_agency[id]
+            .get_or_insert_with(|| agencies.index_of(&a.canonical, || agency_record(k, a)));
+        self.agencies.push_span(record, span);
+        Some(Target::Agency(id))
     }
-    let mut issued_seen: FxHashSet<(usize, usize)> = FxHashSet::default();
-    for (agency, record, evidence, at) in issued {
-        if !issued_seen.insert((agency, record)) {
-            continue;
-        }
-        let start = found.mentions[at].span.start;
-        out.issued.push(IssuedRecord {
-            agency: memo.resolved[agency].canonical.clone(),
-            document: documents.records[record].title.clone(),
-            evidence: text[evidence.start..evidence.end].to_string(),
-            span: Some(CharCursor::at(text, start, mention_chars[at]).char_span(evidence)),
+
+    fn document(
+        &mut self,
+        mention: &'a Mention,
+        document: &'a DocumentRef,
+        span: MentionSpan,
+    ) -> Target<'a> {
+        let (k, cx) = (self.k, self.cx);
+        // The issuer and the text that says so: before the title, or in it.
+        let memo = &mut self.memo;
+        let issued_by = document
+            .issuer
+            .as_ref()
+            .and_then(|i| Some((memo.id(k, cx, &i.agency)?, i.evidence)))
+            .or_else(|| {
+                issuer_named_in_title(k, cx, memo, self.mentions, mention.span)
+                    .map(|id| (id, mention.span))
+            });
+        let issuer = issued_by.map(|(id, _)| self.memo.resolved[id].canonical.clone());
+        // 《通知》 after 《关于…的通知》 is that document, abbreviated.
+        let key = crate::knowledge::normalize_name(&document.title);
+        let abbreviated_from = (key.chars().count() <= 4)
+            .then(|| {
+                self.documents
+                    .records
+                    .iter()
+                    .rev()
+                    .find(|d| d.title != document.title && d.title.ends_with(key.as_str()))
+            })
+            .flatten()
+            .map(|d| crate::knowledge::normalize_name(&d.title));
+        let key = abbreviated_from.unwrap_or(key);
+        let record = self.documents.index_of(&key, || PolicyDocumentRecord {
+            title: document.title.clone(),
+            issuer,
+            doc_type: document.doc_type.clone(),
+            mentions: Vec::new(),
+            spans: Vec::new(),
         });
+        self.documents.push_span(record, span);
+        if let Some((agency, evidence)) = issued_by {
+            self.issued
+                .push((agency, record, evidence, self.target_of.len()));
+        }
+        Target::Name(&document.title)
     }
-    out.agencies = agencies.records;
-    out.laws = laws.records;
-    out.policy_documents = documents.records;
-    out.initiatives = initiatives.records;
-    out.places = places.records;
-    out
+
+    fn initiative(&mut self, initiative: &'a InitiativeRef, span: MentionSpan) -> Target<'a> {
+        let k = self.k;
+        let canonical = initiative.canonical(k);
+        let make = || InitiativeRecord {
+            canonical: canonical.to_string(),
+            mentions: Vec::new(),
+            scope: initiative.scope(k).to_string(),
+            spans: Vec::new(),
+        };
+        // A table row's record is found by its row number after the first time.
+        let record = match initiative {
+            InitiativeRef::Known(row) => {
+                if self.record_of_known.len() <= *row {
+                    self.record_of_known.resize(row + 1, None);
+                }
+                let initiatives = &mut self.initiatives;
+                *self.record_of_known[*row]
+                    .get_or_insert_with(|| initiatives.index_of(canonical, make))
+            }
+            InitiativeRef::Named(_) => self.initiatives.index_of(canonical, make),
+        };
+        self.initiatives.push_span(record, span);
+        Target::Name(canonical)
+    }
+
+    /// The implements and cites records: each candidate whose agent and target resolved, once
+    /// per (kind, agent, target), with the clause around the target as evidence.
+    fn relations(&mut self, relations: &'a [RelationCandidate], out: &mut Extraction) {
+        let (k, cx) = (self.k, self.cx);
+        // Resolve every agent first, so that the names below can be borrowed from the memo.
+        let agents: Vec<Option<usize>> = relations
+            .iter()
+            .map(|relation| match self.target_of.get(relation.target) {
+                Some(Some(_)) => self.memo.id(k, cx, &relation.agent),
+                _ => None,
+            })
+            .collect();
+        let memo = &self.memo;
+        let name_of = |target: &Target<'a>| -> &str {
+            match *target {
+                Target::Name(name) => name,
+                Target::Agency(id) => &memo.resolved[id].canonical,
+            }
+        };
+        let mut seen: FxHashSet<(RelationKind, &str, &str)> =
+            FxHashSet::with_capacity_and_hasher(relations.len(), Default::default());
+        for (relation, agent) in relations.iter().zip(agents) {
+            let (Some(Some(target)), Some(agent)) = (self.target_of.get(relation.target), agent)
+            else {
+                continue;
+            };
+            let agent = memo.resolved[agent].canonical.as_str();
+            let target = name_of(target);
+            if !seen.insert((relation.kind, agent, target)) {
+                continue;
+            }
+            let evidence = &self.text[relation.evidence.start..relation.evidence.end];
+            // The evidence is the clause around the target: count from where the target starts.
+            let target_start = self.mentions[relation.target].span.start;
+            let span = Some(
+                CharCursor::at(self.text, target_start, self.mention_chars[relation.target])
+                    .char_span(relation.evidence),
+            );
+            match relation.kind {
+                RelationKind::Implements => out.implements.push(ImplementsRecord {
+                    agency: agent.to_string(),
+                    initiative: target.to_string(),
+                    evidence: evidence.to_string(),
+                    span,
+                }),
+                RelationKind::Cites => out.cites.push(CitesRecord {
+                    agency: agent.to_string(),
+                    law: target.to_string(),
+                    evidence: evidence.to_string(),
+                    span,
+                }),
+            }
+        }
+    }
+
+    /// The issued records: one per (issuer, document), with the words that say so as evidence.
+    fn issued(&mut self, out: &mut Extraction) {
+        let mut seen: FxHashSet<(usize, usize)> = FxHashSet::default();
+        for &(agency, record, evidence, at) in &self.issued {
+            if !seen.insert((agency, record)) {
+                continue;
+            }
+            let start = self.mentions[at].span.start;
+            out.issued.push(IssuedRecord {
+                agency: self.memo.resolved[agency].canonical.clone(),
+                document: self.documents.records[record].title.clone(),
+                evidence: self.text[evidence.start..evidence.end].to_string(),
+                span: Some(
+                    CharCursor::at(self.text, start, self.mention_chars[at]).char_span(evidence),
+                ),
+            });
+        }
+    }
 }
 
 /// A new agency record, without mentions yet.
@@ -376,8 +468,8 @@ impl<R: HasMentions> Grouped<R> {
 
 /// The place a report is about: the place in its author's name or title; else the place the
 /// text names most often at the level its relative author needs (市政务服务办 → a city).
-fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
-    match &found.metadata.author {
+fn report_place(k: &Knowledge, heading: &Metadata, bodies_and_places: &[Mention]) -> Option<usize> {
+    match &heading.author {
         Some(AgencyRef::Form {
             jurisdiction: JurisdictionRef::Named(p),
             ..
@@ -385,10 +477,10 @@ fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
         Some(AgencyRef::National(_)) => return Some(k.nation),
         _ => {}
     }
-    if let Some(p) = found.metadata.title_place {
+    if let Some(p) = heading.title_place {
         return Some(p);
     }
-    let wanted: &[PlaceLevel] = match &found.metadata.author {
+    let wanted: &[PlaceLevel] = match &heading.author {
         Some(AgencyRef::Form {
             jurisdiction: JurisdictionRef::Level(c),
             ..
@@ -402,7 +494,7 @@ fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
         _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
     };
     let mut counts: FxHashMap<usize, usize> = FxHashMap::default();
-    for mention in &found.mentions {
+    for mention in bodies_and_places {
         if let Referent::Place(PlaceRef::Known(p)) = mention.referent {
             // Count a district as a vote for its city too.
             for q in k.place_chain(p) {
@@ -418,11 +510,11 @@ fn report_place(k: &Knowledge, found: &Found) -> Option<usize> {
         .map(|(p, _)| p)
 }
 
-fn author(k: &Knowledge, found: &Found, cx: &ReportContext) -> Option<ResolvedAgency> {
-    if let Some(agency) = &found.metadata.author {
+fn author(k: &Knowledge, heading: &Metadata, cx: &ReportContext) -> Option<ResolvedAgency> {
+    if let Some(agency) = &heading.author {
         return resolve_agency(k, cx, agency);
     }
-    let place = found.metadata.title_place?;
+    let place = heading.title_place?;
     let entry = &k.places[place];
     let government_of = |form: usize| k.agency_forms[form].full.replace("{J}", &entry.canonical);
     let (canonical, kind) = match entry.level {

@@ -138,13 +138,6 @@ pub struct Mention {
     pub referent: Referent,
 }
 
-/// Everything the rules found in one text.
-#[derive(Debug, Clone, Default)]
-pub struct Found {
-    pub metadata: metadata::Metadata,
-    pub mentions: Vec<Mention>,
-}
-
 /// Spans and hits shared by the rules modules, computed once per text.
 pub struct Context<'a> {
     pub text: &'a str,
@@ -293,12 +286,17 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Runs every entity rule over one text.
-fn extract_in(context: &Context<'_>) -> Found {
-    let mut mentions = agencies::find(context);
-    let metadata = metadata::read(context, &mentions);
-    let laws = laws::find(context, &mentions);
-    // Bodies named inside a title (《天津市政务服务中心…规范》) serve as its issuer, not as mentions.
+/// The names of bodies and places: what the heading and the report's context are read from.
+pub fn bodies_and_places(context: &Context<'_>) -> Vec<Mention> {
+    agencies::find(context)
+}
+
+/// Every other mention (laws, policy documents, initiatives) joined with the bodies and places,
+/// in text order. Bodies named inside a title (《天津市政务服务中心…规范》) serve as its issuer,
+/// not as mentions.
+pub fn all_mentions(context: &Context<'_>, bodies_and_places: Vec<Mention>) -> Vec<Mention> {
+    let laws = laws::find(context, &bodies_and_places);
+    let mut mentions = bodies_and_places;
     mentions.retain(|m| {
         !matches!(m.referent, Referent::Agency(_)) || context.title_containing(m.span).is_none()
     });
@@ -306,20 +304,9 @@ fn extract_in(context: &Context<'_>) -> Found {
     mentions.extend(initiatives::find(context));
     mentions.sort_by_key(|m| m.span);
     mentions.dedup();
-    Found { metadata, mentions }
+    mentions
 }
 
 pub fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
-}
-
-/// Mentions plus relation candidates: everything extraction hands to resolution.
-pub fn extract_with_relations(
-    text: &str,
-    knowledge: &Knowledge,
-) -> (Found, Vec<relations::RelationCandidate>) {
-    let context = Context::new(text, knowledge);
-    let found = extract_in(&context);
-    let relations = relations::find(&context, &found.mentions);
-    (found, relations)
 }
