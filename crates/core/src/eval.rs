@@ -1,4 +1,4 @@
-//! `govkg eval`: scores extractions against answer keys (../shared/gold/README.md schema).
+//! `govkg eval`: scores extractions against answer keys (tests/gold/README.md schema).
 //!
 //! Matching, as the accuracy issue defines it: a predicted item matches a key item when their
 //! canonical names, or any of their mentions, agree once quotes, brackets and white space are
@@ -10,8 +10,9 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
+use crate::kinds::{EntityKind, RelationKind};
 use crate::knowledge::normalize_name;
-use crate::model::Extraction;
+use crate::model::{Extraction, RelationView};
 
 #[derive(Debug, Deserialize)]
 pub struct GoldKey {
@@ -190,6 +191,70 @@ fn match_items(
     (score, matched)
 }
 
+/// One kind of entity on both sides: the predicted and the key items, and which key item each
+/// prediction matched.
+struct Matched {
+    predicted: Vec<Item>,
+    key: Vec<Item>,
+    matches: Vec<Option<usize>>,
+}
+
+impl Matched {
+    fn new(predicted: Vec<Item>, key: Vec<Item>, either_way: &HashSet<String>) -> (Score, Self) {
+        let (score, matches) = match_items(&predicted, &key, either_way);
+        (
+            score,
+            Self {
+                predicted,
+                key,
+                matches,
+            },
+        )
+    }
+
+    /// The names a predicted endpoint goes by: its own, and those of the key item it matched.
+    fn predicted_names(&self, name: &str) -> HashSet<String> {
+        let mut out = names(name, []);
+        if let Some(p) = self.predicted.iter().position(|i| i.label == name) {
+            out.extend(self.predicted[p].names.iter().cloned());
+            if let Some(g) = self.matches[p] {
+                out.extend(self.key[g].names.iter().cloned());
+            }
+        }
+        out
+    }
+
+    /// The names a key endpoint goes by, and whether the key marks it optional.
+    fn key_names(&self, name: &str) -> (HashSet<String>, bool) {
+        match self.key.iter().find(|i| i.label == name) {
+            Some(i) => (i.names.clone(), i.optional),
+            None => (names(name, []), false),
+        }
+    }
+}
+
+fn key_items(list: &[GoldEntity]) -> Vec<Item> {
+    list.iter()
+        .map(|e| Item {
+            label: e.canonical.clone(),
+            names: names(&e.canonical, &e.mentions),
+            optional: e.optional,
+        })
+        .collect()
+}
+
+fn predicted_items(extraction: &Extraction, kind: EntityKind) -> Vec<Item> {
+    extraction
+        .entities_of(kind)
+        .iter()
+        .map(|e| Item {
+            label: e.canonical.to_string(),
+            names: names(e.canonical, e.mentions),
+            optional: false,
+        })
+        .collect()
+}
+
 pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
     let either_way: HashSet<String> = key
         .slogans
@@ -197,157 +262,101 @@ pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
         .chain(&key.generic_org_phrases)
         .map(|s| normalize_name(s))
         .collect();
-    let gold_items = |list: &[GoldEntity]| -> Vec<Item> {
-        list.iter()
-            .map(|e| Item {
-                label: e.canonical.clone(),
-                names: names(&e.canonical, &e.mentions),
-                optional: e.optional,
-            })
-            .collect()
-    };
-    let pred = |label: &str, mentions: &[String]| Item {
-        label: label.to_string(),
-        names: names(label, mentions),
-        optional: false,
-    };
-
     let mut report = ReportScore {
         doc: key.doc.clone(),
         ..Default::default()
     };
-    let key_agencies = gold_items(&key.agencies);
-    let key_laws = gold_items(&key.laws);
-    let key_docs = gold_items(&key.policy_documents);
-    let key_initiatives = gold_items(&key.initiatives);
-    let pred_agencies: Vec<Item> = extraction
-        .agencies
-        .iter()
-        .map(|a| pred(&a.canonical, &a.mentions))
-        .collect();
-    let pred_laws: Vec<Item> = extraction
-        .laws
-        .iter()
-        .map(|a| pred(&a.canonical, &a.mentions))
-        .collect();
-    let pred_docs: Vec<Item> = extraction
-        .policy_documents
-        .iter()
-        .map(|a| pred(&a.title, &a.mentions))
-        .collect();
-    let pred_initiatives: Vec<Item> = extraction
-        .initiatives
-        .iter()
-        .map(|a| pred(&a.canonical, &a.mentions))
-        .collect();
-
-    let (s, agency_match) = match_items(&pred_agencies, &key_agencies, &either_way);
-    report.categories.insert("agencies", s);
-    let (s, law_match) = match_items(&pred_laws, &key_laws, &either_way);
-    let exact = law_match
+    let mut side = |category: &'static str, kind: EntityKind, gold: &[GoldEntity]| {
+        let predicted = predicted_items(extraction, kind);
+        let (s, matched) = Matched::new(predicted, key_items(gold), &either_way);
+        report.categories.insert(category, s);
+        matched
+    };
+    let agencies = side("agencies", EntityKind::Agency, &key.agencies);
+    let laws = side("laws", EntityKind::Law, &key.laws);
+    side(
+        "policy_documents",
+        EntityKind::PolicyDocument,
+        &key.policy_documents,
+    );
+    let initiatives = side("initiatives", EntityKind::Initiative, &key.initiatives);
+    let exact = laws
+        .matches
         .iter()
         .enumerate()
         .filter_map(|(p, g)| g.map(|g| (p, g)))
         .filter(|&(p, g)| extraction.laws[p].canonical == key.laws[g].canonical)
         .count();
-    report.exact_law_titles = (exact, s.tp);
-    report.categories.insert("laws", s);
-    let (s, _) = match_items(&pred_docs, &key_docs, &either_way);
-    report.categories.insert("policy_documents", s);
-    let (s, initiative_match) = match_items(&pred_initiatives, &key_initiatives, &either_way);
-    report.categories.insert("initiatives", s);
+    report.exact_law_titles = (exact, report.categories["laws"].tp);
 
-    // Relations: endpoints are compared through the entity they resolve to on each side.
-    let endpoint = |name: &str,
-                    pred_list: &[Item],
-                    matches: &[Option<usize>],
-                    key_list: &[Item]|
-     -> HashSet<String> {
-        let mut out = names(name, []);
-        if let Some(p) = pred_list.iter().position(|i| i.label == name) {
-            out.extend(pred_list[p].names.iter().cloned());
-            if let Some(g) = matches[p] {
-                out.extend(key_list[g].names.iter().cloned());
-            }
-        }
-        out
-    };
-    let key_endpoint = |name: &str, key_list: &[Item]| -> (HashSet<String>, bool) {
-        match key_list.iter().find(|i| i.label == name) {
-            Some(i) => (i.names.clone(), i.optional),
-            None => (names(name, []), false),
-        }
-    };
-    for (category, predicted, gold, targets_pred, targets_match, targets_key) in [
+    for (category, kind, gold, targets) in [
         (
             "implements",
-            extraction
-                .implements
-                .iter()
-                .map(|r| (r.agency.as_str(), r.initiative.as_str()))
-                .collect::<Vec<_>>(),
+            RelationKind::Implements,
             &key.implements,
-            &pred_initiatives,
-            &initiative_match,
-            &key_initiatives,
+            &initiatives,
         ),
-        (
-            "cites",
-            extraction
-                .cites
-                .iter()
-                .map(|r| (r.agency.as_str(), r.law.as_str()))
-                .collect::<Vec<_>>(),
-            &key.cites,
-            &pred_laws,
-            &law_match,
-            &key_laws,
-        ),
+        ("cites", RelationKind::Cites, &key.cites, &laws),
     ] {
-        let mut score = Score::default();
-        let key_rel: Vec<(HashSet<String>, HashSet<String>, bool, String)> = gold
-            .iter()
-            .map(|r| {
-                let (a, a_opt) = key_endpoint(&r.agency, &key_agencies);
-                let (t, t_opt) = key_endpoint(&r.target, targets_key);
-                (
-                    a,
-                    t,
-                    r.optional || a_opt || t_opt,
-                    format!("{} → {}", r.agency, r.target),
-                )
-            })
-            .collect();
-        let mut taken = vec![false; key_rel.len()];
-        for (agency, target) in predicted {
-            let a = endpoint(agency, &pred_agencies, &agency_match, &key_agencies);
-            let t = endpoint(target, targets_pred, targets_match, targets_key);
-            let found = key_rel.iter().enumerate().find(|(i, (ka, kt, opt, _))| {
-                !taken[*i] && !opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t)
-            });
-            if let Some((i, _)) = found {
-                taken[i] = true;
-                score.tp += 1;
-            } else if key_rel
-                .iter()
-                .any(|(ka, kt, opt, _)| *opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t))
-                || t.iter().any(|n| either_way.contains(n))
-            {
-                // neutral
-            } else {
-                score.fp += 1;
-                score.false_hits.push(format!("{agency} → {target}"));
-            }
-        }
-        for (i, (_, _, opt, label)) in key_rel.iter().enumerate() {
-            if !opt && !taken[i] {
-                score.fn_ += 1;
-                score.misses.push(label.clone());
-            }
-        }
+        let predicted = extraction.relations_of(kind);
+        let score = score_relations(&predicted, gold, &agencies, targets, &either_way);
         report.categories.insert(category, score);
     }
     report
+}
+
+/// Relations: endpoints are compared through the entity they resolve to on each side.
+fn score_relations(
+    predicted: &[RelationView<'_>],
+    gold: &[GoldRelation],
+    agencies: &Matched,
+    targets: &Matched,
+    either_way: &HashSet<String>,
+) -> Score {
+    let mut score = Score::default();
+    let key_rel: Vec<(HashSet<String>, HashSet<String>, bool, String)> = gold
+        .iter()
+        .map(|r| {
+            let (a, a_opt) = agencies.key_names(&r.agency);
+            let (t, t_opt) = targets.key_names(&r.target);
+            (
+                a,
+                t,
+                r.optional || a_opt || t_opt,
+                format!("{} → {}", r.agency, r.target),
+            )
+        })
+        .collect();
+    let mut taken = vec![false; key_rel.len()];
+    for relation in predicted {
+        let a = agencies.predicted_names(relation.agent);
+        let t = targets.predicted_names(relation.target);
+        let found = key_rel.iter().enumerate().find(|(i, (ka, kt, opt, _))| {
+            !taken[*i] && !opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t)
+        });
+        if let Some((i, _)) = found {
+            taken[i] = true;
+            score.tp += 1;
+        } else if key_rel
+            .iter()
+            .any(|(ka, kt, opt, _)| *opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t))
+            || t.iter().any(|n| either_way.contains(n))
+        {
+            // neutral
+        } else {
+            score.fp += 1;
+            score
+                .false_hits
+                .push(format!("{} → {}", relation.agent, relation.target));
+        }
+    }
+    for (i, (_, _, opt, label)) in key_rel.iter().enumerate() {
+        if !opt && !taken[i] {
+            score.fn_ += 1;
+            score.misses.push(label.clone());
+        }
+    }
+    score
 }
 
 /// The table `govkg eval` prints: one block per report, then the micro-averaged total.

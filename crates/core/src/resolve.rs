@@ -560,25 +560,7 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 jurisdiction: Some(k.nation),
             }
         }
-        AgencyRef::Form { form, jurisdiction } => {
-            let place = resolve_jurisdiction(k, cx, jurisdiction)?;
-            let form = &k.agency_forms[*form];
-            let place_entry = &k.places[place];
-            if place_entry.level == PlaceLevel::National {
-                // In a national text a bare 发展改革委 is the national body: 国家发展改革委.
-                let national = k.national_by_name.get(&form.short).or_else(|| {
-                    let prefix = &k.vocabulary.names.national_agency_prefix;
-                    k.national_by_name.get(&format!("{prefix}{}", form.short))
-                })?;
-                return resolve_agency(k, cx, &AgencyRef::National(*national));
-            }
-            ResolvedAgency {
-                canonical: form.full.replace("{J}", &place_entry.canonical),
-                level: place_entry.level.agency_level(),
-                kind: form.kind.clone(),
-                jurisdiction: Some(place),
-            }
-        }
+        AgencyRef::Form { form, jurisdiction } => resolve_form(k, cx, *form, jurisdiction)?,
         AgencyRef::Named {
             canonical,
             kind,
@@ -640,6 +622,32 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 jurisdiction: Some(place),
             }
         }
+    })
+}
+
+/// A body of the agency_forms.tsv kind `form` in the place `jurisdiction` names.
+fn resolve_form(
+    k: &Knowledge,
+    cx: &ReportContext,
+    form: usize,
+    jurisdiction: &JurisdictionRef,
+) -> Option<ResolvedAgency> {
+    let place = resolve_jurisdiction(k, cx, jurisdiction)?;
+    let form = &k.agency_forms[form];
+    let place_entry = &k.places[place];
+    if place_entry.level == PlaceLevel::National {
+        // In a national text a bare 发展改革委 is the national body: 国家发展改革委.
+        let national = k.national_by_name.get(&form.short).or_else(|| {
+            let prefix = &k.vocabulary.names.national_agency_prefix;
+            k.national_by_name.get(&format!("{prefix}{}", form.short))
+        })?;
+        return resolve_agency(k, cx, &AgencyRef::National(*national));
+    }
+    Some(ResolvedAgency {
+        canonical: form.full.replace("{J}", &place_entry.canonical),
+        level: place_entry.level.agency_level(),
+        kind: form.kind.clone(),
+        jurisdiction: Some(place),
     })
 }
 

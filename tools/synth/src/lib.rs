@@ -528,47 +528,7 @@ impl Generator {
             out.push_str(&heading);
             out.push('\n');
             let budget = out.len() + (target as f64 * share) as usize;
-            let with_subheadings = matches!(part, Part::Measures | Part::Plans) || r.below(3) == 0;
-            let mut sub = 0;
-            for _ in 0..200 {
-                if out.len() >= budget {
-                    break;
-                }
-                let before = out.len();
-                if with_subheadings {
-                    if let Some(h) = self.pick(&mut r, part, PoolKind::Subheading) {
-                        sub += 1;
-                        let h = self.transform(&h.text, h.source, &cx, &mut r);
-                        out.push_str(&format!("（{}）{h}\n", chinese_number(sub)));
-                    }
-                }
-                let numbered = r.below(2) == 0;
-                let pieces = if numbered {
-                    2 + r.below(3)
-                } else {
-                    1 + r.below(2)
-                };
-                for n in 1..=pieces {
-                    if out.len() >= budget && n > 1 {
-                        break;
-                    }
-                    let body = if numbered {
-                        self.pick(&mut r, part, PoolKind::Item)
-                            .map(|p| self.transform(&p.text, p.source, &cx, &mut r))
-                    } else {
-                        self.paragraph(&mut r, part, &cx)
-                    };
-                    let Some(body) = body else { continue };
-                    if numbered {
-                        out.push_str(&format!("{n}."));
-                    }
-                    out.push_str(&body);
-                    out.push('\n');
-                }
-                if out.len() == before {
-                    break;
-                }
-            }
+            self.write_part(&mut r, part, budget, &cx, &mut out);
         }
 
         // Signature and date.
@@ -597,6 +557,52 @@ impl Generator {
             district: district.name,
             year,
             author,
+        }
+    }
+
+    /// One customary part's body, until `out` reaches `budget` bytes: numbered items or
+    /// paragraphs, under subheadings for the measures and plans (and sometimes the others).
+    fn write_part(&self, r: &mut Rand, part: Part, budget: usize, cx: &Cx, out: &mut String) {
+        let with_subheadings = matches!(part, Part::Measures | Part::Plans) || r.below(3) == 0;
+        let mut sub = 0;
+        for _ in 0..200 {
+            if out.len() >= budget {
+                break;
+            }
+            let before = out.len();
+            if with_subheadings {
+                if let Some(h) = self.pick(r, part, PoolKind::Subheading) {
+                    sub += 1;
+                    let h = self.transform(&h.text, h.source, cx, r);
+                    out.push_str(&format!("（{}）{h}\n", chinese_number(sub)));
+                }
+            }
+            let numbered = r.below(2) == 0;
+            let pieces = if numbered {
+                2 + r.below(3)
+            } else {
+                1 + r.below(2)
+            };
+            for n in 1..=pieces {
+                if out.len() >= budget && n > 1 {
+                    break;
+                }
+                let body = if numbered {
+                    self.pick(r, part, PoolKind::Item)
+                        .map(|p| self.transform(&p.text, p.source, cx, r))
+                } else {
+                    self.paragraph(r, part, cx)
+                };
+                let Some(body) = body else { continue };
+                if numbered {
+                    out.push_str(&format!("{n}."));
+                }
+                out.push_str(&body);
+                out.push('\n');
+            }
+            if out.len() == before {
+                break;
+            }
         }
     }
 
