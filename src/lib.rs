@@ -7,20 +7,4 @@ pub mod build;
 pub mod push;
 pub mod serve;
 
-/// An error and its causes as one line, "outer: inner: cause", without repeats (a cause whose
-/// text an outer message already contains) and with whitespace collapsed: how every govkg
-/// program prints an error.
-pub fn error_line(err: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-    }
-    parts
-        .join(": ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use govkg_graph::error_line;

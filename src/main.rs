@@ -158,7 +158,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("govkg: {}", govkg::error_line(&err));
+            eprintln!("govkg: {}", govkg::error_line(err.as_ref()));
             ExitCode::from(2)
         }
     }

@@ -9,3 +9,23 @@ pub mod export;
 pub mod query;
 pub mod rdf;
 pub mod store;
+
+/// An error and its causes as one line, "outer: inner: cause", without repeats (a cause whose
+/// text an outer message already contains) and with whitespace collapsed: how every govkg
+/// program prints an error. Re-exported as `govkg::error_line`.
+pub fn error_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cause = Some(err);
+    while let Some(error) = cause {
+        let text = error.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = error.source();
+    }
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

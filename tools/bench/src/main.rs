@@ -88,7 +88,7 @@ fn main() -> std::process::ExitCode {
     match run(&args) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("govkg-bench: {}", govkg::error_line(&e));
+            eprintln!("govkg-bench: {}", govkg::error_line(e.as_ref()));
             std::process::ExitCode::from(2)
         }
     }
@@ -289,7 +289,7 @@ fn measure(
     // change (or remove) the program measured.
     let exe = args.dir.join("govkg-bench-child");
     fs::copy(govkg_executable(args)?, &exe)
-    .with_context(|| format!("{}: cannot copy the govkg executable", exe.display()))?;
+        .with_context(|| format!("{}: cannot copy the govkg executable", exe.display()))?;
     let mut builds = Vec::new();
     for (n, corpus, stats) in [(small_n, &small_dir, &small), (large_n, &large_dir, &large)] {
         let store = args.dir.join(format!("store-{n}"));
