@@ -21,8 +21,8 @@ use govkg_core::knowledge::Knowledge;
 use govkg_core::model::{doc_id, Document, Extraction};
 use govkg_core::pipeline;
 use govkg_graph::rdf;
-use govkg_read::file_name_text;
 use govkg_graph::store::{GovStore, StoreLocation};
+use govkg_read::file_name_text;
 
 /// Reports handled together: large enough to keep both cores busy, small enough that a chunk's
 /// texts and quads stay a few tens of megabytes.
@@ -37,9 +37,45 @@ pub struct BuildOptions {
 /// What a build did.
 pub struct BuildOutcome {
     pub store: GovStore,
-    /// One line per file that could not be built ("path: problem").
-    pub failures: Vec<String>,
+    /// The files that could not be built; each displays as one line, "path: problem".
+    pub failures: Vec<FileFailure>,
     pub summary: Summary,
+}
+
+/// A report file that a build or an extraction left out, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {reason}", path.display())]
+pub struct FileFailure {
+    pub path: PathBuf,
+    pub reason: FailureReason,
+}
+
+/// Why a file was left out.
+#[derive(Debug, thiserror::Error)]
+pub enum FailureReason {
+    /// The file could not be read as a report.
+    #[error("{0}")]
+    Read(govkg_read::ReadError),
+    /// Another file of the build has the same report id (stem), so they would share a graph.
+    #[error("same report id `{id}` as {}; rename one of them", first.display())]
+    DuplicateId { id: String, first: PathBuf },
+}
+
+/// The error of a run in which no file could be read: the one failure's line, or all of them.
+fn nothing_readable(failures: &[FileFailure], count_files: bool) -> anyhow::Error {
+    if let [only] = failures {
+        return anyhow::anyhow!("{only}");
+    }
+    let lines: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    if count_files {
+        anyhow::anyhow!(
+            "no report could be read ({} files failed: {})",
+            failures.len(),
+            lines.join("; ")
+        )
+    } else {
+        anyhow::anyhow!("no report could be read ({})", lines.join("; "))
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -105,10 +141,13 @@ impl Distinct {
     }
 }
 
-
 /// Reads one report file into a [`Document`].
 pub fn read_document(path: &Path) -> Result<Document> {
-    let source = govkg_read::read_source(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    read_report(path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn read_report(path: &Path) -> std::result::Result<Document, govkg_read::ReadError> {
+    let source = govkg_read::read_source(path)?;
     Ok(Document::new(
         file_name_text(path),
         source.text,
@@ -136,8 +175,8 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// Two files with the same stem would share a report graph: refuse the second.
-/// Returns the files to build and one failure line per file refused.
-fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
+/// Returns the files to build and a failure per file refused.
+fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<FileFailure>) {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut unique = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
@@ -145,11 +184,13 @@ fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
         let name = file_name_text(&file);
         let id = doc_id(&name).to_string();
         if let Some(first) = seen.get(&id) {
-            failures.push(format!(
-                "{}: same report id `{id}` as {}; rename one of them",
-                file.display(),
-                first.display()
-            ));
+            failures.push(FileFailure {
+                path: file,
+                reason: FailureReason::DuplicateId {
+                    id,
+                    first: first.clone(),
+                },
+            });
         } else {
             seen.insert(id, file.clone());
             unique.push(file);
@@ -167,7 +208,7 @@ struct ProcessedReport {
     entity_quads: Vec<Quad>,
 }
 
-type Processed = std::result::Result<ProcessedReport, String>;
+type Processed = std::result::Result<ProcessedReport, FileFailure>;
 
 /// Roughly how many quads a report adds (measured: ~700); only sizes buffers.
 const QUADS_PER_REPORT: usize = 1024;
@@ -185,8 +226,11 @@ const COMPACT_AFTER: usize = 1_000_000;
 fn extract_one(
     path: &Path,
     knowledge: &Knowledge,
-) -> std::result::Result<(Document, Extraction), String> {
-    let doc = read_document(path).map_err(|e| format!("{}: {}", path.display(), e))?;
+) -> std::result::Result<(Document, Extraction), FileFailure> {
+    let doc = read_report(path).map_err(|e| FileFailure {
+        path: path.to_path_buf(),
+        reason: FailureReason::Read(e),
+    })?;
     let extraction = pipeline::process(&doc, knowledge);
     Ok((doc, extraction))
 }
@@ -248,14 +292,7 @@ pub fn build(
     if first.iter().all(|r| r.is_err()) {
         progress.finish_and_clear();
         failures.extend(first.into_iter().filter_map(|r| r.err()));
-        if failures.len() == 1 {
-            bail!("{}", failures[0]);
-        }
-        bail!(
-            "no report could be read ({} files failed: {})",
-            failures.len(),
-            failures.join("; ")
-        );
+        return Err(nothing_readable(&failures, true));
     }
     let store = GovStore::create(location)?;
     let mut tally = Tally::default();
@@ -391,7 +428,7 @@ impl<'s> GraphWriter<'s> {
         &mut self,
         results: Vec<Processed>,
         tally: &mut Tally,
-        failures: &mut Vec<String>,
+        failures: &mut Vec<FileFailure>,
     ) -> Result<bool> {
         let mut replaced: Vec<NamedNode> = Vec::new();
         let mut replacing: Vec<Quad> = Vec::new();
@@ -458,12 +495,12 @@ impl<'s> GraphWriter<'s> {
     }
 }
 
-/// Extractions of every readable report under `paths`, in input order, and one line per failure.
+/// Extractions of every readable report under `paths`, in input order, and the files left out.
 pub fn extract_paths(
     paths: &[PathBuf],
     knowledge: &Knowledge,
     threads: Option<usize>,
-) -> Result<(Vec<Extraction>, Vec<String>)> {
+) -> Result<(Vec<Extraction>, Vec<FileFailure>)> {
     let files = inputs(paths)?;
     let pool = thread_pool(threads)?;
     let mut extractions = Vec::new();
@@ -483,10 +520,7 @@ pub fn extract_paths(
         }
     }
     if extractions.is_empty() && !failures.is_empty() {
-        if failures.len() == 1 {
-            bail!("{}", failures[0]);
-        }
-        bail!("no report could be read ({})", failures.join("; "));
+        return Err(nothing_readable(&failures, false));
     }
     Ok((extractions, failures))
 }
