@@ -226,7 +226,9 @@ fn get_query_returns_w3c_json_results() {
 
 #[test]
 fn named_query_runs_over_the_union_of_report_graphs() {
-    let implementers = govkg_graph::query::named_query("implementers").unwrap().text;
+    let implementers = govkg_graph::query::named_query("implementers")
+        .unwrap()
+        .text;
     let reply = post("/sparql", "application/sparql-query", implementers);
     assert_eq!(reply.status, 200, "{}", reply.body);
     let results = json(&reply);
@@ -627,7 +629,7 @@ fn concurrent_clients_are_served() {
 #[test]
 fn run_refuses_a_missing_store() {
     let dir = tempfile::tempdir().unwrap();
-    let args = govkg::serve::ServeArgs {
+    let args = govkg::serve::ServeOptions {
         store: dir.path().join("nothing-here"),
         bind: "127.0.0.1:0".into(),
         timeout: 10.0,
@@ -636,7 +638,7 @@ fn run_refuses_a_missing_store() {
     let err = govkg::serve::run(&args).unwrap_err().to_string();
     assert!(err.contains("no govkg store here"), "{err}");
     for timeout in [0.0, -1.0, f64::NAN, 1e300] {
-        let args = govkg::serve::ServeArgs {
+        let args = govkg::serve::ServeOptions {
             timeout,
             ..args.clone()
         };
@@ -663,7 +665,9 @@ fn serves_a_store_built_from_the_reports() {
     );
     let store = GovStore::open_existing(&store_dir).unwrap();
     let handle = spawn(store, "127.0.0.1:0", Duration::from_secs(30), 64 * 1024).unwrap();
-    let implementers = govkg_graph::query::named_query("implementers").unwrap().text;
+    let implementers = govkg_graph::query::named_query("implementers")
+        .unwrap()
+        .text;
     let reply = answer(
         agent()
             .post(url(&handle, "/sparql"))
