@@ -280,15 +280,7 @@ pub fn build(
         results
     };
     // Read chunks until one report succeeds, so bad input never creates or touches a store.
-    let mut first: Vec<Processed> = Vec::new();
-    for chunk in chunks.by_ref() {
-        let results = process(chunk);
-        let any_ok = results.iter().any(|r| r.is_ok());
-        first.extend(results);
-        if any_ok {
-            break;
-        }
-    }
+    let first = until_one_succeeds(&mut chunks, &process);
     if first.iter().all(|r| r.is_err()) {
         progress.finish_and_clear();
         failures.extend(first.into_iter().filter_map(|r| r.err()));
@@ -300,27 +292,8 @@ pub fn build(
     // batch on its own thread and blocks its caller while all of them are busy) overlap: batches
     // go to a loading thread through a rendezvous channel, so the next chunk is extracted
     // meanwhile and at most one batch waits beside the ones being sorted.
-    let written: Result<()> = std::thread::scope(|scope| {
-        let (batches, received) = std::sync::mpsc::sync_channel::<Load>(0);
-        let loading = scope.spawn(|| bulk_load(&store, received));
-        let extracted: Result<()> = (|| {
-            let mut writer = GraphWriter::new(&store, batches);
-            if !writer.write(first, &mut tally, &mut failures)? {
-                return Ok(());
-            }
-            for chunk in chunks.by_ref() {
-                if !writer.write(process(chunk), &mut tally, &mut failures)? {
-                    return Ok(());
-                }
-            }
-            writer.finish();
-            Ok(())
-        })();
-        let loaded = loading
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the loading thread panicked")));
-        extracted.and(loaded)
-    });
+    let rest = chunks.map(process);
+    let written = write_graphs(&store, first, rest, &mut tally, &mut failures);
     progress.finish_and_clear();
     written?;
     store.flush()?;
@@ -332,6 +305,55 @@ pub fn build(
         store,
         failures,
         summary,
+    })
+}
+
+/// Processes chunks until one holds a report that succeeded; returns all their results.
+fn until_one_succeeds<'f>(
+    chunks: &mut impl Iterator<Item = &'f [PathBuf]>,
+    process: &impl Fn(&[PathBuf]) -> Vec<Processed>,
+) -> Vec<Processed> {
+    let mut first: Vec<Processed> = Vec::new();
+    for chunk in chunks {
+        let results = process(chunk);
+        let any_ok = results.iter().any(|r| r.is_ok());
+        first.extend(results);
+        if any_ok {
+            break;
+        }
+    }
+    first
+}
+
+/// Writes the processed reports, `first` then each chunk of `rest` as it is processed, while a
+/// loading thread bulk-loads the new ones.
+fn write_graphs(
+    store: &GovStore,
+    first: Vec<Processed>,
+    rest: impl Iterator<Item = Vec<Processed>>,
+    tally: &mut Tally,
+    failures: &mut Vec<FileFailure>,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Load>(0);
+        let loading = scope.spawn(|| bulk_load(store, received));
+        let extracted: Result<()> = (|| {
+            let mut writer = GraphWriter::new(store, batches);
+            if !writer.write(first, tally, failures)? {
+                return Ok(());
+            }
+            for results in rest {
+                if !writer.write(results, tally, failures)? {
+                    return Ok(());
+                }
+            }
+            writer.finish();
+            Ok(())
+        })();
+        let loaded = loading
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the loading thread panicked")));
+        extracted.and(loaded)
     })
 }
 

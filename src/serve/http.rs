@@ -206,23 +206,76 @@ pub fn read_request<S: Read + Write>(
     stream: &mut S,
     max_bytes: usize,
 ) -> Result<Option<Request>, Reply> {
-    let too_large = |what: &str| {
-        Reply::error(
-            413,
-            &format!("request too large: the {what} is over the server's limit of {max_bytes} bytes (--max-request-bytes)"),
-        )
-    };
     let mut input = Input {
         buf: Vec::new(),
         stream,
     };
+    let Some((head_length, mut request)) = read_head(&mut input, max_bytes)? else {
+        return Ok(None);
+    };
+    if request.path.len() + request.query.len() + 1 > max_bytes {
+        return Err(too_large("query string", max_bytes));
+    }
+    input.buf.drain(..head_length);
+
+    let (chunked, length) = body_framing(&request)?;
+    if length.is_some_and(|n| n > max_bytes as u64) {
+        return Err(too_large("request body", max_bytes));
+    }
+    let body_expected = chunked || length.is_some_and(|n| n > 0);
+    if body_expected
+        && input.buf.is_empty()
+        && request
+            .header("expect")
+            .is_some_and(|e| e.trim().eq_ignore_ascii_case("100-continue"))
+    {
+        let _ = input.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        let _ = input.stream.flush();
+    }
+    request.body = if chunked {
+        read_chunked(&mut input, max_bytes).map_err(|reply| {
+            if reply.status == 413 {
+                too_large("request body", max_bytes)
+            } else {
+                reply
+            }
+        })?
+    } else if let Some(length) = length {
+        let length = length as usize;
+        while input.buf.len() < length {
+            input.fill_or_fail()?;
+        }
+        input.buf.truncate(length);
+        std::mem::take(&mut input.buf)
+    } else {
+        Vec::new()
+    };
+    Ok(Some(request))
+}
+
+/// The 413 for a part of the request over the limit.
+fn too_large(what: &str, max_bytes: usize) -> Reply {
+    Reply::error(
+        413,
+        &format!("request too large: the {what} is over the server's limit of {max_bytes} bytes (--max-request-bytes)"),
+    )
+}
+
+/// Reads until the request line and header are complete: their length in the buffer and the
+/// request without body. `Ok(None)`: the connection closed (or stayed silent) before anything.
+fn read_head<S: Read + Write>(
+    input: &mut Input<'_, S>,
+    max_bytes: usize,
+) -> Result<Option<(usize, Request)>, Reply> {
     let head_limit = max_bytes.saturating_add(HEAD_SLACK);
-    let (head_length, mut request) = loop {
+    loop {
         if !input.buf.is_empty() {
             let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
             let mut parsed = httparse::Request::new(&mut headers);
             match parsed.parse(&input.buf) {
-                Ok(httparse::Status::Complete(length)) => break (length, head(&parsed)?),
+                Ok(httparse::Status::Complete(length)) => {
+                    return Ok(Some((length, head(&parsed)?)))
+                }
                 Ok(httparse::Status::Partial) => {}
                 Err(httparse::Error::TooManyHeaders) => {
                     return Err(Reply::error(
@@ -234,7 +287,7 @@ pub fn read_request<S: Read + Write>(
             }
         }
         if input.buf.len() > head_limit {
-            return Err(too_large("request line and header"));
+            return Err(too_large("request line and header", max_bytes));
         }
         let started = !input.buf.is_empty();
         match input.fill() {
@@ -249,12 +302,11 @@ pub fn read_request<S: Read + Write>(
             }
             Err(reply) => return Err(reply),
         }
-    };
-    if request.path.len() + request.query.len() + 1 > max_bytes {
-        return Err(too_large("query string"));
     }
-    input.buf.drain(..head_length);
+}
 
+/// How the body is framed: chunked, or `Content-Length` bytes (`None`: no body).
+fn body_framing(request: &Request) -> Result<(bool, Option<u64>), Reply> {
     let chunked = match request.header("transfer-encoding") {
         None => false,
         Some(coding) if coding.trim().eq_ignore_ascii_case("chunked") => true,
@@ -276,38 +328,7 @@ pub fn read_request<S: Read + Write>(
             Some(value.parse::<u64>().unwrap_or(u64::MAX))
         }
     };
-    if length.is_some_and(|n| n > max_bytes as u64) {
-        return Err(too_large("request body"));
-    }
-    let body_expected = chunked || length.is_some_and(|n| n > 0);
-    if body_expected
-        && input.buf.is_empty()
-        && request
-            .header("expect")
-            .is_some_and(|e| e.trim().eq_ignore_ascii_case("100-continue"))
-    {
-        let _ = input.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-        let _ = input.stream.flush();
-    }
-    request.body = if chunked {
-        read_chunked(&mut input, max_bytes).map_err(|reply| {
-            if reply.status == 413 {
-                too_large("request body")
-            } else {
-                reply
-            }
-        })?
-    } else if let Some(length) = length {
-        let length = length as usize;
-        while input.buf.len() < length {
-            input.fill_or_fail()?;
-        }
-        input.buf.truncate(length);
-        std::mem::take(&mut input.buf)
-    } else {
-        Vec::new()
-    };
-    Ok(Some(request))
+    Ok((chunked, length))
 }
 
 /// The request line and header fields, as an owned [`Request`] without body.

@@ -467,7 +467,7 @@ impl Binder<'_> {
         &mut self,
         pattern: &mut spargebra::algebra::GraphPattern,
     ) -> Result<(), QueryError> {
-        use spargebra::algebra::{AggregateExpression, GraphPattern, OrderExpression};
+        use spargebra::algebra::GraphPattern;
         match pattern {
             GraphPattern::Bgp { patterns } => {
                 for triple in patterns {
@@ -483,20 +483,23 @@ impl Binder<'_> {
             GraphPattern::Join { left, right }
             | GraphPattern::Union { left, right }
             | GraphPattern::Minus { left, right }
-            | GraphPattern::Lateral { left, right } => {
+            | GraphPattern::Lateral { left, right }
+            | GraphPattern::LeftJoin {
+                left,
+                right,
+                expression: None,
+            } => {
                 self.pattern(left)?;
                 self.pattern(right)?;
             }
             GraphPattern::LeftJoin {
                 left,
                 right,
-                expression,
+                expression: Some(expression),
             } => {
                 self.pattern(left)?;
                 self.pattern(right)?;
-                if let Some(expression) = expression {
-                    self.expression(expression)?;
-                }
+                self.expression(expression)?;
             }
             GraphPattern::Filter { expr, inner } => {
                 self.expression(expr)?;
@@ -511,9 +514,7 @@ impl Binder<'_> {
                 variable,
                 expression,
             } => {
-                if self.is_ours(variable) {
-                    return Err(self.unbindable("the query binds it itself (BIND … AS)"));
-                }
+                self.refuse_own_binding(variable, "the query binds it itself (BIND … AS)")?;
                 self.pattern(inner)?;
                 self.expression(expression)?;
             }
@@ -523,6 +524,18 @@ impl Binder<'_> {
                     return Err(self.unbindable("the query gives it VALUES"));
                 }
             }
+            modifier => self.modifier(modifier)?,
+        }
+        Ok(())
+    }
+
+    /// Solution modifiers and groups (of sub-selects, for the answer's see [`Self::answer`]).
+    fn modifier(
+        &mut self,
+        pattern: &mut spargebra::algebra::GraphPattern,
+    ) -> Result<(), QueryError> {
+        use spargebra::algebra::{GraphPattern, OrderExpression};
+        match pattern {
             GraphPattern::OrderBy { inner, expression } => {
                 self.pattern(inner)?;
                 for key in expression {
@@ -548,15 +561,36 @@ impl Binder<'_> {
                 // Grouping by the (now unbound) variable is grouping by the constant.
                 self.found |= variables.contains(self.variable);
                 self.pattern(inner)?;
-                for (variable, aggregate) in aggregates {
-                    if self.is_ours(variable) {
-                        return Err(self.unbindable("the query binds it itself (… AS)"));
-                    }
-                    if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
-                        self.expression(expr)?;
-                    }
-                }
+                self.aggregates(aggregates)?;
             }
+            // Every other kind is handled by `pattern`, which sends only these here.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn aggregates(
+        &mut self,
+        aggregates: &mut [(Variable, spargebra::algebra::AggregateExpression)],
+    ) -> Result<(), QueryError> {
+        use spargebra::algebra::AggregateExpression;
+        for (variable, aggregate) in aggregates {
+            self.refuse_own_binding(variable, "the query binds it itself (… AS)")?;
+            if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
+                self.expression(expr)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A parameter cannot replace a variable the query computes itself.
+    fn refuse_own_binding(
+        &mut self,
+        variable: &Variable,
+        reason: &'static str,
+    ) -> Result<(), QueryError> {
+        if self.is_ours(variable) {
+            return Err(self.unbindable(reason));
         }
         Ok(())
     }
