@@ -25,7 +25,7 @@ use govkg_graph::store::GovStore;
 /// Graph IRIs of reports start with this; the rest is the report's doc id.
 const REPORT_PREFIX: &str = "https://w3id.org/govkg/report/";
 /// Environment variable holding `user:password` when `--auth` is not given.
-pub const AUTH_ENV: &str = "GOVKG_PUSH_AUTH";
+pub(crate) const AUTH_ENV: &str = "GOVKG_PUSH_AUTH";
 /// At most this many graphs get one plain line each on a terminal; more get a progress bar.
 const PLAIN_LINES_UP_TO: usize = 3;
 /// First retry delay; doubled on every further retry, capped at [`MAX_BACKOFF`].
@@ -53,7 +53,7 @@ pub struct PushOptions {
     pub retries: u32,
     /// Seconds one HTTP request may take.
     pub timeout: f64,
-    /// HTTP basic auth as `user:password` (else the [`AUTH_ENV`] variable).
+    /// HTTP basic auth as `user:password` (else the `GOVKG_PUSH_AUTH` environment variable).
     pub auth: Option<String>,
     /// With [`PushProtocol::Update`]: at most this many triples per INSERT DATA request.
     pub chunk_triples: u64,

@@ -4,7 +4,7 @@
 //! links (documents an agency issued, bodies in a place) and mention counts come from the small
 //! queries below. The entity is bound with a [`Param`], never spliced into query text.
 //!
-//! The parameter is bound in each query's algebra (`govkg_graph::query::bind_parameters`), so a
+//! The parameter is bound in each query's algebra (`govkg_graph::query::run`), so a
 //! query need not project `?entity`; those that do answer it as a column.
 
 use oxigraph::model::vocab::xsd;
@@ -62,7 +62,7 @@ const PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
 const ALT_LABEL: &str = "http://www.w3.org/2004/02/skos/core#altLabel";
 const GK: &str = "https://w3id.org/govkg/ontology#";
 
-pub fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
+pub(crate) fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
     let params = match request.query_params() {
         Ok(params) => params,
         Err(reply) => return reply,

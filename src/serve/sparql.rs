@@ -9,10 +9,10 @@ use super::http::{parse_accept, parse_form, Reply, Request};
 use super::Config;
 use govkg_graph::query::QueryError;
 
-pub const READ_ONLY: &str = "read-only endpoint: SPARQL Update is not accepted";
+pub(crate) const READ_ONLY: &str = "read-only endpoint: SPARQL Update is not accepted";
 
 /// Answers a GET or POST on `/sparql`.
-pub fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
+pub(crate) fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
     match answer(request, store, config) {
         Ok(reply) | Err(reply) => reply,
     }
@@ -125,7 +125,7 @@ fn evaluation_error(error: &QueryEvaluationError, config: &Config) -> Reply {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// SELECT and ASK: SPARQL results formats.
     Solutions,
     /// CONSTRUCT and DESCRIBE: RDF formats.
@@ -133,7 +133,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
+pub(crate) enum Output {
     Results(QueryResultsFormat),
     Rdf(RdfFormat),
 }
@@ -245,7 +245,11 @@ fn available(kind: Kind) -> String {
 
 /// Picks the output format from `format=` (a short name or a media type) or else `Accept`.
 /// A browser's navigation `Accept` (with `text/html`) and `*/*` get the default.
-pub fn negotiate(kind: Kind, accept: Option<&str>, format: Option<&str>) -> Result<Output, Reply> {
+pub(crate) fn negotiate(
+    kind: Kind,
+    accept: Option<&str>,
+    format: Option<&str>,
+) -> Result<Output, Reply> {
     let table = table(kind);
     let default = table[0].1;
     if let Some(format) = format.map(str::trim).filter(|f| !f.is_empty()) {

@@ -196,7 +196,7 @@ impl Watchdog {
 }
 
 /// Parses SPARQL 1.1 Query text into the algebra Oxigraph evaluates.
-pub fn parse(sparql: &str) -> Result<spargebra::Query, QueryError> {
+pub(crate) fn parse(sparql: &str) -> Result<spargebra::Query, QueryError> {
     spargebra::SparqlParser::new()
         .parse_query(sparql)
         .map_err(|e| QueryError::Syntax(error_line(&e)))
@@ -217,7 +217,7 @@ pub fn run(
 }
 
 /// Evaluates a parsed query over the union of all report graphs (see [`run`]).
-pub fn evaluate(
+pub(crate) fn evaluate(
     store: &Store,
     mut query: spargebra::Query,
     timeout: Option<Duration>,
@@ -390,7 +390,10 @@ pub fn select(
 /// `Extend` under the projection); sub-selects stop projecting it. Oxigraph's own substitution
 /// binds the variable only after evaluating the patterns, so a selective query would still scan
 /// everything; a constant in the pattern lets the evaluator start from the index.
-pub fn bind_parameters(query: &mut spargebra::Query, params: &[Param]) -> Result<(), QueryError> {
+pub(crate) fn bind_parameters(
+    query: &mut spargebra::Query,
+    params: &[Param],
+) -> Result<(), QueryError> {
     use spargebra::Query;
     for param in params {
         let mut binder = Binder {
@@ -727,7 +730,7 @@ pub struct Table {
 impl Table {
     /// Materialises SELECT solutions or an ASK answer; a cancellation under `timeout` is that
     /// limit running out.
-    pub fn from_results(
+    pub(crate) fn from_results(
         results: QueryResults<'_>,
         timeout: Option<Duration>,
     ) -> Result<Self, QueryError> {
@@ -768,10 +771,6 @@ impl Table {
             #[allow(unreachable_patterns)]
             Some(other) => other.to_string(),
         }
-    }
-
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.variables.iter().position(|v| v == name)
     }
 
     /// Writes the table in the requested format. JSON/XML/CSV/TSV follow the W3C SPARQL 1.1
