@@ -477,11 +477,7 @@ fn write_queries(md: &mut String, rows: &[QueryRow]) -> Result<()> {
     for q in rows {
         let limit = q.kind.bar_ms();
         let bar = format!("p50 ≤ {limit} ms");
-        let params = if q.substituted {
-            format!("{} †", q.params)
-        } else {
-            q.params.clone()
-        };
+        let params = &q.params;
         match &q.error {
             None => writeln!(
                 md,
@@ -508,12 +504,6 @@ fn write_queries(md: &mut String, rows: &[QueryRow]) -> Result<()> {
         md,
         "\nselective: the entity in the middle when all are ranked by how many reports name them; broad: the one named in (nearly) every report, whose answer is as large as a whole-graph one."
     )?;
-    if rows.iter().any(|q| q.substituted) {
-        writeln!(
-            md,
-            "\n† `govkg query … --param` fails on this query (oxigraph binds only variables of the SELECT projection); measured with the value written into the query text."
-        )?;
-    }
     Ok(())
 }
 
@@ -832,8 +822,6 @@ pub struct QueryRow {
     pub p50: f64,
     pub p95: f64,
     pub error: Option<String>,
-    /// The parameters had to be written into the query text (`--param` cannot bind them).
-    pub substituted: bool,
 }
 
 /// Time limit of the helper queries that find the parameters.
@@ -907,8 +895,7 @@ fn query_cases(store: &oxigraph::store::Store) -> Result<Vec<QueryCase>> {
     Ok(cases)
 }
 
-/// Runs one case once to warm up (with the values written into the text if `--param` cannot
-/// bind them), then `repeat` times (3 for a slow query) for the percentiles.
+/// Runs one case once to warm up, then `repeat` times (3 for a slow query) for the percentiles.
 fn measure_query(
     store: &oxigraph::store::Store,
     name: &str,
@@ -917,10 +904,10 @@ fn measure_query(
     repeat: usize,
     timeout: Duration,
 ) -> Result<QueryRow> {
-    let mut text = query::named_query(name)
+    let text = query::named_query(name)
         .map(|q| q.text.to_string())
         .unwrap_or_default();
-    let mut params: Vec<Param> = raw_params
+    let params: Vec<Param> = raw_params
         .iter()
         .map(|p| p.parse())
         .collect::<Result<_>>()?;
@@ -937,19 +924,11 @@ fn measure_query(
         p50: 0.0,
         p95: 0.0,
         error: None,
-        substituted: false,
     };
-    let mut started = Instant::now();
-    let mut first = query::select(store, &text, &params, Some(timeout));
-    if matches!(&first, Err(e) if e.to_string().contains("projection")) {
-        // `--param` binds only projected variables (oxigraph's substitute_variable): write
-        // the values into the query text instead, as a user would have to.
-        text = substitute_in_text(&text, &params);
-        params.clear();
-        row.substituted = true;
-        started = Instant::now();
-        first = query::select(store, &text, &params, Some(timeout));
-    }
+    // Parameters are bound in the query's algebra wherever the variable stands, so every
+    // named query takes them as `govkg query --param` does.
+    let started = Instant::now();
+    let first = query::select(store, &text, &params, Some(timeout));
     match first {
         Err(e) => row.error = Some(e.to_string()),
         Ok(table) => {
@@ -979,29 +958,6 @@ fn measure_query(
         }
     }
     Ok(row)
-}
-
-/// Writes each parameter's value in place of its variable (`?name` / `$name`) in `sparql`.
-pub fn substitute_in_text(sparql: &str, params: &[Param]) -> String {
-    let mut text = sparql.to_string();
-    for param in params {
-        let value = param.value.to_string();
-        for sigil in ['?', '$'] {
-            let var = format!("{sigil}{}", param.variable.as_str());
-            let mut out = String::with_capacity(text.len());
-            let mut rest = text.as_str();
-            while let Some(at) = rest.find(&var) {
-                let after = &rest[at + var.len()..];
-                let whole = !after.starts_with(|c: char| c.is_alphanumeric() || c == '_');
-                out.push_str(&rest[..at]);
-                out.push_str(if whole { &value } else { &var });
-                rest = after;
-            }
-            out.push_str(rest);
-            text = out;
-        }
-    }
-    text
 }
 
 /// Nearest-rank percentile (`p` in 0..=1); 0 for no samples.
@@ -1056,19 +1012,6 @@ mod tests {
             })
         );
         assert_eq!(parse_summary("govkg: nothing"), None);
-    }
-
-    #[test]
-    fn values_are_written_in_place_of_variables() {
-        let params: Vec<Param> = vec![
-            "entity=<https://e/x>".parse().unwrap(),
-            "name=东丽".parse().unwrap(),
-        ];
-        let q = "SELECT ?o WHERE { ?entity ?p ?o . ?entityX ?p $name . ?s ?q ?name }";
-        assert_eq!(
-            substitute_in_text(q, &params),
-            "SELECT ?o WHERE { <https://e/x> ?p ?o . ?entityX ?p \"东丽\"@zh . ?s ?q \"东丽\"@zh }"
-        );
     }
 
     #[test]
