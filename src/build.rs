@@ -38,9 +38,45 @@ pub struct BuildOptions {
 /// What a build did.
 pub struct BuildOutcome {
     pub store: GovStore,
-    /// One line per file that could not be built ("path: problem").
-    pub failures: Vec<String>,
+    /// The files that could not be built; each displays as one line, "path: problem".
+    pub failures: Vec<FileFailure>,
     pub summary: Summary,
+}
+
+/// A report file that a build or an extraction left out, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {reason}", path.display())]
+pub struct FileFailure {
+    pub path: PathBuf,
+    pub reason: FailureReason,
+}
+
+/// Why a file was left out.
+#[derive(Debug, thiserror::Error)]
+pub enum FailureReason {
+    /// The file could not be read as a report.
+    #[error("{0}")]
+    Read(govkg_read::ReadError),
+    /// Another file of the build has the same report id (stem), so they would share a graph.
+    #[error("same report id `{id}` as {}; rename one of them", first.display())]
+    DuplicateId { id: String, first: PathBuf },
+}
+
+/// The error of a run in which no file could be read: the one failure's line, or all of them.
+fn nothing_readable(failures: &[FileFailure], count_files: bool) -> anyhow::Error {
+    if let [only] = failures {
+        return anyhow::anyhow!("{only}");
+    }
+    let lines: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    if count_files {
+        anyhow::anyhow!(
+            "no report could be read ({} files failed: {})",
+            failures.len(),
+            lines.join("; ")
+        )
+    } else {
+        anyhow::anyhow!("no report could be read ({})", lines.join("; "))
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -123,7 +159,11 @@ impl Distinct {
 
 /// Reads one report file into a [`Document`].
 pub fn read_document(path: &Path) -> Result<Document> {
-    let source = govkg_read::read_source(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    read_report(path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn read_report(path: &Path) -> std::result::Result<Document, govkg_read::ReadError> {
+    let source = govkg_read::read_source(path)?;
     Ok(Document::new(
         file_name_text(path),
         source.text,
@@ -151,8 +191,8 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// Two files with the same stem would share a report graph: refuse the second.
-/// Returns the files to build and one failure line per file refused.
-fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
+/// Returns the files to build and a failure per file refused.
+fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<FileFailure>) {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     let mut unique = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
@@ -160,11 +200,13 @@ fn check_unique_ids(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<String>) {
         let name = file_name_text(&file);
         let id = doc_id(&name).to_string();
         if let Some(first) = seen.get(&id) {
-            failures.push(format!(
-                "{}: same report id `{id}` as {}; rename one of them",
-                file.display(),
-                first.display()
-            ));
+            failures.push(FileFailure {
+                path: file,
+                reason: FailureReason::DuplicateId {
+                    id,
+                    first: first.clone(),
+                },
+            });
         } else {
             seen.insert(id, file.clone());
             unique.push(file);
@@ -182,7 +224,7 @@ struct ProcessedReport {
     entity_quads: Vec<Quad>,
 }
 
-type Processed = std::result::Result<ProcessedReport, String>;
+type Processed = std::result::Result<ProcessedReport, FileFailure>;
 
 /// Roughly how many quads a report adds (measured: ~700); only sizes buffers.
 const QUADS_PER_REPORT: usize = 1024;
@@ -200,8 +242,11 @@ const COMPACT_AFTER: usize = 1_000_000;
 fn extract_one(
     path: &Path,
     knowledge: &Knowledge,
-) -> std::result::Result<(Document, Extraction), String> {
-    let doc = read_document(path).map_err(|e| format!("{}: {}", path.display(), e))?;
+) -> std::result::Result<(Document, Extraction), FileFailure> {
+    let doc = read_report(path).map_err(|e| FileFailure {
+        path: path.to_path_buf(),
+        reason: FailureReason::Read(e),
+    })?;
     let extraction = pipeline::process(&doc, knowledge);
     Ok((doc, extraction))
 }
@@ -251,26 +296,11 @@ pub fn build(
         results
     };
     // Read chunks until one report succeeds, so bad input never creates or touches a store.
-    let mut first: Vec<Processed> = Vec::new();
-    for chunk in chunks.by_ref() {
-        let results = process(chunk);
-        let any_ok = results.iter().any(|r| r.is_ok());
-        first.extend(results);
-        if any_ok {
-            break;
-        }
-    }
+    let first = until_one_succeeds(&mut chunks, &process);
     if first.iter().all(|r| r.is_err()) {
         progress.finish_and_clear();
         failures.extend(first.into_iter().filter_map(|r| r.err()));
-        if failures.len() == 1 {
-            bail!("{}", failures[0]);
-        }
-        bail!(
-            "no report could be read ({} files failed: {})",
-            failures.len(),
-            failures.join("; ")
-        );
+        return Err(nothing_readable(&failures, true));
     }
     let store = GovStore::create(location)?;
     let mut tally = Tally::default();
@@ -278,27 +308,8 @@ pub fn build(
     // batch on its own thread and blocks its caller while all of them are busy) overlap: batches
     // go to a loading thread through a rendezvous channel, so the next chunk is extracted
     // meanwhile and at most one batch waits beside the ones being sorted.
-    let written: Result<()> = std::thread::scope(|scope| {
-        let (batches, received) = std::sync::mpsc::sync_channel::<Load>(0);
-        let loading = scope.spawn(|| bulk_load(&store, received));
-        let extracted: Result<()> = (|| {
-            let mut writer = GraphWriter::new(&store, batches);
-            if !writer.write(first, &mut tally, &mut failures)? {
-                return Ok(());
-            }
-            for chunk in chunks.by_ref() {
-                if !writer.write(process(chunk), &mut tally, &mut failures)? {
-                    return Ok(());
-                }
-            }
-            writer.finish();
-            Ok(())
-        })();
-        let loaded = loading
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the loading thread panicked")));
-        extracted.and(loaded)
-    });
+    let rest = chunks.map(process);
+    let written = write_graphs(&store, first, rest, &mut tally, &mut failures);
     progress.finish_and_clear();
     written?;
     store.flush()?;
@@ -310,6 +321,55 @@ pub fn build(
         store,
         failures,
         summary,
+    })
+}
+
+/// Processes chunks until one holds a report that succeeded; returns all their results.
+fn until_one_succeeds<'f>(
+    chunks: &mut impl Iterator<Item = &'f [PathBuf]>,
+    process: &impl Fn(&[PathBuf]) -> Vec<Processed>,
+) -> Vec<Processed> {
+    let mut first: Vec<Processed> = Vec::new();
+    for chunk in chunks {
+        let results = process(chunk);
+        let any_ok = results.iter().any(|r| r.is_ok());
+        first.extend(results);
+        if any_ok {
+            break;
+        }
+    }
+    first
+}
+
+/// Writes the processed reports, `first` then each chunk of `rest` as it is processed, while a
+/// loading thread bulk-loads the new ones.
+fn write_graphs(
+    store: &GovStore,
+    first: Vec<Processed>,
+    rest: impl Iterator<Item = Vec<Processed>>,
+    tally: &mut Tally,
+    failures: &mut Vec<FileFailure>,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Load>(0);
+        let loading = scope.spawn(|| bulk_load(store, received));
+        let extracted: Result<()> = (|| {
+            let mut writer = GraphWriter::new(store, batches);
+            if !writer.write(first, tally, failures)? {
+                return Ok(());
+            }
+            for results in rest {
+                if !writer.write(results, tally, failures)? {
+                    return Ok(());
+                }
+            }
+            writer.finish();
+            Ok(())
+        })();
+        let loaded = loading
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the loading thread panicked")));
+        extracted.and(loaded)
     })
 }
 
@@ -408,7 +468,7 @@ impl<'s> GraphWriter<'s> {
         &mut self,
         results: Vec<Processed>,
         tally: &mut Tally,
-        failures: &mut Vec<String>,
+        failures: &mut Vec<FileFailure>,
     ) -> Result<bool> {
         let mut replaced: Vec<NamedNode> = Vec::new();
         let mut replacing: Vec<Quad> = Vec::new();
@@ -475,12 +535,12 @@ impl<'s> GraphWriter<'s> {
     }
 }
 
-/// Extractions of every readable report under `paths`, in input order, and one line per failure.
+/// Extractions of every readable report under `paths`, in input order, and the files left out.
 pub fn extract_paths(
     paths: &[PathBuf],
     knowledge: &Knowledge,
     threads: Option<usize>,
-) -> Result<(Vec<Extraction>, Vec<String>)> {
+) -> Result<(Vec<Extraction>, Vec<FileFailure>)> {
     let files = inputs(paths)?;
     let pool = thread_pool(threads)?;
     let mut extractions = Vec::new();
@@ -500,10 +560,7 @@ pub fn extract_paths(
         }
     }
     if extractions.is_empty() && !failures.is_empty() {
-        if failures.len() == 1 {
-            bail!("{}", failures[0]);
-        }
-        bail!("no report could be read ({})", failures.join("; "));
+        return Err(nothing_readable(&failures, false));
     }
     Ok((extractions, failures))
 }

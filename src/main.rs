@@ -1,14 +1,16 @@
-//! govkg command line. Thin: parses flags, calls the library stages, prints.
+//! govkg command line. Thin: parses flags ([`cli`]), calls the library stages, prints.
+
+mod cli;
 
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Parser, Subcommand};
+use clap::Parser;
 
+use cli::{Cli, Command};
 use govkg::build::{self, BuildOptions};
 use govkg_core::knowledge::Knowledge;
 use govkg_graph::export::{self, ExportFormat, Filter};
@@ -18,131 +20,6 @@ use govkg_graph::store::{GovStore, StoreLocation};
 // mimalloc for Rust and, through its `override` feature, for C and C++ too (see Cargo.toml).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// govkg turns Chinese government reports into a knowledge graph: agencies, laws, policy
-/// documents and initiatives, and which body implements which reform or cites which law, each
-/// fact traceable to the sentence it came from. The graph lives in an embedded Oxigraph store
-/// (one named graph per report) and answers SPARQL.
-#[derive(Parser)]
-#[command(name = "govkg", version, about, long_about = None, max_term_width = 100)]
-struct Cli {
-    /// Knowledge tables to use instead of the built-in ones (a folder like the repository's
-    /// data/; files it lacks fall back to the built-in copy). Also GOVKG_DATA.
-    #[arg(long, global = true, env = "GOVKG_DATA")]
-    data: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Read reports, extract, and write each into its own named graph of the store.
-    Build {
-        /// Files or folders of reports (text, HTML, DOCX, Markdown; UTF-8 or GB18030).
-        #[arg(default_value = "data/reports")]
-        paths: Vec<PathBuf>,
-        /// Store folder (created if missing). Rebuilding a report replaces its graph.
-        #[arg(long, default_value = "govkg-store", conflicts_with = "memory")]
-        store: PathBuf,
-        /// Build in memory only, for one-shot runs with --query/--export.
-        #[arg(long)]
-        memory: bool,
-        /// Worker threads for reading and extraction (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// After building, run these named queries (or .rq files) and print them as tables.
-        #[arg(long = "query", value_name = "NAME")]
-        queries: Vec<String>,
-        /// After building, export in this format to --output (or standard output).
-        #[arg(long, value_parser = names::<ExportFormat>(ExportFormat::ALL.map(ExportFormat::name)))]
-        export: Option<ExportFormat>,
-        #[arg(long, short = 'o', requires = "export")]
-        output: Option<PathBuf>,
-        /// No progress bar and no summary.
-        #[arg(long, short = 'q')]
-        quiet: bool,
-    },
-    /// Print what is extracted from each report as one JSON object per line (no store).
-    ///
-    /// Fields follow the answer-key schema (doc, title, year, author, jurisdiction, agencies,
-    /// laws, policy_documents, initiatives, places, implements, cites), plus `spans` of every
-    /// mention and the `span` of every relation's evidence, in characters, and the `format` and
-    /// `encoding` the file was read with.
-    Extract {
-        #[arg(default_value = "data/reports")]
-        paths: Vec<PathBuf>,
-        /// Indent the JSON (one object per report, no longer one per line).
-        #[arg(long)]
-        pretty: bool,
-    },
-    /// Run a SPARQL query: a named query, a .rq file, or --sparql TEXT.
-    ///
-    /// Named queries: implementers, laws-cited, initiative-adoption, agency-profile, agencies,
-    /// entity-profile (`govkg query --list` prints what each answers). The default graph is the
-    /// union of all report graphs.
-    Query {
-        /// Named query or .rq file.
-        #[arg(required_unless_present_any = ["sparql", "list"])]
-        query: Option<String>,
-        /// Query text.
-        #[arg(long, conflicts_with = "query")]
-        sparql: Option<String>,
-        #[arg(long, default_value = "govkg-store")]
-        store: PathBuf,
-        #[arg(long, short = 'f', default_value = "table", value_parser = names::<OutputFormat>(OutputFormat::ALL.map(OutputFormat::name)))]
-        format: OutputFormat,
-        /// Bind a variable before running, e.g. --param agencyName=天津市东丽区司法局 or
-        /// --param 'entity=<https://w3id.org/govkg/id/initiative/证照分离>'.
-        #[arg(long = "param", value_name = "NAME=VALUE")]
-        params: Vec<Param>,
-        /// Give up after this many seconds.
-        #[arg(long, default_value_t = 60.0)]
-        timeout: f64,
-        /// List the named queries.
-        #[arg(long)]
-        list: bool,
-    },
-    /// Export the graph as Turtle, TriG, N-Quads, or a Graphviz DOT drawing.
-    Export {
-        #[arg(long, short = 'f', value_parser = names::<ExportFormat>(ExportFormat::ALL.map(ExportFormat::name)))]
-        format: ExportFormat,
-        #[arg(long, default_value = "govkg-store")]
-        store: PathBuf,
-        /// Only these reports (file name, id or report IRI); repeatable.
-        #[arg(long = "report")]
-        reports: Vec<String>,
-        /// DOT only: the bodies implementing this initiative (any of its names).
-        #[arg(long)]
-        initiative: Option<String>,
-        /// DOT only: what this agency (any of its names) implements and cites.
-        #[arg(long)]
-        agency: Option<String>,
-        /// Output file (default: standard output).
-        #[arg(long, short = 'o')]
-        output: Option<PathBuf>,
-    },
-    /// Score extraction against answer keys: precision, recall and F1 per category.
-    Eval {
-        /// Folder of answer keys (<report stem>.json).
-        #[arg(long)]
-        gold: PathBuf,
-        /// Reports to score (those without a key are skipped).
-        #[arg(default_value = "data/reports")]
-        paths: Vec<PathBuf>,
-        /// List misses and false hits.
-        #[arg(long, short = 'v')]
-        verbose: bool,
-        /// Print the scores as JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Serve the store: a read-only SPARQL 1.1 Protocol endpoint at /sparql and a web page at /
-    /// to query, browse entity profiles and explore the graph.
-    Serve(govkg::serve::ServeArgs),
-    /// Send each report's graph to a SPARQL 1.1 Graph Store Protocol endpoint (PUT per graph,
-    /// so pushing again replaces, never duplicates), or through SPARQL Update.
-    Push(govkg::push::PushArgs),
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -158,23 +35,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("govkg: {}", govkg::error_line(&err));
+            eprintln!("govkg: {}", govkg::error_line(err.as_ref()));
             ExitCode::from(2)
         }
     }
-}
-
-/// A flag value that is one of `names`, parsed into the library's type (whose `FromStr` accepts
-/// exactly those names), with the names listed in `--help` and in errors.
-fn names<T>(names: impl IntoIterator<Item = &'static str>) -> impl TypedValueParser<Value = T>
-where
-    T: std::str::FromStr + Clone + Send + Sync + 'static,
-    T::Err: std::fmt::Debug,
-{
-    PossibleValuesParser::new(names).map(|name| {
-        name.parse::<T>()
-            .expect("every listed name parses: FromStr accepts the names it lists")
-    })
 }
 
 fn knowledge(data: &Option<PathBuf>) -> Result<Knowledge> {
@@ -184,14 +48,23 @@ fn knowledge(data: &Option<PathBuf>) -> Result<Knowledge> {
     }
 }
 
+/// Success, or 1 when some files were left out (each already reported on standard error).
+fn exit_code(failures: usize) -> ExitCode {
+    if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => {
-            govkg::serve::run(&args)?;
+            govkg::serve::run(&args.into())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Push(args) => {
-            govkg::push::run(&args)?;
+            govkg::push::run(&args.into())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Build {
@@ -204,7 +77,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             quiet,
         } => {
-            let knowledge = knowledge(&cli.data)?;
             let location = if memory {
                 StoreLocation::Memory
             } else {
@@ -214,53 +86,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 threads,
                 progress: !quiet && std::io::stderr().is_terminal(),
             };
-            let outcome = build::build(&paths, &knowledge, location, &options)?;
-            for failure in &outcome.failures {
-                eprintln!("govkg: {failure}");
-            }
-            if !quiet {
-                eprintln!("{}", outcome.summary);
-            }
-            let gov = &outcome.store;
-            for name in &queries {
-                let (_, text) = query_text(name)?;
-                let table = query::select(gov.oxigraph(), &text, &[], None)?;
-                let mut out = std::io::stdout().lock();
-                table.write(OutputFormat::Table, &mut out)?;
-            }
-            if let Some(format) = export {
-                write_export(gov, format, &Filter::default(), output.as_deref())?;
-            }
-            Ok(if outcome.failures.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            let after = AfterBuild {
+                queries,
+                export,
+                output,
+                quiet,
+            };
+            run_build(&knowledge(&cli.data)?, &paths, location, &options, &after)
         }
-        Command::Extract { paths, pretty } => {
-            let knowledge = knowledge(&cli.data)?;
-            let (extractions, failures) = build::extract_paths(&paths, &knowledge, None)?;
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            for x in &extractions {
-                // As io errors, so that a closed pipe is recognised as one.
-                if pretty {
-                    serde_json::to_writer_pretty(&mut out, x).map_err(std::io::Error::from)?;
-                } else {
-                    serde_json::to_writer(&mut out, x).map_err(std::io::Error::from)?;
-                }
-                writeln!(out)?;
-            }
-            out.flush()?;
-            for failure in &failures {
-                eprintln!("govkg: {failure}");
-            }
-            Ok(if failures.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
+        Command::Extract { paths, pretty } => run_extract(&knowledge(&cli.data)?, &paths, pretty),
         Command::Query {
             query,
             sparql,
@@ -271,23 +105,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             list,
         } => {
             if list {
-                for q in query::NAMED_QUERIES {
-                    println!("{:<22} {}", q.name, q.summary());
-                }
+                list_queries();
                 return Ok(ExitCode::SUCCESS);
             }
-            let (_, text) = match (&query, &sparql) {
-                (_, Some(text)) => ("--sparql".to_string(), text.clone()),
-                (Some(name), None) => query_text(name)?,
-                (None, None) => bail!("give a named query, a .rq file or --sparql"),
-            };
-            let gov = GovStore::open_existing(&store)?;
-            let limit = Duration::from_secs_f64(timeout.max(0.001));
-            let table = query::select(gov.oxigraph(), &text, &params, Some(limit))?;
-            let mut out = BufWriter::new(std::io::stdout().lock());
-            table.write(format, &mut out)?;
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            let text = query_or_sparql(query.as_deref(), sparql)?;
+            run_query(&store, &text, &params, format, timeout)
         }
         Command::Export {
             format,
@@ -297,12 +119,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             agency,
             output,
         } => {
-            let gov = GovStore::open_existing(&store)?;
             let filter = Filter {
                 reports,
                 initiative,
                 agency,
             };
+            let gov = GovStore::open_existing(&store)?;
             write_export(&gov, format, &filter, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -311,31 +133,130 @@ fn run(cli: Cli) -> Result<ExitCode> {
             paths,
             verbose,
             json,
-        } => {
-            let knowledge = knowledge(&cli.data)?;
-            let scores = build::evaluate(&paths, &gold, &knowledge)?;
-            if json {
-                let totals = govkg_core::eval::totals(&scores);
-                let value: serde_json::Value = totals
-                    .iter()
-                    .map(|(k, s)| {
-                        (k.clone(), serde_json::json!({"tp": s.tp, "fp": s.fp, "fn": s.fn_, "precision": s.precision(), "recall": s.recall(), "f1": s.f1()}))
-                    })
-                    .collect::<serde_json::Map<_, _>>()
-                    .into();
-                let exact: (usize, usize) = scores.iter().fold((0, 0), |a, r| {
-                    (a.0 + r.exact_law_titles.0, a.1 + r.exact_law_titles.1)
-                });
-                println!(
-                    "{}",
-                    serde_json::json!({"reports": scores.len(), "totals": value, "exact_law_titles": [exact.0, exact.1]})
-                );
-            } else {
-                print!("{}", govkg_core::eval::render(&scores, verbose));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => run_eval(&knowledge(&cli.data)?, &paths, &gold, verbose, json),
     }
+}
+
+/// What `govkg build` does with the store once built.
+struct AfterBuild {
+    queries: Vec<String>,
+    export: Option<ExportFormat>,
+    output: Option<PathBuf>,
+    quiet: bool,
+}
+
+/// `govkg build`: builds, reports the files left out and the summary, then runs the queries and
+/// the export asked for.
+fn run_build(
+    knowledge: &Knowledge,
+    paths: &[PathBuf],
+    location: StoreLocation,
+    options: &BuildOptions,
+    after: &AfterBuild,
+) -> Result<ExitCode> {
+    let outcome = build::build(paths, knowledge, location, options)?;
+    for failure in &outcome.failures {
+        eprintln!("govkg: {failure}");
+    }
+    if !after.quiet {
+        eprintln!("{}", outcome.summary);
+    }
+    let gov = &outcome.store;
+    for name in &after.queries {
+        let (_, text) = query_text(name)?;
+        let table = query::select(gov.oxigraph(), &text, &[], None)?;
+        let mut out = std::io::stdout().lock();
+        table.write(OutputFormat::Table, &mut out)?;
+    }
+    if let Some(format) = after.export {
+        write_export(gov, format, &Filter::default(), after.output.as_deref())?;
+    }
+    Ok(exit_code(outcome.failures.len()))
+}
+
+/// `govkg extract`: one JSON object per readable report on standard output.
+fn run_extract(knowledge: &Knowledge, paths: &[PathBuf], pretty: bool) -> Result<ExitCode> {
+    let (extractions, failures) = build::extract_paths(paths, knowledge, None)?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for x in &extractions {
+        // As io errors, so that a closed pipe is recognised as one.
+        if pretty {
+            serde_json::to_writer_pretty(&mut out, x).map_err(std::io::Error::from)?;
+        } else {
+            serde_json::to_writer(&mut out, x).map_err(std::io::Error::from)?;
+        }
+        writeln!(out)?;
+    }
+    out.flush()?;
+    for failure in &failures {
+        eprintln!("govkg: {failure}");
+    }
+    Ok(exit_code(failures.len()))
+}
+
+/// `govkg query --list`.
+fn list_queries() {
+    for q in query::NAMED_QUERIES {
+        println!("{:<22} {}", q.name, q.summary());
+    }
+}
+
+/// The text `govkg query` runs: `--sparql`, or a named query or .rq file.
+fn query_or_sparql(query: Option<&str>, sparql: Option<String>) -> Result<String> {
+    match (query, sparql) {
+        (_, Some(text)) => Ok(text),
+        (Some(name), None) => Ok(query_text(name)?.1),
+        (None, None) => bail!("give a named query, a .rq file or --sparql"),
+    }
+}
+
+/// `govkg query`: runs the query on the store and prints the answer.
+fn run_query(
+    store: &Path,
+    text: &str,
+    params: &[Param],
+    format: OutputFormat,
+    timeout: f64,
+) -> Result<ExitCode> {
+    let gov = GovStore::open_existing(store)?;
+    let limit = Duration::from_secs_f64(timeout.max(0.001));
+    let table = query::select(gov.oxigraph(), text, params, Some(limit))?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    table.write(format, &mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `govkg eval`: scores as a table, or as JSON.
+fn run_eval(
+    knowledge: &Knowledge,
+    paths: &[PathBuf],
+    gold: &Path,
+    verbose: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let scores = build::evaluate(paths, gold, knowledge)?;
+    if json {
+        let totals = govkg_core::eval::totals(&scores);
+        let value: serde_json::Value = totals
+            .iter()
+            .map(|(k, s)| {
+                (k.clone(), serde_json::json!({"tp": s.tp, "fp": s.fp, "fn": s.fn_, "precision": s.precision(), "recall": s.recall(), "f1": s.f1()}))
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        let exact: (usize, usize) = scores.iter().fold((0, 0), |a, r| {
+            (a.0 + r.exact_law_titles.0, a.1 + r.exact_law_titles.1)
+        });
+        println!(
+            "{}",
+            serde_json::json!({"reports": scores.len(), "totals": value, "exact_law_titles": [exact.0, exact.1]})
+        );
+    } else {
+        print!("{}", govkg_core::eval::render(&scores, verbose));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A named query's text, or a .rq file's.
@@ -360,7 +281,7 @@ fn write_export(
     gov: &GovStore,
     format: ExportFormat,
     filter: &Filter,
-    output: Option<&std::path::Path>,
+    output: Option<&Path>,
 ) -> Result<()> {
     let started = Instant::now();
     // Write to a temporary file and rename, so a failed export never leaves a truncated file.

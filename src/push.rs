@@ -25,7 +25,7 @@ use govkg_graph::store::GovStore;
 /// Graph IRIs of reports start with this; the rest is the report's doc id.
 const REPORT_PREFIX: &str = "https://w3id.org/govkg/report/";
 /// Environment variable holding `user:password` when `--auth` is not given.
-pub const AUTH_ENV: &str = "GOVKG_PUSH_AUTH";
+pub(crate) const AUTH_ENV: &str = "GOVKG_PUSH_AUTH";
 /// At most this many graphs get one plain line each on a terminal; more get a progress bar.
 const PLAIN_LINES_UP_TO: usize = 3;
 /// First retry delay; doubled on every further retry, capped at [`MAX_BACKOFF`].
@@ -36,40 +36,31 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 /// How much of an error response body is read for the error message.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 
-/// `govkg push`: send report graphs to a SPARQL server.
-#[derive(Debug, Clone, clap::Args)]
-pub struct PushArgs {
-    /// Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph server), http://host:3030/ds/data (Fuseki)
-    #[arg(long)]
+/// What `govkg push` does: where to send which report graphs, and how. The command line's flags
+/// (`src/cli.rs` of the binary) fill it; [`PushOptions::new`] gives their defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushOptions {
+    /// Graph Store Protocol endpoint (`--endpoint`).
     pub endpoint: String,
-    /// The govkg store to read (opened read-only)
-    #[arg(long, default_value = "govkg-store")]
+    /// The govkg store to read (opened read-only).
     pub store: PathBuf,
-    /// graph-store (PUT each graph: replaces, never duplicates) or update (SPARQL 1.1 Update: DROP SILENT GRAPH + INSERT DATA per graph, in one request per graph)
-    #[arg(long, value_enum, default_value = "graph-store")]
     pub protocol: PushProtocol,
-    /// SPARQL Update endpoint for --protocol update (default: --endpoint), e.g. http://127.0.0.1:7878/update
-    #[arg(long)]
+    /// SPARQL Update endpoint for [`PushProtocol::Update`] (default: `endpoint`).
     pub update_endpoint: Option<String>,
-    /// Only these reports (doc id or graph IRI); default all.
-    #[arg(long = "report")]
+    /// Only these reports (doc id or graph IRI); empty: all.
     pub reports: Vec<String>,
-    /// Retries of a graph after a transient failure (connection error, timeout, HTTP 5xx or 429)
-    #[arg(long, default_value_t = 3)]
+    /// Retries of a graph after a transient failure.
     pub retries: u32,
-    /// Seconds one HTTP request may take
-    #[arg(long, default_value_t = 60.0)]
+    /// Seconds one HTTP request may take.
     pub timeout: f64,
-    /// HTTP basic auth as user:password (or env GOVKG_PUSH_AUTH)
-    #[arg(long)]
+    /// HTTP basic auth as `user:password` (else the `GOVKG_PUSH_AUTH` environment variable).
     pub auth: Option<String>,
-    /// With --protocol update: at most this many triples per INSERT DATA request (bigger graphs are sent in several requests after the DROP)
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// With [`PushProtocol::Update`]: at most this many triples per INSERT DATA request.
     pub chunk_triples: u64,
 }
 
-impl PushArgs {
-    /// Arguments with the command line's defaults, for calling [`push`] from code.
+impl PushOptions {
+    /// Options with the command line's defaults.
     pub fn new(endpoint: impl Into<String>) -> Self {
         Self {
             endpoint: endpoint.into(),
@@ -86,7 +77,7 @@ impl PushArgs {
 }
 
 /// How graphs are sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PushProtocol {
     /// SPARQL 1.1 Graph Store HTTP Protocol: `PUT {endpoint}?graph=<iri>` with N-Triples.
     GraphStore,
@@ -227,20 +218,20 @@ impl PushError {
 }
 
 /// `govkg push`: opens the store read-only, pushes, prints the summary on stdout.
-pub fn run(args: &PushArgs) -> Result<()> {
+pub fn run(options: &PushOptions) -> Result<()> {
     // Check the arguments before touching the store, so a typo fails at once.
-    Settings::from_args(args)?;
-    let store = GovStore::open_existing(&args.store)?;
-    let report = push(&store, args)?;
+    Settings::from_options(options)?;
+    let store = GovStore::open_existing(&options.store)?;
+    let report = push(&store, options)?;
     println!("{}", report.summary());
     Ok(())
 }
 
 /// Pushes the selected report graphs of `store`. Progress goes to stderr; nothing goes to stdout.
 /// A failure is a [`PushError`] (inside the `anyhow::Error`) carrying what was pushed.
-pub fn push(store: &GovStore, args: &PushArgs) -> Result<PushReport> {
-    let settings = Settings::from_args(args)?;
-    let graphs = select_graphs(store, &args.reports)?;
+pub fn push(store: &GovStore, options: &PushOptions) -> Result<PushReport> {
+    let settings = Settings::from_options(options)?;
+    let graphs = select_graphs(store, &options.reports)?;
     let client = Client::new(&settings);
     let started = Instant::now();
     let mut report = PushReport {
@@ -262,7 +253,7 @@ pub fn push(store: &GovStore, args: &PushArgs) -> Result<PushReport> {
                 return Err(PushError {
                     report,
                     failed: graph.clone(),
-                    reason: format!("{err:#}"),
+                    reason: crate::error_line(err.as_ref()),
                     attempts: 0,
                     half_sent: None,
                 }
@@ -270,43 +261,16 @@ pub fn push(store: &GovStore, args: &PushArgs) -> Result<PushReport> {
             }
         };
         let graph_started = Instant::now();
-        let mut attempts = 0;
-        let mut ever_accepted = 0;
-        let result = loop {
-            attempts += 1;
-            match client.send(&settings, &payload, &progress, &name) {
-                Ok(status) => break Ok(status),
-                Err(failure) => {
-                    ever_accepted = ever_accepted.max(failure.accepted);
-                    if !failure.transient || attempts > settings.retries {
-                        break Err(failure);
-                    }
-                    let wait = failure.retry_after.unwrap_or_else(|| backoff(attempts));
-                    progress.note(&format!(
-                        "{name}: {}; retry {attempts} of {} in {:.1} s",
-                        failure.reason,
-                        settings.retries,
-                        wait.as_secs_f64()
-                    ));
-                    std::thread::sleep(wait);
-                }
-            }
-        };
+        let Attempts {
+            result,
+            attempts,
+            ever_accepted,
+        } = client.send_with_retries(&settings, &payload, &progress, &name);
         match result {
             Ok(status) => {
                 progress.done(
                     index,
-                    &format!(
-                        "{name}: {} triples, {}{} → HTTP {status} in {:.2} s",
-                        payload.triples,
-                        HumanBytes(payload.bytes()),
-                        if payload.requests.len() > 1 {
-                            format!(" in {} requests", payload.requests.len())
-                        } else {
-                            String::new()
-                        },
-                        graph_started.elapsed().as_secs_f64()
-                    ),
+                    &pushed_line(&name, &payload, status, graph_started.elapsed()),
                 );
                 report.pushed.push(PushedGraph {
                     graph: graph.clone(),
@@ -339,6 +303,74 @@ pub fn push(store: &GovStore, args: &PushArgs) -> Result<PushReport> {
     Ok(report)
 }
 
+/// Why the server refused a request: its status, its own message, and a hint for the usual
+/// mistakes (wrong endpoint kind, credentials, size).
+fn rejection_reason(
+    request: &Request,
+    status: ureq::http::StatusCode,
+    body: &str,
+    is_html: bool,
+    location: Option<&str>,
+) -> String {
+    let code = status.as_u16();
+    let mut reason = format!(
+        "HTTP {code} {} from {}",
+        status.canonical_reason().unwrap_or(""),
+        strip_query(&request.url)
+    );
+    let message = server_message(body, is_html);
+    if !message.is_empty() {
+        let _ = write!(reason, ": {message}");
+    }
+    match code {
+        300..=399 => {
+            let _ = write!(
+                reason,
+                " (redirected to {}; use that URL as the endpoint)",
+                location.unwrap_or("an unnamed location")
+            );
+        }
+        401 | 403 => {
+            let _ = write!(reason, " (check --auth / {AUTH_ENV})");
+        }
+        404 | 405 if request.put => {
+            reason.push_str(" (is this a Graph Store Protocol endpoint? e.g. http://host:7878/store for Oxigraph, http://host:3030/ds/data for Fuseki)");
+        }
+        404 | 405 => {
+            reason.push_str(" (is this a SPARQL Update endpoint? e.g. http://host:7878/update for Oxigraph, http://host:3030/ds/update for Fuseki)");
+        }
+        413 => {
+            reason.push_str(" (graph too big for the server: try --protocol update with a smaller --chunk-triples)");
+        }
+        _ => {}
+    }
+    reason
+}
+
+/// The line for a graph that reached the server.
+fn pushed_line(name: &str, payload: &Payload, status: u16, took: Duration) -> String {
+    format!(
+        "{name}: {} triples, {}{} → HTTP {status} in {:.2} s",
+        payload.triples,
+        HumanBytes(payload.bytes()),
+        if payload.requests.len() > 1 {
+            format!(" in {} requests", payload.requests.len())
+        } else {
+            String::new()
+        },
+        took.as_secs_f64()
+    )
+}
+
+/// How sending one graph ended, after retries.
+struct Attempts {
+    /// The last HTTP status, or the failure that ended the retries.
+    result: Result<u16, Failure>,
+    attempts: u32,
+    /// The most requests of the graph any attempt got accepted (the DROP counts).
+    ever_accepted: usize,
+}
+
 /// Arguments checked and turned into what the sender needs.
 struct Settings {
     protocol: PushProtocol,
@@ -353,22 +385,22 @@ struct Settings {
 }
 
 impl Settings {
-    fn from_args(args: &PushArgs) -> Result<Self> {
-        let gsp_endpoint = validate_endpoint(&args.endpoint, "--endpoint")?;
-        let update_endpoint = match &args.update_endpoint {
+    fn from_options(options: &PushOptions) -> Result<Self> {
+        let gsp_endpoint = validate_endpoint(&options.endpoint, "--endpoint")?;
+        let update_endpoint = match &options.update_endpoint {
             Some(url) => validate_endpoint(url, "--update-endpoint")?,
             None => gsp_endpoint.clone(),
         };
-        let timeout = Duration::try_from_secs_f64(args.timeout)
+        let timeout = Duration::try_from_secs_f64(options.timeout)
             .ok()
             .filter(|t| !t.is_zero())
             .ok_or_else(|| {
                 anyhow!(
                     "--timeout must be a positive number of seconds, not {}",
-                    args.timeout
+                    options.timeout
                 )
             })?;
-        let auth = match &args.auth {
+        let auth = match &options.auth {
             Some(auth) => Some(auth.clone()),
             None => std::env::var(AUTH_ENV).ok().filter(|v| !v.is_empty()),
         };
@@ -382,13 +414,13 @@ impl Settings {
             None => None,
         };
         Ok(Self {
-            protocol: args.protocol,
+            protocol: options.protocol,
             gsp_endpoint,
             update_endpoint,
-            retries: args.retries,
+            retries: options.retries,
             timeout,
             authorization,
-            chunk_triples: args.chunk_triples.max(1),
+            chunk_triples: options.chunk_triples.max(1),
         })
     }
 
@@ -765,6 +797,43 @@ impl Client {
         Ok(status)
     }
 
+    /// Sends a graph, again after a transient failure, at most `settings.retries` more times.
+    fn send_with_retries(
+        &self,
+        settings: &Settings,
+        payload: &Payload,
+        progress: &Progress,
+        name: &str,
+    ) -> Attempts {
+        let mut attempts = 0;
+        let mut ever_accepted = 0;
+        let result = loop {
+            attempts += 1;
+            match self.send(settings, payload, progress, name) {
+                Ok(status) => break Ok(status),
+                Err(failure) => {
+                    ever_accepted = ever_accepted.max(failure.accepted);
+                    if !failure.transient || attempts > settings.retries {
+                        break Err(failure);
+                    }
+                    let wait = failure.retry_after.unwrap_or_else(|| backoff(attempts));
+                    progress.note(&format!(
+                        "{name}: {}; retry {attempts} of {} in {:.1} s",
+                        failure.reason,
+                        settings.retries,
+                        wait.as_secs_f64()
+                    ));
+                    std::thread::sleep(wait);
+                }
+            }
+        };
+        Attempts {
+            result,
+            attempts,
+            ever_accepted,
+        }
+    }
+
     fn send_one(&self, settings: &Settings, request: &Request) -> Result<u16, Failure> {
         let fail = |reason: String, transient: bool| Failure {
             reason,
@@ -819,38 +888,8 @@ impl Client {
         if status.is_success() {
             return Ok(code);
         }
-        let mut reason = format!(
-            "HTTP {code} {} from {}",
-            status.canonical_reason().unwrap_or(""),
-            strip_query(&request.url)
-        );
-        let message = server_message(&body, is_html);
-        if !message.is_empty() {
-            let _ = write!(reason, ": {message}");
-        }
+        let reason = rejection_reason(request, status, &body, is_html, location.as_deref());
         let transient = code == 408 || code == 429 || status.is_server_error();
-        match code {
-            300..=399 => {
-                let _ = write!(
-                    reason,
-                    " (redirected to {}; use that URL as the endpoint)",
-                    location.as_deref().unwrap_or("an unnamed location")
-                );
-            }
-            401 | 403 => {
-                let _ = write!(reason, " (check --auth / {AUTH_ENV})");
-            }
-            404 | 405 if request.put => {
-                reason.push_str(" (is this a Graph Store Protocol endpoint? e.g. http://host:7878/store for Oxigraph, http://host:3030/ds/data for Fuseki)");
-            }
-            404 | 405 => {
-                reason.push_str(" (is this a SPARQL Update endpoint? e.g. http://host:7878/update for Oxigraph, http://host:3030/ds/update for Fuseki)");
-            }
-            413 => {
-                reason.push_str(" (graph too big for the server: try --protocol update with a smaller --chunk-triples)");
-            }
-            _ => {}
-        }
         Err(Failure {
             reason,
             transient,

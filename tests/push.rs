@@ -12,7 +12,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use govkg::push::{push, PushArgs, PushError, PushProtocol};
+use govkg::push::{push, PushError, PushOptions, PushProtocol};
 use govkg_graph::query::{named_query, select};
 use govkg_graph::store::{GovStore, StoreLocation};
 use oxigraph::io::RdfFormat;
@@ -280,9 +280,9 @@ fn local_graph_sizes(store: &GovStore) -> BTreeMap<String, u64> {
         .collect()
 }
 
-/// Push arguments for fast tests: short timeout, quick to give up.
-fn args(endpoint: &str) -> PushArgs {
-    let mut args = PushArgs::new(endpoint);
+/// Push options for fast tests: short timeout, quick to give up.
+fn args(endpoint: &str) -> PushOptions {
+    let mut args = PushOptions::new(endpoint);
     args.timeout = 10.0;
     args.retries = 1;
     args
@@ -762,36 +762,6 @@ fn bad_arguments_fail_before_anything_is_sent() {
         .to_string()
         .contains("user:password"));
     assert!(fake.requests().is_empty());
-}
-
-#[test]
-fn command_line_defaults_match_push_args_new() {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct Cli {
-        #[command(flatten)]
-        push: PushArgs,
-    }
-    let parsed = Cli::parse_from(["govkg", "--endpoint", "http://h/store"]).push;
-    let built = PushArgs::new("http://h/store");
-    assert_eq!(format!("{parsed:?}"), format!("{built:?}"));
-    let parsed = Cli::parse_from([
-        "govkg",
-        "--endpoint",
-        "http://h/store",
-        "--protocol",
-        "update",
-        "--report",
-        "a",
-        "--report",
-        "b",
-    ])
-    .push;
-    assert_eq!(parsed.protocol, PushProtocol::Update);
-    assert_eq!(parsed.reports, vec!["a", "b"]);
-    assert!(
-        Cli::try_parse_from(["govkg", "--endpoint", "http://h", "--chunk-triples", "0"]).is_err()
-    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -650,7 +650,7 @@ fn concurrent_clients_are_served() {
 #[test]
 fn run_refuses_a_missing_store() {
     let dir = tempfile::tempdir().unwrap();
-    let args = govkg::serve::ServeArgs {
+    let args = govkg::serve::ServeOptions {
         store: dir.path().join("nothing-here"),
         bind: "127.0.0.1:0".into(),
         timeout: 10.0,
@@ -659,7 +659,7 @@ fn run_refuses_a_missing_store() {
     let err = govkg::serve::run(&args).unwrap_err().to_string();
     assert!(err.contains("no govkg store here"), "{err}");
     for timeout in [0.0, -1.0, f64::NAN, 1e300] {
-        let args = govkg::serve::ServeArgs {
+        let args = govkg::serve::ServeOptions {
             timeout,
             ..args.clone()
         };

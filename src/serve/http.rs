@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 
 /// A request with its body read (within the size limit) and its target split into path and query.
 #[derive(Debug, Clone, Default)]
-pub struct Request {
+pub(crate) struct Request {
     /// Upper-case method name.
     pub method: String,
     /// Path without the query string, percent-decoded.
@@ -19,7 +19,7 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -27,7 +27,7 @@ impl Request {
     }
 
     /// The media type of the body, lower case, without parameters.
-    pub fn content_type(&self) -> Option<String> {
+    pub(crate) fn content_type(&self) -> Option<String> {
         self.header("content-type").map(|v| {
             v.split(';')
                 .next()
@@ -38,7 +38,7 @@ impl Request {
     }
 
     /// The decoded URL query parameters.
-    pub fn query_params(&self) -> Result<Vec<(String, String)>, Reply> {
+    pub(crate) fn query_params(&self) -> Result<Vec<(String, String)>, Reply> {
         parse_form(self.query.as_bytes())
             .map_err(|e| Reply::error(400, &format!("bad query string: {e}")))
     }
@@ -46,7 +46,7 @@ impl Request {
 
 /// An answer: status, content type, body and extra headers.
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
@@ -54,7 +54,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+    pub(crate) fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
         Self {
             status,
             content_type: Some(content_type.to_string()),
@@ -63,7 +63,7 @@ impl Reply {
         }
     }
 
-    pub fn empty(status: u16) -> Self {
+    pub(crate) fn empty(status: u16) -> Self {
         Self {
             status,
             content_type: None,
@@ -73,7 +73,7 @@ impl Reply {
     }
 
     /// A one-line plain-text error message.
-    pub fn error(status: u16, message: &str) -> Self {
+    pub(crate) fn error(status: u16, message: &str) -> Self {
         let line: String = message.split_whitespace().collect::<Vec<_>>().join(" ");
         Self::bytes(
             status,
@@ -83,23 +83,23 @@ impl Reply {
         .with_header("Cache-Control", "no-store")
     }
 
-    pub fn json(status: u16, value: &serde_json::Value) -> Self {
+    pub(crate) fn json(status: u16, value: &serde_json::Value) -> Self {
         let mut body = serde_json::to_vec(value).unwrap_or_default();
         body.push(b'\n');
         Self::bytes(status, "application/json", body)
     }
 
-    pub fn method_not_allowed(allow: &str) -> Self {
+    pub(crate) fn method_not_allowed(allow: &str) -> Self {
         Self::error(405, &format!("method not allowed; use {allow}")).with_header("Allow", allow)
     }
 
-    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+    pub(crate) fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
     }
 
     /// Writes the reply as an HTTP/1.1 response that closes the connection.
-    pub fn write_to(&self, out: &mut impl Write, head_only: bool) -> io::Result<()> {
+    pub(crate) fn write_to(&self, out: &mut impl Write, head_only: bool) -> io::Result<()> {
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         let mut header = |name: &str, value: &str| {
             // Values are ours, but never let one end the header block.
@@ -202,27 +202,80 @@ impl<S: Read> Input<'_, S> {
 
 /// Reads one request from a connection, refusing (413) a target or body over `max_bytes` before
 /// reading it. `Ok(None)`: the connection closed (or stayed silent) before sending anything.
-pub fn read_request<S: Read + Write>(
+pub(crate) fn read_request<S: Read + Write>(
     stream: &mut S,
     max_bytes: usize,
 ) -> Result<Option<Request>, Reply> {
-    let too_large = |what: &str| {
-        Reply::error(
-            413,
-            &format!("request too large: the {what} is over the server's limit of {max_bytes} bytes (--max-request-bytes)"),
-        )
-    };
     let mut input = Input {
         buf: Vec::new(),
         stream,
     };
+    let Some((head_length, mut request)) = read_head(&mut input, max_bytes)? else {
+        return Ok(None);
+    };
+    if request.path.len() + request.query.len() + 1 > max_bytes {
+        return Err(too_large("query string", max_bytes));
+    }
+    input.buf.drain(..head_length);
+
+    let (chunked, length) = body_framing(&request)?;
+    if length.is_some_and(|n| n > max_bytes as u64) {
+        return Err(too_large("request body", max_bytes));
+    }
+    let body_expected = chunked || length.is_some_and(|n| n > 0);
+    if body_expected
+        && input.buf.is_empty()
+        && request
+            .header("expect")
+            .is_some_and(|e| e.trim().eq_ignore_ascii_case("100-continue"))
+    {
+        let _ = input.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        let _ = input.stream.flush();
+    }
+    request.body = if chunked {
+        read_chunked(&mut input, max_bytes).map_err(|reply| {
+            if reply.status == 413 {
+                too_large("request body", max_bytes)
+            } else {
+                reply
+            }
+        })?
+    } else if let Some(length) = length {
+        let length = length as usize;
+        while input.buf.len() < length {
+            input.fill_or_fail()?;
+        }
+        input.buf.truncate(length);
+        std::mem::take(&mut input.buf)
+    } else {
+        Vec::new()
+    };
+    Ok(Some(request))
+}
+
+/// The 413 for a part of the request over the limit.
+fn too_large(what: &str, max_bytes: usize) -> Reply {
+    Reply::error(
+        413,
+        &format!("request too large: the {what} is over the server's limit of {max_bytes} bytes (--max-request-bytes)"),
+    )
+}
+
+/// Reads until the request line and header are complete: their length in the buffer and the
+/// request without body. `Ok(None)`: the connection closed (or stayed silent) before anything.
+fn read_head<S: Read + Write>(
+    input: &mut Input<'_, S>,
+    max_bytes: usize,
+) -> Result<Option<(usize, Request)>, Reply> {
     let head_limit = max_bytes.saturating_add(HEAD_SLACK);
-    let (head_length, mut request) = loop {
+    loop {
         if !input.buf.is_empty() {
             let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
             let mut parsed = httparse::Request::new(&mut headers);
             match parsed.parse(&input.buf) {
-                Ok(httparse::Status::Complete(length)) => break (length, head(&parsed)?),
+                Ok(httparse::Status::Complete(length)) => {
+                    return Ok(Some((length, head(&parsed)?)))
+                }
                 Ok(httparse::Status::Partial) => {}
                 Err(httparse::Error::TooManyHeaders) => {
                     return Err(Reply::error(
@@ -234,7 +287,7 @@ pub fn read_request<S: Read + Write>(
             }
         }
         if input.buf.len() > head_limit {
-            return Err(too_large("request line and header"));
+            return Err(too_large("request line and header", max_bytes));
         }
         let started = !input.buf.is_empty();
         match input.fill() {
@@ -249,12 +302,11 @@ pub fn read_request<S: Read + Write>(
             }
             Err(reply) => return Err(reply),
         }
-    };
-    if request.path.len() + request.query.len() + 1 > max_bytes {
-        return Err(too_large("query string"));
     }
-    input.buf.drain(..head_length);
+}
 
+/// How the body is framed: chunked, or `Content-Length` bytes (`None`: no body).
+fn body_framing(request: &Request) -> Result<(bool, Option<u64>), Reply> {
     let chunked = match request.header("transfer-encoding") {
         None => false,
         Some(coding) if coding.trim().eq_ignore_ascii_case("chunked") => true,
@@ -276,38 +328,7 @@ pub fn read_request<S: Read + Write>(
             Some(value.parse::<u64>().unwrap_or(u64::MAX))
         }
     };
-    if length.is_some_and(|n| n > max_bytes as u64) {
-        return Err(too_large("request body"));
-    }
-    let body_expected = chunked || length.is_some_and(|n| n > 0);
-    if body_expected
-        && input.buf.is_empty()
-        && request
-            .header("expect")
-            .is_some_and(|e| e.trim().eq_ignore_ascii_case("100-continue"))
-    {
-        let _ = input.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-        let _ = input.stream.flush();
-    }
-    request.body = if chunked {
-        read_chunked(&mut input, max_bytes).map_err(|reply| {
-            if reply.status == 413 {
-                too_large("request body")
-            } else {
-                reply
-            }
-        })?
-    } else if let Some(length) = length {
-        let length = length as usize;
-        while input.buf.len() < length {
-            input.fill_or_fail()?;
-        }
-        input.buf.truncate(length);
-        std::mem::take(&mut input.buf)
-    } else {
-        Vec::new()
-    };
-    Ok(Some(request))
+    Ok((chunked, length))
 }
 
 /// The request line and header fields, as an owned [`Request`] without body.
@@ -379,7 +400,7 @@ fn read_chunked<S: Read>(input: &mut Input<'_, S>, max_bytes: usize) -> Result<V
 }
 
 /// Decodes `application/x-www-form-urlencoded` data (also used for URL query strings).
-pub fn parse_form(data: &[u8]) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn parse_form(data: &[u8]) -> Result<Vec<(String, String)>, String> {
     let mut pairs = Vec::new();
     for part in data.split(|b| *b == b'&') {
         if part.is_empty() {
@@ -420,13 +441,13 @@ fn percent_decode(input: &[u8], plus_is_space: bool) -> Vec<u8> {
 
 /// One entry of an `Accept` header: media range, quality, and position (ties keep header order).
 #[derive(Debug, Clone, PartialEq)]
-pub struct MediaRange {
+pub(crate) struct MediaRange {
     pub media_type: String,
     pub quality: f32,
 }
 
 /// Parses an `Accept` header into media ranges, best first, dropping `q=0` ones.
-pub fn parse_accept(header: &str) -> Vec<MediaRange> {
+pub(crate) fn parse_accept(header: &str) -> Vec<MediaRange> {
     let mut ranges: Vec<MediaRange> = header
         .split(',')
         .filter_map(|item| {

@@ -29,21 +29,29 @@ use anyhow::{bail, Context, Result};
 use govkg_graph::store::GovStore;
 use http::{Reply, Request};
 
-/// Options of `govkg serve`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ServeArgs {
+/// What `govkg serve` serves and how. The command line's flags (`src/cli.rs` of the binary) fill
+/// it; [`ServeOptions::default`] gives their defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServeOptions {
     /// Store folder written by `govkg build`.
-    #[arg(long, default_value = "govkg-store")]
     pub store: PathBuf,
-    /// Address to listen on; loopback unless told otherwise.
-    #[arg(long, default_value = "127.0.0.1:7878")]
+    /// Address to listen on.
     pub bind: String,
     /// Query time limit in seconds.
-    #[arg(long, default_value_t = 10.0)]
     pub timeout: f64,
     /// Largest accepted request body / query string, in bytes.
-    #[arg(long, default_value_t = 64 * 1024)]
     pub max_request_bytes: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            store: PathBuf::from("govkg-store"),
+            bind: "127.0.0.1:7878".into(),
+            timeout: 10.0,
+            max_request_bytes: 64 * 1024,
+        }
+    }
 }
 
 /// Queries evaluated at once. Queries are CPU-bound and the machines have few cores; the page's
@@ -56,26 +64,26 @@ const READ_TIMEOUT: Duration = Duration::from_secs(20);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Opens the store read-only and serves it until the process is stopped.
-pub fn run(args: &ServeArgs) -> Result<()> {
-    let timeout = Duration::try_from_secs_f64(args.timeout)
+pub fn run(options: &ServeOptions) -> Result<()> {
+    let timeout = Duration::try_from_secs_f64(options.timeout)
         .ok()
         .filter(|t| !t.is_zero())
         .with_context(|| {
             format!(
                 "--timeout must be a positive number of seconds, not {}",
-                args.timeout
+                options.timeout
             )
         })?;
-    if args.max_request_bytes == 0 {
+    if options.max_request_bytes == 0 {
         bail!("--max-request-bytes must be at least 1");
     }
-    let store = GovStore::open_existing(&args.store)?;
+    let store = GovStore::open_existing(&options.store)?;
     let handle = start(
         store,
-        &args.bind,
+        &options.bind,
         Config {
             timeout,
-            max_request_bytes: args.max_request_bytes,
+            max_request_bytes: options.max_request_bytes,
             log: true,
         },
     )?;

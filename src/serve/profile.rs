@@ -4,9 +4,8 @@
 //! links (documents an agency issued, bodies in a place) and mention counts come from the small
 //! queries below. The entity is bound with a [`Param`], never spliced into query text.
 //!
-//! Oxigraph substitutes only variables of the outermost SELECT projection (a substitution is an
-//! initial binding of the projected solution), so every query here projects `?entity`; for the
-//! named query, [`project_variable`] adds it to the projection when the query text does not.
+//! The parameter is bound in each query's algebra (`govkg_graph::query::run`), so a
+//! query need not project `?entity`; those that do answer it as a column.
 
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{NamedNode, Term};
@@ -17,7 +16,7 @@ use serde_json::{json, Map, Value};
 use super::http::{Reply, Request};
 use super::Config;
 use govkg_core::kinds::RelationKind;
-use govkg_graph::query::{named_query, select, Param, Table};
+use govkg_graph::query::{select, Param, QueryError, Table};
 
 const PREFIXES: &str = "PREFIX gk: <https://w3id.org/govkg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -66,12 +65,15 @@ const MENTIONS: &str =
 GROUP BY ?entity ?report ?title ?year
 ORDER BY ?year ?report";
 
+/// The named query `entity-profile` (queries/entity-profile.rq), which projects `?entity`.
+const ENTITY_PROFILE: &str = include_str!("../../queries/entity-profile.rq");
+
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
 const ALT_LABEL: &str = "http://www.w3.org/2004/02/skos/core#altLabel";
 const GK: &str = "https://w3id.org/govkg/ontology#";
 
-pub fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
+pub(crate) fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
     let params = match request.query_params() {
         Ok(params) => params,
         Err(reply) => return reply,
@@ -91,21 +93,13 @@ pub fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
     match profile(store, entity, config) {
         Ok(Some(value)) => Reply::json(200, &value).with_header("Cache-Control", "no-store"),
         Ok(None) => Reply::error(404, &format!("the store says nothing about <{iri}>")),
-        Err(e) => {
-            let message = format!("{e:#}");
-            let status = if message.starts_with("query timed out") {
-                503
-            } else {
-                500
-            };
-            Reply::error(status, &message)
-        }
+        Err(e) => super::sparql::query_error(&e),
     }
 }
 
-fn profile(store: &Store, entity: NamedNode, config: &Config) -> anyhow::Result<Option<Value>> {
+fn profile(store: &Store, entity: NamedNode, config: &Config) -> Result<Option<Value>, QueryError> {
     let param = [Param {
-        variable: Variable::new("entity")?,
+        variable: Variable::new_unchecked("entity"),
         value: entity.clone().into(),
     }];
     let timeout = Some(config.timeout);
@@ -113,14 +107,7 @@ fn profile(store: &Store, entity: NamedNode, config: &Config) -> anyhow::Result<
     let facts = run(&facts_query())?;
     let links_in = run(LINKS_IN)?;
     let mentions = run(MENTIONS)?;
-    let relations_query = named_query("entity-profile")
-        .ok_or_else(|| anyhow::anyhow!("named query entity-profile is missing"))?;
-    let relations = select(
-        store,
-        &project_variable(relations_query.text, "entity"),
-        &param,
-        timeout,
-    )?;
+    let relations = select(store, ENTITY_PROFILE, &param, timeout)?;
     if facts.rows.is_empty() && links_in.rows.is_empty() && relations.rows.is_empty() {
         return Ok(None);
     }
@@ -186,80 +173,6 @@ fn profile(store: &Store, entity: NamedNode, config: &Config) -> anyhow::Result<
     })))
 }
 
-/// Adds `?name` to the outermost SELECT projection of `query` unless it is there already (or the
-/// query projects `*`), so that a [`Param`] for it is accepted.
-fn project_variable(query: &str, name: &str) -> String {
-    let Some(select) = find_keyword(query, "SELECT") else {
-        return query.to_string();
-    };
-    let after = select + "SELECT".len();
-    let end = find_keyword(&query[after..], "WHERE")
-        .or_else(|| query[after..].find('{'))
-        .map_or(query.len(), |i| after + i);
-    let projection = &query[after..end];
-    let variable = format!("?{name}");
-    let mentioned = projection
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '?' || c == '$'))
-        .any(|word| word == variable || word == format!("${name}"));
-    if mentioned || projection.trim_start().starts_with('*') {
-        return query.to_string();
-    }
-    // Keep DISTINCT/REDUCED first.
-    let rest = projection.trim_start();
-    let modifier = ["DISTINCT", "REDUCED"]
-        .into_iter()
-        .find(|m| rest.len() >= m.len() && rest[..m.len()].eq_ignore_ascii_case(m))
-        .map_or(0, |m| projection.len() - rest.len() + m.len());
-    let insert_at = after + modifier;
-    format!("{} {variable}{}", &query[..insert_at], &query[insert_at..])
-}
-
-/// Byte offset of the first occurrence of a keyword outside comments, IRIs and strings.
-fn find_keyword(text: &str, keyword: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-                continue;
-            }
-            b'<' => {
-                // An IRI has no spaces; a lone `<` (comparison) is skipped as one character.
-                if let Some(n) = text[i..].find(|c: char| c == '>' || c.is_whitespace()) {
-                    if text[i + n..].starts_with('>') {
-                        i += n + 1;
-                        continue;
-                    }
-                }
-            }
-            b'"' | b'\'' => {
-                let quote = bytes[i] as char;
-                let mut j = i + 1;
-                while j < bytes.len() && bytes[j] as char != quote {
-                    j += if bytes[j] == b'\\' { 2 } else { 1 };
-                }
-                i = j + 1;
-                continue;
-            }
-            _ => {}
-        }
-        let boundary_before =
-            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
-        let end = i + keyword.len();
-        if boundary_before
-            && end <= bytes.len()
-            && text.is_char_boundary(end)
-            && text[i..end].eq_ignore_ascii_case(keyword)
-            && (end == bytes.len() || !(bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_'))
-        {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
-}
-
 fn dedup(values: &mut Vec<String>) {
     values.sort();
     values.dedup();
@@ -304,32 +217,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn projection_gains_the_parameter() {
-        let q = "# SELECT in a comment\nPREFIX a: <http://x/SELECT>\nSELECT DISTINCT ?x ?y WHERE { ?x ?p ?entity }";
-        assert_eq!(
-            project_variable(q, "entity"),
-            "# SELECT in a comment\nPREFIX a: <http://x/SELECT>\nSELECT DISTINCT ?entity ?x ?y WHERE { ?x ?p ?entity }"
-        );
-        let already = "SELECT ?entity ?x WHERE { ?x ?p ?entity }";
-        assert_eq!(project_variable(already, "entity"), already);
-        let star = "select * where { ?x ?p ?entity }";
-        assert_eq!(project_variable(star, "entity"), star);
-        let lower = "select ?x where { ?x ?p ?entity }";
-        assert_eq!(
-            project_variable(lower, "entity"),
-            "select ?entity ?x where { ?x ?p ?entity }"
-        );
-    }
-
-    #[test]
     fn the_entity_profile_query_accepts_its_parameter() {
-        let text = named_query("entity-profile").unwrap().text;
-        let projected = project_variable(text, "entity");
-        let select = find_keyword(&projected, "SELECT").unwrap();
-        assert!(
-            projected[select..].starts_with("SELECT ?entity "),
-            "{projected}"
-        );
         let store = Store::new().unwrap();
         let param = [Param {
             variable: Variable::new("entity").unwrap(),
@@ -337,7 +225,12 @@ mod tests {
                 .unwrap()
                 .into(),
         }];
-        select_ok(&store, &projected, &param);
+        select_ok(&store, ENTITY_PROFILE, &param);
+        let table = select(&store, ENTITY_PROFILE, &param, None).unwrap();
+        assert_eq!(table.variables.first().map(String::as_str), Some("entity"));
+        for text in [facts_query().as_str(), LINKS_IN, MENTIONS] {
+            select_ok(&store, &format!("{PREFIXES}{text}"), &param);
+        }
     }
 
     fn select_ok(store: &Store, text: &str, param: &[Param]) {

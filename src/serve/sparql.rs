@@ -2,16 +2,17 @@
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 
 use super::http::{parse_accept, parse_form, Reply, Request};
 use super::Config;
+use govkg_graph::query::QueryError;
 
-pub const READ_ONLY: &str = "read-only endpoint: SPARQL Update is not accepted";
+pub(crate) const READ_ONLY: &str = "read-only endpoint: SPARQL Update is not accepted";
 
 /// Answers a GET or POST on `/sparql`.
-pub fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
+pub(crate) fn handle(request: &Request, store: &Store, config: &Config) -> Reply {
     match answer(request, store, config) {
         Ok(reply) | Err(reply) => reply,
     }
@@ -84,7 +85,7 @@ fn answer(request: &Request, store: &Store, config: &Config) -> Result<Reply, Re
     let accept = request.header("accept");
 
     let (results, watchdog) = govkg_graph::query::run(store, &text, &[], Some(config.timeout))
-        .map_err(|e| run_error(&format!("{e:#}"), &text))?;
+        .map_err(|e| run_error(&e, &text))?;
     let kind = match &results {
         QueryResults::Graph(_) => Kind::Graph,
         _ => Kind::Solutions,
@@ -95,39 +96,36 @@ fn answer(request: &Request, store: &Store, config: &Config) -> Result<Reply, Re
     reply
 }
 
-/// Maps an error from [`govkg_graph::query::run`] to a status.
-fn run_error(message: &str, text: &str) -> Reply {
-    if message.starts_with("malformed SPARQL") {
-        if SparqlEvaluator::new().parse_update(text).is_ok() {
+/// Maps an error from [`govkg_graph::query::run`] to a status: text that is not a query may be
+/// an update, which this endpoint refuses as such.
+fn run_error(error: &QueryError, text: &str) -> Reply {
+    match error {
+        QueryError::Syntax(_) if SparqlEvaluator::new().parse_update(text).is_ok() => {
             Reply::error(403, READ_ONLY)
-        } else {
-            Reply::error(400, message)
         }
-    } else if message.starts_with("query timed out") {
-        Reply::error(503, message)
-    } else {
-        Reply::error(500, message)
+        _ => query_error(error),
     }
+}
+
+/// The reply for a query that gave no answer.
+pub(crate) fn query_error(error: &QueryError) -> Reply {
+    let status = match error {
+        QueryError::Syntax(_) | QueryError::UnknownParameter(_) | QueryError::Unbindable { .. } => {
+            400
+        }
+        QueryError::Timeout(_) => 503,
+        QueryError::Evaluation(_) | QueryError::GraphResult => 500,
+    };
+    Reply::error(status, &error.to_string())
 }
 
 /// An error met while reading the solutions: a cancellation is the time limit.
-fn evaluation_error(error: &dyn std::fmt::Display, config: &Config) -> Reply {
-    let message = error.to_string();
-    if message.to_lowercase().contains("cancel") {
-        Reply::error(
-            503,
-            &format!(
-                "query timed out after {:.1} s",
-                config.timeout.as_secs_f64()
-            ),
-        )
-    } else {
-        Reply::error(500, &format!("query failed: {message}"))
-    }
+fn evaluation_error(error: &QueryEvaluationError, config: &Config) -> Reply {
+    query_error(&QueryError::evaluation(error, Some(config.timeout)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// SELECT and ASK: SPARQL results formats.
     Solutions,
     /// CONSTRUCT and DESCRIBE: RDF formats.
@@ -135,7 +133,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
+pub(crate) enum Output {
     Results(QueryResultsFormat),
     Rdf(RdfFormat),
 }
@@ -247,7 +245,11 @@ fn available(kind: Kind) -> String {
 
 /// Picks the output format from `format=` (a short name or a media type) or else `Accept`.
 /// A browser's navigation `Accept` (with `text/html`) and `*/*` get the default.
-pub fn negotiate(kind: Kind, accept: Option<&str>, format: Option<&str>) -> Result<Output, Reply> {
+pub(crate) fn negotiate(
+    kind: Kind,
+    accept: Option<&str>,
+    format: Option<&str>,
+) -> Result<Output, Reply> {
     let table = table(kind);
     let default = table[0].1;
     if let Some(format) = format.map(str::trim).filter(|f| !f.is_empty()) {
@@ -445,9 +447,15 @@ mod tests {
 
     #[test]
     fn updates_in_query_are_refused_as_updates() {
-        let reply = run_error("malformed SPARQL: x", "INSERT DATA { <a:a> <a:b> <a:c> }");
+        let syntax = QueryError::Syntax("x".into());
+        let reply = run_error(&syntax, "INSERT DATA { <a:a> <a:b> <a:c> }");
         assert_eq!(reply.status, 403);
-        assert_eq!(run_error("malformed SPARQL: x", "SELEKT").status, 400);
-        assert_eq!(run_error("query timed out after 1.0 s", "").status, 503);
+        assert_eq!(run_error(&syntax, "SELEKT").status, 400);
+        let timeout = QueryError::Timeout(std::time::Duration::from_secs(1));
+        assert_eq!(run_error(&timeout, "").status, 503);
+        assert_eq!(
+            run_error(&QueryError::Evaluation("disk".into()), "").status,
+            500
+        );
     }
 }

@@ -4,8 +4,39 @@
 //!
 //! Invariant: plain values in and out, no command line and no threads of its own; everything
 //! that touches Oxigraph/RocksDB is here or in the binary.
+//!
+//! Public API (everything else is `pub(crate)`):
+//! - [`store`]: [`store::GovStore`] (create, open read-only, bulk loader, replace graphs, report
+//!   graphs, flush, compact) and [`store::StoreLocation`];
+//! - [`rdf`]: [`rdf::report_quads`] and the ontology's IRIs, prefixes and Turtle;
+//! - [`query`]: [`query::run`] and [`query::select`] with [`query::Param`]s and a time limit,
+//!   failing with a typed [`query::QueryError`]; [`query::Table`] and its output formats
+//!   ([`query::OutputFormat`]); the named queries ([`query::NAMED_QUERIES`],
+//!   [`query::named_query`]);
+//! - [`export`]: [`export::write_rdf`] and [`export::write_dot`] with an [`export::Filter`];
+//! - [`error_line`]: an error and its causes as one line, as every govkg program prints it.
 
 pub mod export;
 pub mod query;
 pub mod rdf;
 pub mod store;
+
+/// An error and its causes as one line, "outer: inner: cause", without repeats (a cause whose
+/// text an outer message already contains) and with whitespace collapsed: how every govkg
+/// program prints an error. Re-exported as `govkg::error_line`.
+pub fn error_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cause = Some(err);
+    while let Some(error) = cause {
+        let text = error.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = error.source();
+    }
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

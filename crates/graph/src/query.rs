@@ -8,10 +8,14 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
+
+use crate::error_line;
 use oxigraph::model::{Literal, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryResults, QuerySolutionIter, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolutionIter, SparqlEvaluator,
+};
 use oxigraph::store::Store;
 
 /// A query shipped with govkg. `text` starts with a comment saying what it answers.
@@ -129,49 +133,112 @@ impl FromStr for Param {
     }
 }
 
+/// Why a query gave no answer. Callers branch on the kind (the server picks its status code from
+/// it); the text is the one-line message govkg prints.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// The text is not SPARQL 1.1 Query (it may be an update, which the caller can check).
+    #[error("malformed SPARQL: {0}")]
+    Syntax(String),
+    /// A parameter names a variable the query does not have.
+    #[error("the query has no variable {0} to bind")]
+    UnknownParameter(Variable),
+    /// A parameter's value cannot stand where the query uses its variable.
+    #[error("cannot bind {variable}: {reason}")]
+    Unbindable {
+        variable: Variable,
+        reason: &'static str,
+    },
+    /// Evaluation ran longer than the time limit and was cancelled.
+    #[error("query timed out after {:.1} s", .0.as_secs_f64())]
+    Timeout(Duration),
+    /// The engine failed while evaluating (storage error, unsupported function…).
+    #[error("query failed: {0}")]
+    Evaluation(String),
+    /// A CONSTRUCT or DESCRIBE query where a table of solutions was wanted.
+    #[error(
+        "query failed: CONSTRUCT/DESCRIBE results are graphs; use `govkg export` or --format turtle"
+    )]
+    GraphResult,
+}
+
+impl QueryError {
+    /// Classifies an error of Oxigraph's evaluation: a cancellation under a time limit is that
+    /// limit running out.
+    pub fn evaluation(error: &QueryEvaluationError, timeout: Option<Duration>) -> Self {
+        match (error, timeout) {
+            (QueryEvaluationError::Cancelled, Some(limit)) => Self::Timeout(limit),
+            _ => Self::Evaluation(error_line(error)),
+        }
+    }
+}
+
 /// Cancels a running query when its time is up; dropping it (query finished) disarms it.
 pub struct Watchdog {
     _done: Option<std::sync::mpsc::Sender<()>>,
 }
 
-/// Parses and prepares a query over the union of all report graphs, with `params` substituted,
-/// and evaluates it. Keep the returned [`Watchdog`] alive while consuming the results: it cancels
-/// evaluation that runs longer than `timeout`.
+impl Watchdog {
+    /// Cancels `token` after `timeout`, unless dropped first; no limit, no thread.
+    fn arm(token: CancellationToken, timeout: Option<Duration>) -> Self {
+        let done = timeout.map(|limit| {
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+            std::thread::spawn(move || {
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(limit)
+                {
+                    token.cancel();
+                }
+            });
+            done_tx
+        });
+        Self { _done: done }
+    }
+}
+
+/// Parses SPARQL 1.1 Query text into the algebra Oxigraph evaluates.
+pub(crate) fn parse(sparql: &str) -> Result<spargebra::Query, QueryError> {
+    spargebra::SparqlParser::new()
+        .parse_query(sparql)
+        .map_err(|e| QueryError::Syntax(error_line(&e)))
+}
+
+/// Parses a query, binds `params` in its algebra ([`bind_parameters`]) and evaluates it over the
+/// union of all report graphs. Keep the returned [`Watchdog`] alive while consuming the results:
+/// it cancels evaluation that runs longer than `timeout`.
 pub fn run(
     store: &Store,
     sparql: &str,
     params: &[Param],
     timeout: Option<Duration>,
-) -> Result<(QueryResults<'static>, Watchdog)> {
+) -> Result<(QueryResults<'static>, Watchdog), QueryError> {
+    let mut query = parse(sparql)?;
+    bind_parameters(&mut query, params)?;
+    evaluate(store, query, timeout)
+}
+
+/// Evaluates a parsed query over the union of all report graphs (see [`run`]).
+pub(crate) fn evaluate(
+    store: &Store,
+    mut query: spargebra::Query,
+    timeout: Option<Duration>,
+) -> Result<(QueryResults<'static>, Watchdog), QueryError> {
     let token = CancellationToken::new();
-    let sparql = bind_parameters(sparql, params)?;
-    let mut query = spargebra::SparqlParser::new()
-        .parse_query(&sparql)
-        .map_err(|e| anyhow!("malformed SPARQL: {}", one_line(&e.to_string())))?;
     let order = defer_order(&mut query);
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token.clone())
         .for_query(query);
     prepared.dataset_mut().set_default_graph_as_union();
-    let done = timeout.map(|limit| {
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
-        std::thread::spawn(move || {
-            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(limit) {
-                token.cancel();
-            }
-        });
-        done_tx
-    });
+    let watchdog = Watchdog::arm(token, timeout);
     let results = prepared
         .on_store(store)
         .execute()
-        .map_err(|e| query_error(&e.to_string(), timeout))?;
+        .map_err(|e| QueryError::evaluation(&e, timeout))?;
     let results = match (order, results) {
         (Some(order), QueryResults::Solutions(solutions)) => {
             let variables: Arc<[Variable]> = solutions.variables().into();
             let mut rows = Vec::new();
             for solution in solutions {
-                let solution = solution.map_err(|e| query_error(&e.to_string(), timeout))?;
+                let solution = solution.map_err(|e| QueryError::evaluation(&e, timeout))?;
                 rows.push(solution.values().to_vec());
             }
             sort_rows(&mut rows, &variables, &order);
@@ -182,7 +249,7 @@ pub fn run(
         }
         (_, results) => results,
     };
-    Ok((results, Watchdog { _done: done }))
+    Ok((results, watchdog))
 }
 
 /// One key of a final ORDER BY: a projected variable, descending or not.
@@ -311,121 +378,346 @@ pub fn select(
     sparql: &str,
     params: &[Param],
     timeout: Option<Duration>,
-) -> Result<Table> {
+) -> Result<Table, QueryError> {
     let (results, watchdog) = run(store, sparql, params, timeout)?;
-    let table = Table::from_results(results).map_err(|e| query_error(&e.to_string(), timeout));
+    let table = Table::from_results(results, timeout);
     drop(watchdog);
     table
 }
 
-/// Writes each parameter's value into the query text in place of its variable: in projections
-/// as `(value AS ?var)`, elsewhere as the value itself. Oxigraph's own substitution binds the
-/// variable only after evaluating the patterns, so a selective query would still scan everything;
-/// a constant in the pattern lets the evaluator start from the index.
-pub fn bind_parameters(sparql: &str, params: &[Param]) -> Result<String> {
-    if params.is_empty() {
-        return Ok(sparql.to_string());
-    }
-    // Whole-line comments mention variables in prose; drop them.
-    let body: String = sparql
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let mut out = body;
+/// Binds each parameter in the parsed query: its variable becomes the value in every pattern and
+/// expression, and where the answer projects the variable it stays bound to the value (an
+/// `Extend` under the projection); sub-selects stop projecting it. Oxigraph's own substitution
+/// binds the variable only after evaluating the patterns, so a selective query would still scan
+/// everything; a constant in the pattern lets the evaluator start from the index.
+pub(crate) fn bind_parameters(
+    query: &mut spargebra::Query,
+    params: &[Param],
+) -> Result<(), QueryError> {
+    use spargebra::Query;
     for param in params {
-        let name = param.variable.as_str();
-        let value = param.value.to_string();
-        let mut rewritten = String::with_capacity(out.len());
-        let mut found = false;
-        let mut in_projection = false;
-        // ORDER BY / GROUP BY / HAVING take expressions: a constant there needs brackets.
-        let mut in_modifier = false;
-        // Brace depth: a projection at depth 0 is the answer's, deeper ones are sub-selects'.
-        let mut depth = 0usize;
-        let mut projection_depth = 0usize;
-        let chars: Vec<char> = out.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            match chars[i] {
-                '{' => depth += 1,
-                '}' => depth = depth.saturating_sub(1),
-                _ => {}
+        let mut binder = Binder {
+            variable: &param.variable,
+            value: &param.value,
+            found: false,
+        };
+        match query {
+            Query::Select { pattern, .. } | Query::Describe { pattern, .. } => {
+                binder.answer(pattern)?
             }
-            // Track SELECT … WHERE/{ regions, where a variable must stay a variable.
-            if starts_with_keyword(&chars, i, "SELECT") {
-                in_projection = true;
-                projection_depth = depth;
-            } else if in_projection && (starts_with_keyword(&chars, i, "WHERE") || chars[i] == '{')
-            {
-                in_projection = false;
-            }
-            if ["ORDER", "GROUP", "HAVING"]
-                .iter()
-                .any(|k| starts_with_keyword(&chars, i, k))
-            {
-                in_modifier = true;
-            } else if chars[i] == '{' || chars[i] == '}' || starts_with_keyword(&chars, i, "LIMIT")
-            {
-                in_modifier = false;
-            }
-            if (chars[i] == '?' || chars[i] == '$') && token_at(&chars, i + 1, name) {
-                found = true;
-                if in_projection && projection_depth == 0 {
-                    rewritten.push_str(&format!("({value} AS ?{name})"));
-                } else if in_projection {
-                    // A sub-select must not bind it too: the answer's projection already does.
-                } else if in_modifier {
-                    rewritten.push_str(&format!("({value})"));
-                } else {
-                    rewritten.push_str(&value);
+            Query::Construct {
+                template, pattern, ..
+            } => {
+                for triple in template {
+                    binder.triple(triple)?;
                 }
-                i += 1 + name.chars().count();
-                continue;
+                binder.pattern(pattern)?;
             }
-            rewritten.push(chars[i]);
-            i += 1;
+            Query::Ask { pattern, .. } => binder.pattern(pattern)?,
         }
-        if !found {
-            bail!("the query has no variable ?{name} to bind");
+        if !binder.found {
+            return Err(QueryError::UnknownParameter(param.variable.clone()));
         }
-        out = rewritten;
     }
-    Ok(out)
+    Ok(())
 }
 
-fn starts_with_keyword(chars: &[char], at: usize, keyword: &str) -> bool {
-    let word: String = chars.iter().skip(at).take(keyword.len()).collect();
-    let before_ok = at == 0 || !chars[at - 1].is_alphanumeric();
-    let after_ok = chars
-        .get(at + keyword.len())
-        .is_none_or(|c| !c.is_alphanumeric());
-    before_ok && after_ok && word.eq_ignore_ascii_case(keyword)
+/// Substitutes one parameter through a query's algebra.
+struct Binder<'a> {
+    variable: &'a Variable,
+    value: &'a Term,
+    /// The query mentions the variable somewhere.
+    found: bool,
 }
 
-/// `name` stands at `at` as a whole variable name.
-fn token_at(chars: &[char], at: usize, name: &str) -> bool {
-    let n = name.chars().count();
-    let candidate: String = chars.iter().skip(at).take(n).collect();
-    candidate == name
-        && chars
-            .get(at + n)
-            .is_none_or(|c| !(c.is_alphanumeric() || *c == '_'))
-}
-
-fn query_error(message: &str, timeout: Option<Duration>) -> anyhow::Error {
-    let message = one_line(message);
-    match timeout {
-        Some(limit) if message.to_lowercase().contains("cancel") => {
-            anyhow!("query timed out after {:.1} s", limit.as_secs_f64())
+impl Binder<'_> {
+    fn unbindable(&self, reason: &'static str) -> QueryError {
+        QueryError::Unbindable {
+            variable: self.variable.clone(),
+            reason,
         }
-        _ if message.starts_with("query failed") => anyhow!(message),
-        _ => anyhow!("query failed: {message}"),
+    }
+
+    fn is_ours(&mut self, variable: &Variable) -> bool {
+        let ours = variable == self.variable;
+        self.found |= ours;
+        ours
+    }
+
+    /// The answer's pattern: modifiers, then the projection that keeps the variable bound.
+    fn answer(&mut self, pattern: &mut spargebra::algebra::GraphPattern) -> Result<(), QueryError> {
+        use spargebra::algebra::GraphPattern;
+        match pattern {
+            GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner } => self.answer(inner),
+            GraphPattern::Project { inner, variables } if variables.contains(self.variable) => {
+                self.found = true;
+                self.pattern(inner)?;
+                let value = self.expression_value()?;
+                // Under a final ORDER BY, so that `defer_order` still finds it.
+                match inner.as_mut() {
+                    GraphPattern::OrderBy { inner, .. } => extend(inner, self.variable, value),
+                    inner => extend(inner, self.variable, value),
+                }
+                Ok(())
+            }
+            other => self.pattern(other),
+        }
+    }
+
+    fn pattern(
+        &mut self,
+        pattern: &mut spargebra::algebra::GraphPattern,
+    ) -> Result<(), QueryError> {
+        use spargebra::algebra::GraphPattern;
+        match pattern {
+            GraphPattern::Bgp { patterns } => {
+                for triple in patterns {
+                    self.triple(triple)?;
+                }
+            }
+            GraphPattern::Path {
+                subject, object, ..
+            } => {
+                self.term(subject)?;
+                self.term(object)?;
+            }
+            GraphPattern::Join { left, right }
+            | GraphPattern::Union { left, right }
+            | GraphPattern::Minus { left, right }
+            | GraphPattern::Lateral { left, right }
+            | GraphPattern::LeftJoin {
+                left,
+                right,
+                expression: None,
+            } => {
+                self.pattern(left)?;
+                self.pattern(right)?;
+            }
+            GraphPattern::LeftJoin {
+                left,
+                right,
+                expression: Some(expression),
+            } => {
+                self.pattern(left)?;
+                self.pattern(right)?;
+                self.expression(expression)?;
+            }
+            GraphPattern::Filter { expr, inner } => {
+                self.expression(expr)?;
+                self.pattern(inner)?;
+            }
+            GraphPattern::Graph { name, inner } | GraphPattern::Service { name, inner, .. } => {
+                self.named_node(name)?;
+                self.pattern(inner)?;
+            }
+            GraphPattern::Extend {
+                inner,
+                variable,
+                expression,
+            } => {
+                self.refuse_own_binding(variable, "the query binds it itself (BIND … AS)")?;
+                self.pattern(inner)?;
+                self.expression(expression)?;
+            }
+            GraphPattern::Values { variables, .. } => {
+                if variables.iter().any(|v| v == self.variable) {
+                    self.found = true;
+                    return Err(self.unbindable("the query gives it VALUES"));
+                }
+            }
+            modifier => self.modifier(modifier)?,
+        }
+        Ok(())
+    }
+
+    /// Solution modifiers and groups (of sub-selects, for the answer's see [`Self::answer`]).
+    fn modifier(
+        &mut self,
+        pattern: &mut spargebra::algebra::GraphPattern,
+    ) -> Result<(), QueryError> {
+        use spargebra::algebra::{GraphPattern, OrderExpression};
+        match pattern {
+            GraphPattern::OrderBy { inner, expression } => {
+                self.pattern(inner)?;
+                for key in expression {
+                    let (OrderExpression::Asc(e) | OrderExpression::Desc(e)) = key;
+                    self.expression(e)?;
+                }
+            }
+            GraphPattern::Project { inner, variables } => {
+                // A sub-select: the answer's projection binds the variable, not this one.
+                let before = variables.len();
+                variables.retain(|v| v != self.variable);
+                self.found |= variables.len() != before;
+                self.pattern(inner)?;
+            }
+            GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Slice { inner, .. } => self.pattern(inner)?,
+            GraphPattern::Group {
+                inner,
+                variables,
+                aggregates,
+            } => {
+                // Grouping by the (now unbound) variable is grouping by the constant.
+                self.found |= variables.contains(self.variable);
+                self.pattern(inner)?;
+                self.aggregates(aggregates)?;
+            }
+            // Every other kind is handled by `pattern`, which sends only these here.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn aggregates(
+        &mut self,
+        aggregates: &mut [(Variable, spargebra::algebra::AggregateExpression)],
+    ) -> Result<(), QueryError> {
+        use spargebra::algebra::AggregateExpression;
+        for (variable, aggregate) in aggregates {
+            self.refuse_own_binding(variable, "the query binds it itself (… AS)")?;
+            if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
+                self.expression(expr)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A parameter cannot replace a variable the query computes itself.
+    fn refuse_own_binding(
+        &mut self,
+        variable: &Variable,
+        reason: &'static str,
+    ) -> Result<(), QueryError> {
+        if self.is_ours(variable) {
+            return Err(self.unbindable(reason));
+        }
+        Ok(())
+    }
+
+    fn triple(&mut self, triple: &mut spargebra::term::TriplePattern) -> Result<(), QueryError> {
+        self.term(&mut triple.subject)?;
+        self.named_node(&mut triple.predicate)?;
+        self.term(&mut triple.object)
+    }
+
+    fn term(&mut self, term: &mut spargebra::term::TermPattern) -> Result<(), QueryError> {
+        use spargebra::term::TermPattern;
+        if let TermPattern::Variable(v) = term {
+            if self.is_ours(v) {
+                *term = match self.value {
+                    Term::NamedNode(n) => TermPattern::NamedNode(n.clone()),
+                    Term::Literal(l) => TermPattern::Literal(l.clone()),
+                    _ => return Err(self.unbindable("its value must be an IRI or a literal")),
+                };
+            }
+        }
+        Ok(())
+    }
+
+    fn named_node(
+        &mut self,
+        name: &mut spargebra::term::NamedNodePattern,
+    ) -> Result<(), QueryError> {
+        use spargebra::term::NamedNodePattern;
+        if let NamedNodePattern::Variable(v) = name {
+            if self.is_ours(v) {
+                let Term::NamedNode(n) = self.value else {
+                    return Err(self.unbindable("the query needs an IRI where it uses it"));
+                };
+                *name = NamedNodePattern::NamedNode(n.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn expression_value(&self) -> Result<spargebra::algebra::Expression, QueryError> {
+        use spargebra::algebra::Expression;
+        match self.value {
+            Term::NamedNode(n) => Ok(Expression::NamedNode(n.clone())),
+            Term::Literal(l) => Ok(Expression::Literal(l.clone())),
+            _ => Err(self.unbindable("its value must be an IRI or a literal")),
+        }
+    }
+
+    fn expression(
+        &mut self,
+        expression: &mut spargebra::algebra::Expression,
+    ) -> Result<(), QueryError> {
+        use spargebra::algebra::Expression;
+        match expression {
+            Expression::Variable(v) => {
+                if self.is_ours(v) {
+                    *expression = self.expression_value()?;
+                }
+            }
+            Expression::Bound(v) => {
+                if self.is_ours(v) {
+                    *expression = Expression::Literal(Literal::from(true));
+                }
+            }
+            Expression::NamedNode(_) | Expression::Literal(_) => {}
+            Expression::Or(a, b)
+            | Expression::And(a, b)
+            | Expression::Equal(a, b)
+            | Expression::SameTerm(a, b)
+            | Expression::Greater(a, b)
+            | Expression::GreaterOrEqual(a, b)
+            | Expression::Less(a, b)
+            | Expression::LessOrEqual(a, b)
+            | Expression::Add(a, b)
+            | Expression::Subtract(a, b)
+            | Expression::Multiply(a, b)
+            | Expression::Divide(a, b) => {
+                self.expression(a)?;
+                self.expression(b)?;
+            }
+            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+                self.expression(a)?
+            }
+            Expression::If(a, b, c) => {
+                self.expression(a)?;
+                self.expression(b)?;
+                self.expression(c)?;
+            }
+            Expression::In(a, list) => {
+                self.expression(a)?;
+                for e in list {
+                    self.expression(e)?;
+                }
+            }
+            Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
+                for e in list {
+                    self.expression(e)?;
+                }
+            }
+            Expression::Exists(pattern) => self.pattern(pattern)?,
+        }
+        Ok(())
     }
 }
 
-fn one_line(message: &str) -> String {
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Wraps `pattern` so that it binds `variable` to `value` in every solution.
+fn extend(
+    pattern: &mut spargebra::algebra::GraphPattern,
+    variable: &Variable,
+    value: spargebra::algebra::Expression,
+) {
+    use spargebra::algebra::GraphPattern;
+    let inner = std::mem::replace(
+        pattern,
+        GraphPattern::Bgp {
+            patterns: Vec::new(),
+        },
+    );
+    *pattern = GraphPattern::Extend {
+        inner: Box::new(inner),
+        variable: variable.clone(),
+        expression: value,
+    };
 }
 
 /// A fully materialised SELECT result: variable names and rows of optional terms.
@@ -436,7 +728,12 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn from_results(results: QueryResults<'_>) -> Result<Self> {
+    /// Materialises SELECT solutions or an ASK answer; a cancellation under `timeout` is that
+    /// limit running out.
+    pub(crate) fn from_results(
+        results: QueryResults<'_>,
+        timeout: Option<Duration>,
+    ) -> Result<Self, QueryError> {
         match results {
             QueryResults::Solutions(solutions) => {
                 let variables: Vec<String> = solutions
@@ -446,8 +743,7 @@ impl Table {
                     .collect();
                 let mut rows = Vec::new();
                 for solution in solutions {
-                    let solution = solution
-                        .map_err(|e| anyhow!("query failed: {}", one_line(&e.to_string())))?;
+                    let solution = solution.map_err(|e| QueryError::evaluation(&e, timeout))?;
                     rows.push(
                         variables
                             .iter()
@@ -461,9 +757,7 @@ impl Table {
                 variables: vec!["result".into()],
                 rows: vec![vec![Some(Literal::from(b).into())]],
             }),
-            QueryResults::Graph(_) => bail!(
-                "CONSTRUCT/DESCRIBE results are graphs; use `govkg export` or --format turtle"
-            ),
+            QueryResults::Graph(_) => Err(QueryError::GraphResult),
         }
     }
 
@@ -477,10 +771,6 @@ impl Table {
             #[allow(unreachable_patterns)]
             Some(other) => other.to_string(),
         }
-    }
-
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.variables.iter().position(|v| v == name)
     }
 
     /// Writes the table in the requested format. JSON/XML/CSV/TSV follow the W3C SPARQL 1.1
@@ -607,42 +897,91 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn bound(sparql: &str, params: &[Param]) -> String {
+        let mut query = parse(sparql).unwrap();
+        bind_parameters(&mut query, params).unwrap();
+        query.to_string()
+    }
+
     #[test]
     fn parameters_become_constants_in_patterns_and_projections() {
-        let q = "# ?agency in a comment\nSELECT ?agency ?agencyIri WHERE { ?agencyIri <p> ?agency . FILTER(?agencyName) }";
-        let bound = bind_parameters(q, &[param("agency=国务院")]).unwrap();
+        let q = "# ?agency in a comment\nSELECT ?agency ?agencyIri WHERE { ?agencyIri <http://e/p> ?agency . FILTER(?agencyName) }";
+        let bound = bound(q, &[param("agency=国务院")]);
+        assert!(
+            bound.contains("?agencyIri <http://e/p> \"国务院\"@zh"),
+            "{bound}"
+        );
+        assert!(bound.contains("(\"国务院\"@zh AS ?agency)"), "{bound}");
+        assert!(bound.contains("?agencyName"), "{bound}");
         assert!(
             bound.starts_with("SELECT (\"国务院\"@zh AS ?agency) ?agencyIri WHERE"),
             "{bound}"
         );
-        assert!(bound.contains("?agencyIri <p> \"国务院\"@zh"), "{bound}");
-        assert!(bound.contains("?agencyName"), "{bound}");
-        assert!(!bound.contains("comment"));
     }
 
     #[test]
     fn only_the_outer_projection_binds_a_parameter() {
         let q =
             "SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o } GROUP BY ?x } }";
-        let bound = bind_parameters(q, &[param("x=<http://e/x>")]).unwrap();
+        let mut query = parse(q).unwrap();
+        bind_parameters(&mut query, &[param("x=<http://e/x>")]).unwrap();
+        let text = query.to_string();
+        assert!(text.contains("<http://e/x> ?p ?o"), "{text}");
         assert!(
-            bound.starts_with("SELECT (<http://e/x> AS ?x) ?n WHERE"),
-            "{bound}"
+            text.starts_with("SELECT (<http://e/x> AS ?x) ?n WHERE"),
+            "{text}"
         );
-        assert!(
-            bound.contains("{ SELECT  (COUNT(*) AS ?n) WHERE { <http://e/x> ?p ?o }"),
-            "{bound}"
-        );
-        let _parsed = oxigraph::sparql::SparqlEvaluator::new()
-            .parse_query(&bound)
-            .expect("the bound query parses");
+        assert!(!text.contains("AS ?n) ?x WHERE"), "{text}");
+        assert!(text.contains("(<http://e/x> AS ?x)"), "{text}");
+        let store = Store::new().unwrap();
+        store
+            .load_from_reader(
+                oxigraph::io::RdfFormat::NQuads,
+                "<http://e/x> <http://e/p> <http://e/o> <http://e/g> .\n<http://e/y> <http://e/p> <http://e/o> <http://e/g> .\n".as_bytes(),
+            )
+            .unwrap();
+        let (results, _watchdog) = evaluate(&store, query, None).unwrap();
+        let table = Table::from_results(results, None).unwrap();
+        assert_eq!(table.variables, ["x", "n"]);
+        assert_eq!(table.rows.len(), 1);
+        assert_eq!(Table::cell_text(table.rows[0][0].as_ref()), "http://e/x");
+        assert_eq!(Table::cell_text(table.rows[0][1].as_ref()), "1");
     }
 
     #[test]
-    fn constants_in_order_by_are_bracketed() {
-        let q = "SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a ?b";
-        let bound = bind_parameters(q, &[param("a=<http://e/a>")]).unwrap();
-        assert!(bound.contains("ORDER BY (<http://e/a>) ?b"), "{bound}");
+    fn constants_in_order_by_and_filters_are_bound() {
+        let q = "SELECT ?a WHERE { ?a ?b ?c FILTER(BOUND(?a) && ?a != <http://e/z>) } ORDER BY ?a ?b LIMIT 3";
+        let bound = bound(q, &[param("a=<http://e/a>")]);
+        assert!(!bound.contains("BOUND"), "{bound}");
+        assert!(bound.contains("<http://e/a> = <http://e/z>"), "{bound}");
+        assert!(
+            bound.contains("ORDER BY ASC(<http://e/a>) ASC(?b)"),
+            "{bound}"
+        );
+        assert!(bound.contains("(<http://e/a> AS ?a)"), "{bound}");
+    }
+
+    #[test]
+    fn a_bound_parameter_keeps_its_column_and_filters_the_rows() {
+        let store = Store::new().unwrap();
+        store
+            .load_from_reader(
+                oxigraph::io::RdfFormat::NQuads,
+                r#"<http://e/a> <http://e/name> "甲"@zh <http://e/g> .
+<http://e/b> <http://e/name> "乙"@zh <http://e/g> .
+"#
+                .as_bytes(),
+            )
+            .unwrap();
+        let q = "SELECT DISTINCT ?name ?s WHERE { ?s <http://e/name> ?name } ORDER BY ?s";
+        let table = select(&store, q, &[param("name=乙")], None).unwrap();
+        assert_eq!(table.variables, ["name", "s"]);
+        assert_eq!(table.rows.len(), 1);
+        assert_eq!(Table::cell_text(table.rows[0][0].as_ref()), "乙");
+        assert_eq!(Table::cell_text(table.rows[0][1].as_ref()), "http://e/b");
+        let q = "ASK { ?s <http://e/name> ?name }";
+        let table = select(&store, q, &[param("name=丙")], None).unwrap();
+        assert_eq!(Table::cell_text(table.rows[0][0].as_ref()), "false");
     }
 
     #[test]
@@ -704,6 +1043,31 @@ mod tests {
 
     #[test]
     fn unknown_parameter_is_an_error() {
-        assert!(bind_parameters("SELECT ?a WHERE { ?a ?b ?c }", &[param("zzz=1")]).is_err());
+        let mut query = parse("SELECT ?a WHERE { ?a ?b ?c }").unwrap();
+        let err = bind_parameters(&mut query, &[param("zzz=1")]).unwrap_err();
+        assert_eq!(
+            err,
+            QueryError::UnknownParameter(Variable::new_unchecked("zzz"))
+        );
+        assert_eq!(err.to_string(), "the query has no variable ?zzz to bind");
+        let mut query = parse("SELECT ?a WHERE { ?a ?b ?c }").unwrap();
+        let err = bind_parameters(&mut query, &[param("b=1")]).unwrap_err();
+        assert!(matches!(err, QueryError::Unbindable { .. }), "{err}");
+    }
+
+    #[test]
+    fn errors_say_what_went_wrong_in_one_line() {
+        let store = Store::new().unwrap();
+        let err = select(&store, "SELEKT ?a\nWHERE", &[], None).unwrap_err();
+        assert!(matches!(err, QueryError::Syntax(_)), "{err}");
+        assert!(err.to_string().starts_with("malformed SPARQL: "), "{err}");
+        assert!(!err.to_string().contains('\n'), "{err}");
+        let err = select(&store, "CONSTRUCT WHERE { ?a ?b ?c }", &[], None).unwrap_err();
+        assert_eq!(err, QueryError::GraphResult);
+        let err = QueryError::evaluation(
+            &QueryEvaluationError::Cancelled,
+            Some(Duration::from_millis(100)),
+        );
+        assert_eq!(err.to_string(), "query timed out after 0.1 s");
     }
 }

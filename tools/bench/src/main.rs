@@ -88,7 +88,7 @@ fn main() -> std::process::ExitCode {
     match run(&args) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("govkg-bench: {}", govkg::error_line(&e));
+            eprintln!("govkg-bench: {}", govkg::error_line(e.as_ref()));
             std::process::ExitCode::from(2)
         }
     }
@@ -192,6 +192,9 @@ fn remove_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A build measured: reports, how the store was written, corpus bytes, and the run.
+type MeasuredBuild = (usize, BuildMode, u64, BuildRun);
+
 fn measure(
     args: &BenchArgs,
     sources: &[String],
@@ -211,7 +214,59 @@ fn measure(
     );
     let large = synth::generate(args.seed, large_n, &large_dir, sources)?;
     let small = synth::generate(args.seed, small_n, &small_dir, sources)?;
+    let corpora = [(small_n, &small_dir, &small), (large_n, &large_dir, &large)];
 
+    write_header(&mut md, args, &machine, &corpora, source_note)?;
+    eprintln!("bench: extraction over {large_n} reports in memory");
+    write_extraction(&mut md, &measure_extraction(&large_dir)?)?;
+    let builds = measure_builds(args, &corpora)?;
+    write_builds(&mut md, &builds, large_n)?;
+    let disk_seconds = |n: usize| {
+        builds
+            .iter()
+            .find(|b| b.0 == n && b.1 == BuildMode::Disk && b.3.outcome.is_ok())
+            .map(|b| b.3.seconds)
+    };
+    write_growth(
+        &mut md,
+        disk_seconds(small_n),
+        disk_seconds(large_n),
+        small_n,
+        large_n,
+    )?;
+    writeln!(md, "## queries ({large_n}-report on-disk store, in process, p50/p95 of --repeat runs after one warm-up)\n")?;
+    if disk_seconds(large_n).is_some() {
+        eprintln!("bench: queries");
+        let timeout = Duration::from_secs_f64(args.query_timeout.max(0.001));
+        let rows = measure_queries(
+            &args.dir.join(format!("store-{large_n}")),
+            args.repeat.max(1),
+            timeout,
+        )?;
+        write_queries(&mut md, &rows)?;
+    } else {
+        writeln!(md, "n/a (the on-disk build of {large_n} reports failed)")?;
+    }
+    writeln!(md)?;
+    writeln!(
+        md,
+        "Load average at the end: {} (other work on the machine slows every figure).",
+        Machine::probe().load
+    )?;
+    Ok(md)
+}
+
+/// The two corpora, small then large: reports, folder, statistics.
+type Corpora<'a> = [(usize, &'a PathBuf, &'a CorpusStats); 2];
+
+fn write_header(
+    md: &mut String,
+    args: &BenchArgs,
+    machine: &Machine,
+    corpora: &Corpora<'_>,
+    source_note: &str,
+) -> Result<()> {
+    let [(small_n, _, small), (large_n, _, large)] = *corpora;
     writeln!(
         md,
         "# govkg bench — {large_n} reports, seed {}\n",
@@ -235,7 +290,7 @@ fn measure(
     writeln!(
         md,
         "- corpus: {}",
-        corpus_line(&large, args.seed, source_note)
+        corpus_line(large, args.seed, source_note)
     )?;
     writeln!(
         md,
@@ -244,9 +299,10 @@ fn measure(
     )?;
     writeln!(md)?;
 
-    // Extraction.
-    eprintln!("bench: extraction over {large_n} reports in memory");
-    let extraction = measure_extraction(&large_dir)?;
+    Ok(())
+}
+
+fn write_extraction(md: &mut String, extraction: &Extraction) -> Result<()> {
     writeln!(
         md,
         "## extraction ({} reports, {:.1} MB held in memory, no file I/O)\n",
@@ -285,13 +341,18 @@ fn measure(
     )?;
     writeln!(md)?;
 
+    Ok(())
+}
+
+/// Builds each corpus on disk, again over that store, and in memory, each by a separate process.
+fn measure_builds(args: &BenchArgs, corpora: &Corpora<'_>) -> Result<Vec<MeasuredBuild>> {
     // Builds, by a copy of this executable: a rebuild of govkg while the bench runs must not
     // change (or remove) the program measured.
     let exe = args.dir.join("govkg-bench-child");
     fs::copy(govkg_executable(args)?, &exe)
         .with_context(|| format!("{}: cannot copy the govkg executable", exe.display()))?;
     let mut builds = Vec::new();
-    for (n, corpus, stats) in [(small_n, &small_dir, &small), (large_n, &large_dir, &large)] {
+    for (n, corpus, stats) in corpora.iter().copied() {
         let store = args.dir.join(format!("store-{n}"));
         remove_dir(&store)?;
         // The rebuild goes into the store the fresh build left: every report is replaced in a
@@ -311,13 +372,17 @@ fn measure(
         }
     }
     fs::remove_file(&exe).ok();
+    Ok(builds)
+}
+
+fn write_builds(md: &mut String, builds: &[MeasuredBuild], large_n: usize) -> Result<()> {
     writeln!(md, "## build (each a separate `govkg build` process; wall time includes start-up and commit)\n")?;
     writeln!(
         md,
         "| reports | store | wall s | triples | triples/s | MB/s | peak RSS | bar | |"
     )?;
     writeln!(md, "|---:|---|---:|---:|---:|---:|---:|---|:-:|")?;
-    for (n, mode, bytes, run) in &builds {
+    for (n, mode, bytes, run) in builds {
         let store = mode.label();
         match &run.outcome {
             Ok(built) => {
@@ -377,15 +442,19 @@ fn measure(
     }
     writeln!(md)?;
 
+    Ok(())
+}
+
+fn write_growth(
+    md: &mut String,
+    small_seconds: Option<f64>,
+    large_seconds: Option<f64>,
+    small_n: usize,
+    large_n: usize,
+) -> Result<()> {
     // Growth.
-    let disk_seconds = |n: usize| {
-        builds
-            .iter()
-            .find(|b| b.0 == n && b.1 == BuildMode::Disk && b.3.outcome.is_ok())
-            .map(|b| b.3.seconds)
-    };
     writeln!(md, "## growth\n")?;
-    match (disk_seconds(small_n), disk_seconds(large_n)) {
+    match (small_seconds, large_seconds) {
         (Some(s), Some(l)) if large_n != small_n => writeln!(
             md,
             "build time {large_n} / build time {small_n} (on disk) = {:.2} for {:.0}× the reports (≈ {:.0} = linear)\n",
@@ -396,71 +465,46 @@ fn measure(
         _ => writeln!(md, "n/a (a build failed or the corpora are the same size)\n")?,
     }
 
-    // Queries.
-    writeln!(md, "## queries ({large_n}-report on-disk store, in process, p50/p95 of --repeat runs after one warm-up)\n")?;
-    if disk_seconds(large_n).is_some() {
-        eprintln!("bench: queries");
-        let timeout = Duration::from_secs_f64(args.query_timeout.max(0.001));
-        let rows = measure_queries(
-            &args.dir.join(format!("store-{large_n}")),
-            args.repeat.max(1),
-            timeout,
-        )?;
-        writeln!(
-            md,
-            "| query | kind | parameters | rows | runs | p50 ms | p95 ms | bar | |"
-        )?;
-        writeln!(md, "|---|---|---|---:|---:|---:|---:|---|:-:|")?;
-        for q in &rows {
-            let limit = q.kind.bar_ms();
-            let bar = format!("p50 ≤ {limit} ms");
-            let params = if q.substituted {
-                format!("{} †", q.params)
-            } else {
-                q.params.clone()
-            };
-            match &q.error {
-                None => writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} | {:.1} | {:.1} | {bar} | {} |",
-                    q.name,
-                    q.kind.label(),
-                    params,
-                    q.rows,
-                    q.runs,
-                    q.p50,
-                    q.p95,
-                    mark(q.p50 <= limit)
-                )?,
-                Some(e) => writeln!(
-                    md,
-                    "| {} | {} | {} | failed: {e} | | | | {bar} | ✗ |",
-                    q.name,
-                    q.kind.label(),
-                    params
-                )?,
-            }
-        }
-        writeln!(
-            md,
-            "\nselective: the entity in the middle when all are ranked by how many reports name them; broad: the one named in (nearly) every report, whose answer is as large as a whole-graph one."
-        )?;
-        if rows.iter().any(|q| q.substituted) {
-            writeln!(
-                md,
-                "\n† `govkg query … --param` fails on this query (oxigraph binds only variables of the SELECT projection); measured with the value written into the query text."
-            )?;
-        }
-    } else {
-        writeln!(md, "n/a (the on-disk build of {large_n} reports failed)")?;
-    }
-    writeln!(md)?;
+    Ok(())
+}
+
+fn write_queries(md: &mut String, rows: &[QueryRow]) -> Result<()> {
     writeln!(
         md,
-        "Load average at the end: {} (other work on the machine slows every figure).",
-        Machine::probe().load
+        "| query | kind | parameters | rows | runs | p50 ms | p95 ms | bar | |"
     )?;
-    Ok(md)
+    writeln!(md, "|---|---|---|---:|---:|---:|---:|---|:-:|")?;
+    for q in rows {
+        let limit = q.kind.bar_ms();
+        let bar = format!("p50 ≤ {limit} ms");
+        let params = &q.params;
+        match &q.error {
+            None => writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {:.1} | {:.1} | {bar} | {} |",
+                q.name,
+                q.kind.label(),
+                params,
+                q.rows,
+                q.runs,
+                q.p50,
+                q.p95,
+                mark(q.p50 <= limit)
+            )?,
+            Some(e) => writeln!(
+                md,
+                "| {} | {} | {} | failed: {e} | | | | {bar} | ✗ |",
+                q.name,
+                q.kind.label(),
+                params
+            )?,
+        }
+    }
+    writeln!(
+        md,
+        "\nselective: the entity in the middle when all are ranked by how many reports name them; broad: the one named in (nearly) every report, whose answer is as large as a whole-graph one."
+    )?;
+    Ok(())
 }
 
 fn corpus_line(stats: &CorpusStats, seed: u64, source_note: &str) -> String {
@@ -778,8 +822,6 @@ pub struct QueryRow {
     pub p50: f64,
     pub p95: f64,
     pub error: Option<String>,
-    /// The parameters had to be written into the query text (`--param` cannot bind them).
-    pub substituted: bool,
 }
 
 /// Time limit of the helper queries that find the parameters.
@@ -797,6 +839,27 @@ pub fn measure_queries(
 ) -> Result<Vec<QueryRow>> {
     let gov = GovStore::open_existing(store_dir)?;
     let store = gov.oxigraph();
+    let mut rows = Vec::new();
+    for (name, kind, raw_params) in query_cases(store)? {
+        let row = measure_query(store, name, kind, &raw_params, repeat, timeout)?;
+        match &row.error {
+            None => eprintln!(
+                "bench:   {name} ({}) {:.1} ms p50, {} rows",
+                row.params, row.p50, row.rows
+            ),
+            Some(e) => eprintln!("bench:   {name} ({}) {e}", row.params),
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// A named query to measure: its name, what kind of question it is, its parameters.
+type QueryCase = (&'static str, CaseKind, Vec<String>);
+
+/// The whole-graph named queries as they are; the ones about one entity with a typical and the
+/// most named entity as parameter.
+fn query_cases(store: &oxigraph::store::Store) -> Result<Vec<QueryCase>> {
     let agencies = ranked_entities(store, "Agency")?;
     let initiatives = ranked_entities(store, "Initiative")?;
     // The typical (middle) and the most named entity of a ranking, each as a parameter.
@@ -809,7 +872,7 @@ pub fn measure_queries(
         .filter_map(|(kind, entity)| entity.map(|e| (kind, vec![param(e)])))
         .collect::<Vec<_>>()
     };
-    let mut cases: Vec<(&str, CaseKind, Vec<String>)> = Vec::new();
+    let mut cases: Vec<QueryCase> = Vec::new();
     for q in query::NAMED_QUERIES {
         let entity_cases = match q.name {
             "implementers" => {
@@ -829,102 +892,72 @@ pub fn measure_queries(
                 .map(|(kind, params)| (q.name, kind, params)),
         );
     }
-    let mut rows = Vec::new();
-    for (name, kind, raw_params) in cases {
-        let mut text = query::named_query(name)
-            .map(|q| q.text.to_string())
-            .unwrap_or_default();
-        let mut params: Vec<Param> = raw_params
-            .iter()
-            .map(|p| p.parse())
-            .collect::<Result<_>>()?;
-        let mut row = QueryRow {
-            name: name.to_string(),
-            kind,
-            params: if raw_params.is_empty() {
-                "—".into()
-            } else {
-                raw_params.join(", ")
-            },
-            rows: 0,
-            runs: 0,
-            p50: 0.0,
-            p95: 0.0,
-            error: None,
-            substituted: false,
-        };
-        let mut started = Instant::now();
-        let mut first = query::select(store, &text, &params, Some(timeout));
-        if matches!(&first, Err(e) if e.to_string().contains("projection")) {
-            // `--param` binds only projected variables (oxigraph's substitute_variable): write
-            // the values into the query text instead, as a user would have to.
-            text = substitute_in_text(&text, &params);
-            params.clear();
-            row.substituted = true;
-            started = Instant::now();
-            first = query::select(store, &text, &params, Some(timeout));
-        }
-        match first {
-            Err(e) => row.error = Some(e.to_string()),
-            Ok(table) => {
-                row.rows = table.rows.len();
-                let runs = if started.elapsed() > SLOW_QUERY {
-                    repeat.min(3)
-                } else {
-                    repeat
-                };
-                let mut times = Vec::with_capacity(runs);
-                for _ in 0..runs {
-                    let started = Instant::now();
-                    match query::select(store, &text, &params, Some(timeout)) {
-                        Ok(table) => {
-                            times.push(started.elapsed().as_secs_f64() * 1e3);
-                            black_box(table);
-                        }
-                        Err(e) => {
-                            row.error = Some(e.to_string());
-                            break;
-                        }
-                    }
-                }
-                row.runs = times.len();
-                row.p50 = percentile(&mut times, 0.50);
-                row.p95 = percentile(&mut times, 0.95);
-            }
-        }
-        match &row.error {
-            None => eprintln!(
-                "bench:   {name} ({}) {:.1} ms p50, {} rows",
-                row.params, row.p50, row.rows
-            ),
-            Some(e) => eprintln!("bench:   {name} ({}) {e}", row.params),
-        }
-        rows.push(row);
-    }
-    Ok(rows)
+    Ok(cases)
 }
 
-/// Writes each parameter's value in place of its variable (`?name` / `$name`) in `sparql`.
-pub fn substitute_in_text(sparql: &str, params: &[Param]) -> String {
-    let mut text = sparql.to_string();
-    for param in params {
-        let value = param.value.to_string();
-        for sigil in ['?', '$'] {
-            let var = format!("{sigil}{}", param.variable.as_str());
-            let mut out = String::with_capacity(text.len());
-            let mut rest = text.as_str();
-            while let Some(at) = rest.find(&var) {
-                let after = &rest[at + var.len()..];
-                let whole = !after.starts_with(|c: char| c.is_alphanumeric() || c == '_');
-                out.push_str(&rest[..at]);
-                out.push_str(if whole { &value } else { &var });
-                rest = after;
+/// Runs one case once to warm up, then `repeat` times (3 for a slow query) for the percentiles.
+fn measure_query(
+    store: &oxigraph::store::Store,
+    name: &str,
+    kind: CaseKind,
+    raw_params: &[String],
+    repeat: usize,
+    timeout: Duration,
+) -> Result<QueryRow> {
+    let text = query::named_query(name)
+        .map(|q| q.text.to_string())
+        .unwrap_or_default();
+    let params: Vec<Param> = raw_params
+        .iter()
+        .map(|p| p.parse())
+        .collect::<Result<_>>()?;
+    let mut row = QueryRow {
+        name: name.to_string(),
+        kind,
+        params: if raw_params.is_empty() {
+            "—".into()
+        } else {
+            raw_params.join(", ")
+        },
+        rows: 0,
+        runs: 0,
+        p50: 0.0,
+        p95: 0.0,
+        error: None,
+    };
+    // Parameters are bound in the query's algebra wherever the variable stands, so every
+    // named query takes them as `govkg query --param` does.
+    let started = Instant::now();
+    let first = query::select(store, &text, &params, Some(timeout));
+    match first {
+        Err(e) => row.error = Some(e.to_string()),
+        Ok(table) => {
+            row.rows = table.rows.len();
+            let runs = if started.elapsed() > SLOW_QUERY {
+                repeat.min(3)
+            } else {
+                repeat
+            };
+            let mut times = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                let started = Instant::now();
+                match query::select(store, &text, &params, Some(timeout)) {
+                    Ok(table) => {
+                        times.push(started.elapsed().as_secs_f64() * 1e3);
+                        black_box(table);
+                    }
+                    Err(e) => {
+                        row.error = Some(e.to_string());
+                        break;
+                    }
+                }
             }
-            out.push_str(rest);
-            text = out;
+            row.runs = times.len();
+            row.p50 = percentile(&mut times, 0.50);
+            row.p95 = percentile(&mut times, 0.95);
         }
     }
-    text
+    Ok(row)
 }
 
 /// Nearest-rank percentile (`p` in 0..=1); 0 for no samples.
@@ -979,19 +1012,6 @@ mod tests {
             })
         );
         assert_eq!(parse_summary("govkg: nothing"), None);
-    }
-
-    #[test]
-    fn values_are_written_in_place_of_variables() {
-        let params: Vec<Param> = vec![
-            "entity=<https://e/x>".parse().unwrap(),
-            "name=东丽".parse().unwrap(),
-        ];
-        let q = "SELECT ?o WHERE { ?entity ?p ?o . ?entityX ?p $name . ?s ?q ?name }";
-        assert_eq!(
-            substitute_in_text(q, &params),
-            "SELECT ?o WHERE { <https://e/x> ?p ?o . ?entityX ?p \"东丽\"@zh . ?s ?q \"东丽\"@zh }"
-        );
     }
 
     #[test]

@@ -1,0 +1,297 @@
+//! The command line's grammar: every flag of every command, with its help text. The library
+//! takes plain option values ([`govkg::serve::ServeOptions`], [`govkg::push::PushOptions`]);
+//! this module is the only place that knows clap.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+
+use govkg::push::{PushOptions, PushProtocol};
+use govkg::serve::ServeOptions;
+use govkg_graph::export::ExportFormat;
+use govkg_graph::query::{OutputFormat, Param};
+
+/// govkg turns Chinese government reports into a knowledge graph: agencies, laws, policy
+/// documents and initiatives, and which body implements which reform or cites which law, each
+/// fact traceable to the sentence it came from. The graph lives in an embedded Oxigraph store
+/// (one named graph per report) and answers SPARQL.
+#[derive(Parser)]
+#[command(name = "govkg", version, about, long_about = None, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// Knowledge tables to use instead of the built-in ones (a folder like the repository's
+    /// data/; files it lacks fall back to the built-in copy). Also GOVKG_DATA.
+    #[arg(long, global = true, env = "GOVKG_DATA")]
+    pub(crate) data: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Read reports, extract, and write each into its own named graph of the store.
+    Build {
+        /// Files or folders of reports (text, HTML, DOCX, Markdown; UTF-8 or GB18030).
+        #[arg(default_value = "data/reports")]
+        paths: Vec<PathBuf>,
+        /// Store folder (created if missing). Rebuilding a report replaces its graph.
+        #[arg(long, default_value = "govkg-store", conflicts_with = "memory")]
+        store: PathBuf,
+        /// Build in memory only, for one-shot runs with --query/--export.
+        #[arg(long)]
+        memory: bool,
+        /// Worker threads for reading and extraction (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// After building, run these named queries (or .rq files) and print them as tables.
+        #[arg(long = "query", value_name = "NAME")]
+        queries: Vec<String>,
+        /// After building, export in this format to --output (or standard output).
+        #[arg(long, value_parser = names::<ExportFormat>(ExportFormat::ALL.map(ExportFormat::name)))]
+        export: Option<ExportFormat>,
+        #[arg(long, short = 'o', requires = "export")]
+        output: Option<PathBuf>,
+        /// No progress bar and no summary.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Print what is extracted from each report as one JSON object per line (no store).
+    ///
+    /// Fields follow the answer-key schema (doc, title, year, author, jurisdiction, agencies,
+    /// laws, policy_documents, initiatives, places, implements, cites), plus `spans` of every
+    /// mention and the `span` of every relation's evidence, in characters, and the `format` and
+    /// `encoding` the file was read with.
+    Extract {
+        #[arg(default_value = "data/reports")]
+        paths: Vec<PathBuf>,
+        /// Indent the JSON (one object per report, no longer one per line).
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Run a SPARQL query: a named query, a .rq file, or --sparql TEXT.
+    ///
+    /// Named queries: implementers, laws-cited, initiative-adoption, agency-profile, agencies,
+    /// entity-profile (`govkg query --list` prints what each answers). The default graph is the
+    /// union of all report graphs.
+    Query {
+        /// Named query or .rq file.
+        #[arg(required_unless_present_any = ["sparql", "list"])]
+        query: Option<String>,
+        /// Query text.
+        #[arg(long, conflicts_with = "query")]
+        sparql: Option<String>,
+        #[arg(long, default_value = "govkg-store")]
+        store: PathBuf,
+        #[arg(long, short = 'f', default_value = "table", value_parser = names::<OutputFormat>(OutputFormat::ALL.map(OutputFormat::name)))]
+        format: OutputFormat,
+        /// Bind a variable before running, e.g. --param agencyName=天津市东丽区司法局 or
+        /// --param 'entity=<https://w3id.org/govkg/id/initiative/证照分离>'.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<Param>,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 60.0)]
+        timeout: f64,
+        /// List the named queries.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Export the graph as Turtle, TriG, N-Quads, or a Graphviz DOT drawing.
+    Export {
+        #[arg(long, short = 'f', value_parser = names::<ExportFormat>(ExportFormat::ALL.map(ExportFormat::name)))]
+        format: ExportFormat,
+        #[arg(long, default_value = "govkg-store")]
+        store: PathBuf,
+        /// Only these reports (file name, id or report IRI); repeatable.
+        #[arg(long = "report")]
+        reports: Vec<String>,
+        /// DOT only: the bodies implementing this initiative (any of its names).
+        #[arg(long)]
+        initiative: Option<String>,
+        /// DOT only: what this agency (any of its names) implements and cites.
+        #[arg(long)]
+        agency: Option<String>,
+        /// Output file (default: standard output).
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+    },
+    /// Score extraction against answer keys: precision, recall and F1 per category.
+    Eval {
+        /// Folder of answer keys (<report stem>.json).
+        #[arg(long)]
+        gold: PathBuf,
+        /// Reports to score (those without a key are skipped).
+        #[arg(default_value = "data/reports")]
+        paths: Vec<PathBuf>,
+        /// List misses and false hits.
+        #[arg(long, short = 'v')]
+        verbose: bool,
+        /// Print the scores as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the store: a read-only SPARQL 1.1 Protocol endpoint at /sparql and a web page at /
+    /// to query, browse entity profiles and explore the graph.
+    Serve(ServeArgs),
+    /// Send each report's graph to a SPARQL 1.1 Graph Store Protocol endpoint (PUT per graph,
+    /// so pushing again replaces, never duplicates), or through SPARQL Update.
+    Push(PushArgs),
+}
+
+/// Options of `govkg serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ServeArgs {
+    /// Store folder written by `govkg build`.
+    #[arg(long, default_value = "govkg-store")]
+    store: PathBuf,
+    /// Address to listen on; loopback unless told otherwise.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    bind: String,
+    /// Query time limit in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// Largest accepted request body / query string, in bytes.
+    #[arg(long, default_value_t = 64 * 1024)]
+    max_request_bytes: usize,
+}
+
+impl From<ServeArgs> for ServeOptions {
+    fn from(args: ServeArgs) -> Self {
+        Self {
+            store: args.store,
+            bind: args.bind,
+            timeout: args.timeout,
+            max_request_bytes: args.max_request_bytes,
+        }
+    }
+}
+
+/// `govkg push`: send report graphs to a SPARQL server.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct PushArgs {
+    /// Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph server), http://host:3030/ds/data (Fuseki)
+    #[arg(long)]
+    endpoint: String,
+    /// The govkg store to read (opened read-only)
+    #[arg(long, default_value = "govkg-store")]
+    store: PathBuf,
+    /// graph-store (PUT each graph: replaces, never duplicates) or update (SPARQL 1.1 Update: DROP SILENT GRAPH + INSERT DATA per graph, in one request per graph)
+    #[arg(long, value_enum, default_value = "graph-store")]
+    protocol: ProtocolArg,
+    /// SPARQL Update endpoint for --protocol update (default: --endpoint), e.g. http://127.0.0.1:7878/update
+    #[arg(long)]
+    update_endpoint: Option<String>,
+    /// Only these reports (doc id or graph IRI); default all.
+    #[arg(long = "report")]
+    reports: Vec<String>,
+    /// Retries of a graph after a transient failure (connection error, timeout, HTTP 5xx or 429)
+    #[arg(long, default_value_t = 3)]
+    retries: u32,
+    /// Seconds one HTTP request may take
+    #[arg(long, default_value_t = 60.0)]
+    timeout: f64,
+    /// HTTP basic auth as user:password (or env GOVKG_PUSH_AUTH)
+    #[arg(long)]
+    auth: Option<String>,
+    /// With --protocol update: at most this many triples per INSERT DATA request (bigger graphs are sent in several requests after the DROP)
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    chunk_triples: u64,
+}
+
+/// `--protocol`: [`PushProtocol`] as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ProtocolArg {
+    /// SPARQL 1.1 Graph Store HTTP Protocol: `PUT {endpoint}?graph=<iri>` with N-Triples.
+    GraphStore,
+    /// SPARQL 1.1 Update: `DROP SILENT GRAPH <g>; INSERT DATA { GRAPH <g> { … } }` (triples with
+    /// blank nodes go in `INSERT { GRAPH <g> { … } } WHERE {}`).
+    Update,
+}
+
+impl From<PushArgs> for PushOptions {
+    fn from(args: PushArgs) -> Self {
+        Self {
+            endpoint: args.endpoint,
+            store: args.store,
+            protocol: match args.protocol {
+                ProtocolArg::GraphStore => PushProtocol::GraphStore,
+                ProtocolArg::Update => PushProtocol::Update,
+            },
+            update_endpoint: args.update_endpoint,
+            reports: args.reports,
+            retries: args.retries,
+            timeout: args.timeout,
+            auth: args.auth,
+            chunk_triples: args.chunk_triples,
+        }
+    }
+}
+
+/// A flag value that is one of `names`, parsed into the library's type (whose `FromStr` accepts
+/// exactly those names), with the names listed in `--help` and in errors.
+pub(crate) fn names<T>(
+    names: impl IntoIterator<Item = &'static str>,
+) -> impl TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: std::fmt::Debug,
+{
+    PossibleValuesParser::new(names).map(|name| {
+        name.parse::<T>()
+            .expect("every listed name parses: FromStr accepts the names it lists")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Parser)]
+    struct PushCli {
+        #[command(flatten)]
+        push: PushArgs,
+    }
+
+    #[derive(Parser)]
+    struct ServeCli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    #[test]
+    fn command_line_defaults_match_push_options_new() {
+        let parsed = PushCli::parse_from(["govkg", "--endpoint", "http://h/store"]).push;
+        assert_eq!(
+            PushOptions::from(parsed),
+            PushOptions::new("http://h/store")
+        );
+        let parsed = PushCli::parse_from([
+            "govkg",
+            "--endpoint",
+            "http://h/store",
+            "--protocol",
+            "update",
+            "--report",
+            "a",
+            "--report",
+            "b",
+        ])
+        .push;
+        let options = PushOptions::from(parsed);
+        assert_eq!(options.protocol, PushProtocol::Update);
+        assert_eq!(options.reports, vec!["a", "b"]);
+        assert!(PushCli::try_parse_from([
+            "govkg",
+            "--endpoint",
+            "http://h",
+            "--chunk-triples",
+            "0"
+        ])
+        .is_err());
+    }
+
+    #[test]
+    fn command_line_defaults_match_serve_options_default() {
+        let parsed = ServeCli::parse_from(["govkg"]).serve;
+        assert_eq!(ServeOptions::from(parsed), ServeOptions::default());
+    }
+}
