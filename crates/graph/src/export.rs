@@ -288,6 +288,14 @@ pub fn write_dot(
     filter: &Filter,
     out: &mut impl Write,
 ) -> Result<(usize, usize)> {
+    draw_dot(&relation_edges(store, filter)?, out)
+}
+
+/// (agent IRI, predicate IRI, target IRI) → (agent label, target label, reports asserting it).
+type Edges = BTreeMap<(String, String, String), (String, String, usize)>;
+
+/// The relations the filter keeps, each with the number of reports that assert it.
+fn relation_edges(store: &GovStore, filter: &Filter) -> Result<Edges> {
     let graphs = if filter.reports.is_empty() {
         Vec::new()
     } else {
@@ -322,8 +330,7 @@ pub fn write_dot(
             bail!("no agency named `{name}` in the store");
         }
     }
-    // (agency, relation, target) → (labels, reports)
-    let mut edges: BTreeMap<(String, String, String), (String, String, usize)> = BTreeMap::new();
+    let mut edges = Edges::new();
     for row in rows {
         let [a, a_label, p, t, t_label, reports] =
             <[String; 6]>::try_from(row).map_err(|_| anyhow::anyhow!("unexpected result shape"))?;
@@ -340,6 +347,11 @@ pub fn write_dot(
         let entry = edges.entry((a, p, t)).or_insert((a_label, t_label, 0));
         entry.2 += n;
     }
+    Ok(edges)
+}
+
+/// The edges as a DOT drawing in the registry's shapes and colours; (nodes, edges) drawn.
+fn draw_dot(edges: &Edges, out: &mut impl Write) -> Result<(usize, usize)> {
     let mut graph: DiGraph<Node, Edge> = DiGraph::new();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
     let mut node = |graph: &mut DiGraph<Node, Edge>, iri: &str, label: &str, kind: EntityKind| {
@@ -350,7 +362,7 @@ pub fn write_dot(
             })
         })
     };
-    for ((a, p, t), (a_label, t_label, reports)) in &edges {
+    for ((a, p, t), (a_label, t_label, reports)) in edges {
         let Some(relation) = relation_of_predicate(p) else {
             continue;
         };

@@ -532,23 +532,8 @@ impl Generator {
         }
 
         // Signature and date.
-        out.push('\n');
-        if r.below(2) == 0 {
-            out.push_str(&author);
-        } else {
-            out.push_str(&me);
-        }
-        out.push('\n');
-        let month = (1 + r.below(3)).to_string();
-        let day = (1 + r.below(28)).to_string();
-        let date_values = [
-            ("next_year", next_year.as_str()),
-            ("year", year_text.as_str()),
-            ("month", month.as_str()),
-            ("day", day.as_str()),
-        ];
-        out.push_str(&fill(&words.date, &date_values));
-        out.push('\n');
+        let signature = if r.below(2) == 0 { &author } else { &me };
+        write_signature(&mut r, signature, year, &words.date, &mut out);
 
         let file_name = format!("{index:0width$}_{}_{year}.txt", district.ascii);
         SynthReport {
@@ -701,6 +686,24 @@ impl Rand {
     fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.rng.next_u64()) * n as u128) >> 64) as usize
     }
+}
+
+/// The closing lines: who signs, and the date early in the next year.
+fn write_signature(r: &mut Rand, signature: &str, year: i32, template: &str, out: &mut String) {
+    out.push('\n');
+    out.push_str(signature);
+    out.push('\n');
+    let month = (1 + r.below(3)).to_string();
+    let day = (1 + r.below(28)).to_string();
+    let (year_text, next_year) = (year.to_string(), (year + 1).to_string());
+    let date_values = [
+        ("next_year", next_year.as_str()),
+        ("year", year_text.as_str()),
+        ("month", month.as_str()),
+        ("day", day.as_str()),
+    ];
+    out.push_str(&fill(template, &date_values));
+    out.push('\n');
 }
 
 /// 1 → 一, 12 → 十二, 20 → 二十, 99 → 九十九; the numerals from rule_vocabulary.toml.
