@@ -1,8 +1,8 @@
 //! `govkg push` against a real SPARQL server (Oxigraph server from PyPI, started by
 //! scripts/test-server.sh) and against a scripted fake HTTP server for failure modes.
 //!
-//! Without network the real server cannot be installed: those tests then print a loud SKIPPED
-//! line and pass, except under CI (env CI set), where they fail.
+//! A real server that cannot be installed or started (no network, no root) fails its tests with
+//! a one-line reason: a test suite that passes without having run them would say nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -80,9 +80,9 @@ struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a fresh server, or returns None (after a loud message) when it cannot be
-    /// installed outside CI. Under CI a missing server is a failure.
-    fn start(test: &str, kind: Kind) -> Option<Self> {
+    /// Starts a fresh server (installed by scripts/test-server.sh if missing). A server that
+    /// cannot be installed or started fails the test with a one-line reason: never a silent skip.
+    fn start(test: &str, kind: Kind) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut command = Command::new("bash");
         command.arg(script()).arg("start");
@@ -99,17 +99,19 @@ impl TestServer {
                 url.starts_with("http://127.0.0.1:"),
                 "unexpected URL {url:?}"
             );
-            return Some(Self { dir, url, kind });
+            return Self { dir, url, kind };
         }
         let why = String::from_utf8_lossy(&output.stderr);
-        if std::env::var_os("CI").is_some() {
-            panic!("{test}: the {kind:?} test server could not be started under CI:\n{why}");
-        }
-        eprintln!(
-            "\n!!!!!!!! SKIPPED {test}: the {kind:?} test server could not be installed or started \
-             (no network? not root?). Run `scripts/test-server.sh install all` and retry.\n{why}\n"
+        let why = why
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
+        panic!(
+            "{test}: the {kind:?} test server could not be installed or started ({}); \
+             `bash scripts/test-server.sh install all` sets it up",
+            why.trim()
         );
-        None
     }
 
     /// Graph Store Protocol endpoint.
@@ -300,12 +302,10 @@ fn push_error(err: anyhow::Error) -> PushError {
 
 #[test]
 fn graph_store_push_matches_local_answers_and_replaces_on_repush() {
-    let Some(server) = TestServer::start(
+    let server = TestServer::start(
         "graph_store_push_matches_local_answers_and_replaces_on_repush",
         Kind::Oxigraph,
-    ) else {
-        return;
-    };
+    );
     let tmp = tempfile::tempdir().unwrap();
     let store = GovStore::open_existing(&fixture_store(tmp.path())).unwrap();
     let local = local_implementers(&store);
@@ -338,12 +338,10 @@ fn graph_store_push_matches_local_answers_and_replaces_on_repush() {
 
 #[test]
 fn update_push_in_chunks_matches_local_answers_and_replaces_on_repush() {
-    let Some(server) = TestServer::start(
+    let server = TestServer::start(
         "update_push_in_chunks_matches_local_answers_and_replaces_on_repush",
         Kind::Oxigraph,
-    ) else {
-        return;
-    };
+    );
     let tmp = tempfile::tempdir().unwrap();
     let store = GovStore::open_existing(&fixture_store(tmp.path())).unwrap();
     let local = local_implementers(&store);
@@ -380,9 +378,7 @@ fn update_push_in_chunks_matches_local_answers_and_replaces_on_repush() {
 
 #[test]
 fn only_selected_reports_are_pushed() {
-    let Some(server) = TestServer::start("only_selected_reports_are_pushed", Kind::Oxigraph) else {
-        return;
-    };
+    let server = TestServer::start("only_selected_reports_are_pushed", Kind::Oxigraph);
     let tmp = tempfile::tempdir().unwrap();
     let store = GovStore::open_existing(&fixture_store(tmp.path())).unwrap();
     let mut one = args(&server.store_endpoint());
@@ -406,14 +402,8 @@ fn only_selected_reports_are_pushed() {
 /// The bundled reports, built by the real binary, pushed by the real binary.
 #[test]
 fn bundled_reports_push_matches_local_answers() {
-    let Some(bin) = govkg_bin() else {
-        return;
-    };
-    let Some(server) =
-        TestServer::start("bundled_reports_push_matches_local_answers", Kind::Oxigraph)
-    else {
-        return;
-    };
+    let bin = env!("CARGO_BIN_EXE_govkg");
+    let server = TestServer::start("bundled_reports_push_matches_local_answers", Kind::Oxigraph);
     let tmp = tempfile::tempdir().unwrap();
     let store_dir = tmp.path().join("store");
     let built = Command::new(bin)
@@ -481,12 +471,10 @@ fn bundled_reports_push_matches_local_answers() {
 /// which refuses blank nodes in INSERT DATA (push uses INSERT … WHERE {} for those).
 #[test]
 fn virtuoso_push_matches_local_answers_with_both_protocols() {
-    let Some(server) = TestServer::start(
+    let server = TestServer::start(
         "virtuoso_push_matches_local_answers_with_both_protocols",
         Kind::Virtuoso,
-    ) else {
-        return;
-    };
+    );
     let tmp = tempfile::tempdir().unwrap();
     let store = GovStore::open_existing(&fixture_store(tmp.path())).unwrap();
     let local = local_implementers(&store);
@@ -542,9 +530,7 @@ fn refused_connection_names_unpushed_graphs() {
 /// The binary exits non-zero and says which graphs were not pushed.
 #[test]
 fn cli_refused_connection_fails_with_clear_error() {
-    let Some(bin) = govkg_bin() else {
-        return;
-    };
+    let bin = env!("CARGO_BIN_EXE_govkg");
     let tmp = tempfile::tempdir().unwrap();
     let store = fixture_store(tmp.path());
     let endpoint = format!("http://127.0.0.1:{}/store", closed_port());
@@ -768,14 +754,6 @@ fn bad_arguments_fail_before_anything_is_sent() {
 // Helpers
 
 /// The govkg binary (always there when this crate is the govkg package).
-fn govkg_bin() -> Option<&'static str> {
-    let bin = option_env!("CARGO_BIN_EXE_govkg");
-    if bin.is_none() {
-        eprintln!("SKIPPED: no govkg binary in this build");
-    }
-    bin
-}
-
 /// A local port with nothing listening on it.
 fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
