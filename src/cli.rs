@@ -47,7 +47,7 @@ pub(crate) enum Command {
         #[arg(long = "query", value_name = "NAME")]
         queries: Vec<String>,
         /// After building, export in this format to --output (or standard output).
-        #[arg(long, value_parser = names::<ExportFormat>(ExportFormat::ALL.map(ExportFormat::name)))]
+        #[arg(long, value_parser = names::<ExportFormat>(ExportFormat::ALL.iter().map(|f| f.name())))]
         export: Option<ExportFormat>,
         #[arg(long, short = 'o', requires = "export")]
         output: Option<PathBuf>,
@@ -82,7 +82,7 @@ pub(crate) enum Command {
         sparql: Option<String>,
         #[arg(long, default_value = "govkg-store")]
         store: PathBuf,
-        #[arg(long, short = 'f', default_value = "table", value_parser = names::<OutputFormat>(OutputFormat::ALL.map(OutputFormat::name)))]
+        #[arg(long, short = 'f', default_value = "table", value_parser = names::<OutputFormat>(OutputFormat::ALL.iter().map(|f| f.name())))]
         format: OutputFormat,
         /// Bind a variable before running, e.g. --param agencyName=天津市东丽区司法局 or
         /// --param 'entity=<https://w3id.org/govkg/id/initiative/证照分离>'.
@@ -97,7 +97,7 @@ pub(crate) enum Command {
     },
     /// Export the graph as Turtle, TriG, N-Quads, or a Graphviz DOT drawing.
     Export {
-        #[arg(long, short = 'f', value_parser = names::<ExportFormat>(ExportFormat::ALL.map(ExportFormat::name)))]
+        #[arg(long, short = 'f', value_parser = names::<ExportFormat>(ExportFormat::ALL.iter().map(|f| f.name())))]
         format: ExportFormat,
         #[arg(long, default_value = "govkg-store")]
         store: PathBuf,

@@ -17,36 +17,13 @@ use crate::rdf::PREFIXES;
 use crate::store::GovStore;
 use govkg_core::kinds::{EntityKind, RelationKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Turtle,
-    Trig,
-    Nquads,
-    Dot,
-}
-
-impl ExportFormat {
-    pub const ALL: [Self; 4] = [Self::Turtle, Self::Trig, Self::Nquads, Self::Dot];
-
-    /// The name users type (`--format trig`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Turtle => "turtle",
-            Self::Trig => "trig",
-            Self::Nquads => "nquads",
-            Self::Dot => "dot",
-        }
-    }
-}
-
-impl std::str::FromStr for ExportFormat {
-    type Err = String;
-
-    fn from_str(name: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.name() == name)
-            .ok_or_else(|| format!("unknown export format {name:?}"))
+named_enum! {
+    /// Formats of `govkg export`.
+    pub enum ExportFormat ("export format") {
+        Turtle => "turtle",
+        Trig => "trig",
+        Nquads => "nquads",
+        Dot => "dot",
     }
 }
 

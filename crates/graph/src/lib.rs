@@ -16,6 +16,39 @@
 //! - [`export`]: [`export::write_rdf`] and [`export::write_dot`] with an [`export::Filter`];
 //! - [`error_line`]: an error and its causes as one line, as every govkg program prints it.
 
+/// An enum of names users type on the command line (`--format trig`): the enum, `ALL`,
+/// `name()`, and a `FromStr` that accepts exactly those names, so a flag parser can offer them.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident ($what:literal) {
+        $($variant:ident => $text:literal),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The name users type.
+            pub fn name(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(name: &str) -> Result<Self, String> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|f| f.name() == name)
+                    .ok_or_else(|| format!(concat!("unknown ", $what, " {:?}"), name))
+            }
+        }
+    };
+}
+
 pub mod export;
 pub mod query;
 pub mod rdf;

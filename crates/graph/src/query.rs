@@ -67,39 +67,14 @@ pub fn named_query(name: &str) -> Option<&'static NamedQuery> {
     NAMED_QUERIES.iter().find(|q| q.name == name)
 }
 
-/// Output formats of `govkg query`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Table,
-    Csv,
-    Tsv,
-    Json,
-    Xml,
-}
-
-impl OutputFormat {
-    pub const ALL: [Self; 5] = [Self::Table, Self::Csv, Self::Tsv, Self::Json, Self::Xml];
-
-    /// The name users type (`--format csv`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Table => "table",
-            Self::Csv => "csv",
-            Self::Tsv => "tsv",
-            Self::Json => "json",
-            Self::Xml => "xml",
-        }
-    }
-}
-
-impl std::str::FromStr for OutputFormat {
-    type Err = String;
-
-    fn from_str(name: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.name() == name)
-            .ok_or_else(|| format!("unknown output format {name:?}"))
+named_enum! {
+    /// Output formats of `govkg query`.
+    pub enum OutputFormat ("output format") {
+        Table => "table",
+        Csv => "csv",
+        Tsv => "tsv",
+        Json => "json",
+        Xml => "xml",
     }
 }
 
