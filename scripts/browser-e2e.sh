@@ -10,7 +10,9 @@
 #
 # Environment: CARGO_TARGET_DIR (where the release binary is built), GOVKG_BIN (use this binary
 # instead of building), GOVKG_E2E_OUT (output folder; default $CARGO_TARGET_DIR/browser-e2e),
-# GOVKG_E2E_CACHE (where node_modules is kept between runs; default ~/.cache/govkg-browser-e2e).
+# GOVKG_E2E_CACHE (where node_modules is kept between runs; default ~/.cache/govkg-browser-e2e),
+# GOVKG_DOC_SCREENSHOT=1 (also refresh the README's docs/screenshot-serve.png: a test run leaves
+# tracked files alone unless asked).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -95,7 +97,7 @@ mkdir -p "$out_dir" docs
 status=0
 GOVKG_URL=$url \
 GOVKG_NODE_DIR=$node_dir \
-GOVKG_SCREENSHOTS="$root/docs/screenshot-serve.png:$out_dir/screenshot-serve.png" \
+GOVKG_SCREENSHOTS="${GOVKG_DOC_SCREENSHOT:+$root/docs/screenshot-serve.png:}$out_dir/screenshot-serve.png" \
 CHROMIUM=$chromium \
   timeout 300 node tests/browser/e2e.mjs || status=$?
 if [ "$status" -ne 0 ]; then
@@ -104,4 +106,4 @@ if [ "$status" -ne 0 ]; then
   fail "tests/browser/e2e.mjs exited with $status"
 fi
 cp "$work/serve.log" "$out_dir/serve.log"
-say "passed; screenshot in docs/screenshot-serve.png and $out_dir"
+say "passed; screenshot in $out_dir${GOVKG_DOC_SCREENSHOT:+ and docs/screenshot-serve.png}"
