@@ -47,7 +47,7 @@ pub(crate) enum Command {
         #[arg(long = "query", value_name = "NAME")]
         queries: Vec<String>,
         /// After building, export in this format to --output (or standard output).
-        #[arg(long, value_parser = names::<ExportFormat>(ExportFormat::ALL.iter().map(|f| f.name())))]
+        #[arg(long, value_parser = names::<ExportFormat>(ExportFormat::NAMES.iter().copied()))]
         export: Option<ExportFormat>,
         #[arg(long, short = 'o', requires = "export")]
         output: Option<PathBuf>,
@@ -82,7 +82,7 @@ pub(crate) enum Command {
         sparql: Option<String>,
         #[arg(long, default_value = "govkg-store")]
         store: PathBuf,
-        #[arg(long, short = 'f', default_value = "table", value_parser = names::<OutputFormat>(OutputFormat::ALL.iter().map(|f| f.name())))]
+        #[arg(long, short = 'f', default_value = "table", value_parser = names::<OutputFormat>(OutputFormat::NAMES.iter().copied()))]
         format: OutputFormat,
         /// Bind a variable before running, e.g. --param agencyName=天津市东丽区司法局 or
         /// --param 'entity=<https://w3id.org/govkg/id/initiative/证照分离>'.
@@ -97,8 +97,10 @@ pub(crate) enum Command {
     },
     /// Export the graph as Turtle, TriG, N-Quads, or a Graphviz DOT drawing.
     Export {
-        #[arg(long, short = 'f', value_parser = names::<ExportFormat>(ExportFormat::ALL.iter().map(|f| f.name())))]
-        format: ExportFormat,
+        /// Format (default: guessed from --output's extension: .ttl, .trig, .nt, .nq, .rdf,
+        /// .jsonld, .dot).
+        #[arg(long, short = 'f', value_parser = names::<ExportFormat>(ExportFormat::NAMES.iter().copied()))]
+        format: Option<ExportFormat>,
         #[arg(long, default_value = "govkg-store")]
         store: PathBuf,
         /// Only these reports (file name, id or report IRI); repeatable.

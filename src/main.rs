@@ -124,6 +124,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 initiative,
                 agency,
             };
+            let format = export_format(format, output.as_deref())?;
             let gov = GovStore::open_existing(&store)?;
             write_export(&gov, format, &filter, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
@@ -275,6 +276,26 @@ fn query_text(name: &str) -> Result<(String, String)> {
         "no named query `{name}` (named queries: {}; or give a .rq file or --sparql)",
         names.join(", ")
     )
+}
+
+/// The export format: as given, or named by the output file's extension.
+fn export_format(given: Option<ExportFormat>, output: Option<&Path>) -> Result<ExportFormat> {
+    if let Some(format) = given {
+        return Ok(format);
+    }
+    match output {
+        Some(path) => ExportFormat::from_path(path).with_context(|| {
+            format!(
+                "{}: cannot tell the format from the file name; give --format ({})",
+                path.display(),
+                ExportFormat::NAMES.join(", ")
+            )
+        }),
+        None => bail!(
+            "give --format ({}), or --output FILE with a known extension",
+            ExportFormat::NAMES.join(", ")
+        ),
+    }
 }
 
 fn write_export(

@@ -150,6 +150,56 @@ fn trig_and_nquads_keep_one_graph_per_report() {
     }
 }
 
+/// Every RDF format Oxigraph writes parses back to the store's triples (formats without named
+/// graphs) or quads (with them); the format is also told by `-o`'s extension.
+#[test]
+fn every_rdf_format_parses_back_with_the_stores_counts() {
+    use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
+    let store = bundled_store();
+    let count = |sparql: &str| -> usize {
+        let out = ok(govkg()
+            .args(["query", "-f", "csv", "--store"])
+            .arg(store)
+            .args(["--sparql", sparql]));
+        out.lines().nth(1).unwrap().trim().parse().unwrap()
+    };
+    let triples = count(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
+    );
+    let quads = count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }");
+    let json_ld = RdfFormat::JsonLd {
+        profile: JsonLdProfileSet::empty(),
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    for (extension, format, expected) in [
+        ("ttl", RdfFormat::Turtle, triples),
+        ("nt", RdfFormat::NTriples, triples),
+        ("rdf", RdfFormat::RdfXml, triples),
+        ("trig", RdfFormat::TriG, quads),
+        ("nq", RdfFormat::NQuads, quads),
+        ("jsonld", json_ld, quads),
+    ] {
+        let file = tmp.path().join(format!("graph.{extension}"));
+        ok(govkg()
+            .args(["export", "--store"])
+            .arg(store)
+            .arg("-o")
+            .arg(&file));
+        let bytes = std::fs::read(&file).unwrap();
+        let parsed = RdfParser::from_format(format)
+            .for_slice(&bytes)
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|e| panic!("{extension}: {e}"));
+        assert_eq!(parsed.len(), expected, "{extension}");
+    }
+    let unknown = run(govkg()
+        .args(["export", "--store"])
+        .arg(store)
+        .args(["-o", "graph.xyz"]));
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("cannot tell the format"));
+}
+
 #[test]
 fn export_is_byte_identical_across_runs() {
     let store = bundled_store();

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use anyhow::{bail, Context, Result};
-use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphNameRef, NamedNode, Quad};
 use petgraph::dot::{Config, Dot};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -18,12 +18,39 @@ use crate::store::GovStore;
 use govkg_core::kinds::{EntityKind, RelationKind};
 
 named_enum! {
-    /// Formats of `govkg export`.
+    /// Formats of `govkg export`: every RDF format Oxigraph writes, and DOT. The aliases are the
+    /// usual file extensions, so `-o graph.nt` tells the format.
     pub enum ExportFormat ("export format") {
-        Turtle => "turtle",
+        Turtle => "turtle" | "ttl",
         Trig => "trig",
-        Nquads => "nquads",
-        Dot => "dot",
+        Ntriples => "ntriples" | "nt",
+        Nquads => "nquads" | "nq",
+        RdfXml => "rdfxml" | "rdf" | "owl",
+        JsonLd => "jsonld" | "json-ld",
+        Dot => "dot" | "gv",
+    }
+}
+
+impl ExportFormat {
+    /// The format a file name's extension names, if any (`graph.ttl` → Turtle).
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        extension.parse().ok()
+    }
+
+    /// The Oxigraph serialisation format, or None for DOT.
+    fn rdf_format(self) -> Option<RdfFormat> {
+        Some(match self {
+            Self::Turtle => RdfFormat::Turtle,
+            Self::Trig => RdfFormat::TriG,
+            Self::Ntriples => RdfFormat::NTriples,
+            Self::Nquads => RdfFormat::NQuads,
+            Self::RdfXml => RdfFormat::RdfXml,
+            Self::JsonLd => RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
+            Self::Dot => return None,
+        })
     }
 }
 
@@ -159,14 +186,11 @@ fn write_rdf_unsorted_prefixes(
         // Some reports only: bring along the descriptions of the entities they name.
         quads.extend(descriptions_of_entities_in(store, &quads)?);
     }
-    let rdf_format = match format {
-        ExportFormat::Turtle => RdfFormat::Turtle,
-        ExportFormat::Trig => RdfFormat::TriG,
-        ExportFormat::Nquads => RdfFormat::NQuads,
-        ExportFormat::Dot => bail!("DOT is not an RDF format"),
+    let Some(rdf_format) = format.rdf_format() else {
+        bail!("DOT is not an RDF format");
     };
     let mut serializer = RdfSerializer::from_format(rdf_format);
-    if rdf_format != RdfFormat::NQuads {
+    if !matches!(rdf_format, RdfFormat::NQuads | RdfFormat::NTriples) {
         for (prefix, iri) in PREFIXES {
             serializer = serializer
                 .with_prefix(*prefix, *iri)
@@ -175,11 +199,21 @@ fn write_rdf_unsorted_prefixes(
     }
     let mut writer = serializer.for_writer(out);
     let mut count = 0;
-    if rdf_format == RdfFormat::Turtle {
+    if rdf_format.supports_datasets() {
+        for quad in &quads {
+            writer.serialize_quad(quad)?;
+            count += 1;
+        }
+    } else {
+        // A format without named graphs gets the union of the graphs, each triple once.
+        let xml = rdf_format == RdfFormat::RdfXml;
         let triples: BTreeMap<String, oxigraph::model::Triple> = quads
             .into_iter()
             .map(|q| {
-                let t = oxigraph::model::Triple::from(q);
+                let mut t = oxigraph::model::Triple::from(q);
+                if xml {
+                    t = xml_safe_blank_nodes(t);
+                }
                 (t.to_string(), t)
             })
             .collect();
@@ -187,14 +221,25 @@ fn write_rdf_unsorted_prefixes(
             writer.serialize_triple(triple)?;
             count += 1;
         }
-    } else {
-        for quad in &quads {
-            writer.serialize_quad(quad)?;
-            count += 1;
-        }
     }
     writer.finish().context("cannot write output")?;
     Ok(count)
+}
+
+/// RDF/XML writes a blank node's id as an `rdf:nodeID`, which must be an XML name: govkg's
+/// mention ids are hex digits, so they get a letter in front (Oxigraph writes them as they are).
+fn xml_safe_blank_nodes(t: oxigraph::model::Triple) -> oxigraph::model::Triple {
+    use oxigraph::model::{BlankNode, NamedOrBlankNode, Term};
+    let rename = |b: &BlankNode| BlankNode::new_unchecked(format!("b{}", b.as_str()));
+    let subject = match t.subject {
+        NamedOrBlankNode::BlankNode(b) => NamedOrBlankNode::BlankNode(rename(&b)),
+        other => other,
+    };
+    let object = match t.object {
+        Term::BlankNode(b) => Term::BlankNode(rename(&b)),
+        other => other,
+    };
+    oxigraph::model::Triple::new(subject, t.predicate, object)
 }
 
 #[derive(Debug, Clone)]

@@ -16,11 +16,12 @@
 //! - [`export`]: [`export::write_rdf`] and [`export::write_dot`] with an [`export::Filter`];
 //! - [`error_line`]: an error and its causes as one line, as every govkg program prints it.
 
-/// An enum of names users type on the command line (`--format trig`): the enum, `ALL`,
-/// `name()`, and a `FromStr` that accepts exactly those names, so a flag parser can offer them.
+/// An enum of names users type on the command line (`--format trig`): the enum, `ALL`, `NAMES`
+/// (each variant's name, then its aliases), `name()`, and a `FromStr` that accepts exactly
+/// `NAMES`, so a flag parser can offer them.
 macro_rules! named_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident ($what:literal) {
-        $($variant:ident => $text:literal),+ $(,)?
+        $($variant:ident => $text:literal $(| $alias:literal)*),+ $(,)?
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,7 @@ macro_rules! named_enum {
 
         impl $name {
             pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            pub const NAMES: &'static [&'static str] = &[$($text, $($alias,)*)+];
 
             /// The name users type.
             pub fn name(self) -> &'static str {
@@ -39,11 +41,10 @@ macro_rules! named_enum {
             type Err = String;
 
             fn from_str(name: &str) -> Result<Self, String> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|f| f.name() == name)
-                    .ok_or_else(|| format!(concat!("unknown ", $what, " {:?}"), name))
+                match name {
+                    $($text $(| $alias)* => Ok(Self::$variant),)+
+                    _ => Err(format!(concat!("unknown ", $what, " {:?}"), name)),
+                }
             }
         }
     };
