@@ -95,7 +95,8 @@ pub(crate) enum Command {
         #[arg(long)]
         list: bool,
     },
-    /// Export the graph as Turtle, TriG, N-Quads, or a Graphviz DOT drawing.
+    /// Export the graph as Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD, or a Graphviz DOT
+    /// drawing.
     Export {
         /// Format (default: guessed from --output's extension: .ttl, .trig, .nt, .nq, .rdf,
         /// .jsonld, .dot).
