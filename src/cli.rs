@@ -62,6 +62,7 @@ pub(crate) enum Command {
     /// mention and the `span` of every relation's evidence, in characters, and the `format` and
     /// `encoding` the file was read with.
     Extract {
+        /// Files or folders of reports; `-` reads one report from standard input.
         #[arg(default_value = "data/reports")]
         paths: Vec<PathBuf>,
         /// Indent the JSON (one object per report, no longer one per line).
@@ -74,7 +75,7 @@ pub(crate) enum Command {
     /// entity-profile (`govkg query --list` prints what each answers). The default graph is the
     /// union of all report graphs.
     Query {
-        /// Named query or .rq file.
+        /// Named query or .rq file; `-` reads the query text from standard input.
         #[arg(required_unless_present_any = ["sparql", "list"])]
         query: Option<String>,
         /// Query text.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 
 use cli::{Cli, Command};
@@ -177,7 +177,11 @@ fn run_build(
 
 /// `govkg extract`: one JSON object per readable report on standard output.
 fn run_extract(knowledge: &Knowledge, paths: &[PathBuf], pretty: bool) -> Result<ExitCode> {
-    let (extractions, failures) = build::extract_paths(paths, knowledge, None)?;
+    let (extractions, failures) = if paths.len() == 1 && paths[0].as_os_str() == "-" {
+        (vec![extract_stdin(knowledge)?], Vec::new())
+    } else {
+        build::extract_paths(paths, knowledge, None)?
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for x in &extractions {
@@ -196,6 +200,35 @@ fn run_extract(knowledge: &Knowledge, paths: &[PathBuf], pretty: bool) -> Result
     Ok(exit_code(failures.len()))
 }
 
+/// The extraction of the one report on standard input (its name, and so its id, is `stdin`).
+fn extract_stdin(knowledge: &Knowledge) -> Result<govkg_core::model::Extraction> {
+    let bytes = read_stdin()?;
+    let source = govkg_read::read_bytes("stdin", &bytes).map_err(|e| anyhow!("stdin: {e}"))?;
+    let doc = govkg_core::model::Document::new(
+        "stdin".to_string(),
+        source.text,
+        source.format.as_str(),
+        source.encoding,
+    );
+    Ok(govkg_core::pipeline::process(&doc, knowledge))
+}
+
+/// Standard input, up to the size a report file may have.
+fn read_stdin() -> Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = govkg_read::MAX_INPUT_BYTES;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .context("stdin: cannot read")?;
+    if bytes.len() as u64 > limit {
+        bail!("stdin: more than {} MiB", limit >> 20);
+    }
+    Ok(bytes)
+}
+
 /// `govkg query --list`.
 fn list_queries() {
     for q in query::NAMED_QUERIES {
@@ -207,6 +240,8 @@ fn list_queries() {
 fn query_or_sparql(query: Option<&str>, sparql: Option<String>) -> Result<String> {
     match (query, sparql) {
         (_, Some(text)) => Ok(text),
+        (Some("-"), None) => String::from_utf8(read_stdin()?)
+            .map_err(|_| anyhow!("stdin: the query is not UTF-8 text")),
         (Some(name), None) => Ok(query_text(name)?.1),
         (None, None) => bail!("give a named query, a .rq file or --sparql"),
     }

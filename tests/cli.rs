@@ -632,3 +632,40 @@ SELECT ?agency ?evidence WHERE {
     let built = stderr(&run(govkg().args(["build", "--memory"]).arg(report("000"))));
     assert!(built.contains(" issued;"), "{built}");
 }
+
+/// `-` is standard input: a report for `extract`, the query text for `query`.
+#[test]
+fn a_dash_reads_standard_input() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let feed = |args: &[&str], input: &[u8]| -> String {
+        let mut child = govkg()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let bytes = std::fs::read(report("000")).unwrap();
+    let from_stdin = feed(&["extract", "-"], &bytes);
+    let x: serde_json::Value = serde_json::from_str(from_stdin.trim()).unwrap();
+    assert_eq!(x["doc"], "stdin");
+    let from_file = ok(govkg().arg("extract").arg(report("000")));
+    let y: serde_json::Value = serde_json::from_str(from_file.trim()).unwrap();
+    assert_eq!(x["implements"], y["implements"]);
+    let store = bundled_store().to_str().unwrap().to_string();
+    let answer = feed(
+        &["query", "-", "-f", "csv", "--store", &store],
+        b"SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ?t } }",
+    );
+    assert_eq!(answer.lines().next().map(str::trim), Some("n"), "{answer}");
+}
