@@ -274,21 +274,7 @@ fn run_eval(
 ) -> Result<ExitCode> {
     let scores = build::evaluate(paths, gold, knowledge)?;
     if json {
-        let totals = govkg_core::eval::totals(&scores);
-        let value: serde_json::Value = totals
-            .iter()
-            .map(|(k, s)| {
-                (k.clone(), serde_json::json!({"tp": s.tp, "fp": s.fp, "fn": s.fn_, "precision": s.precision(), "recall": s.recall(), "f1": s.f1()}))
-            })
-            .collect::<serde_json::Map<_, _>>()
-            .into();
-        let exact: (usize, usize) = scores.iter().fold((0, 0), |a, r| {
-            (a.0 + r.exact_law_titles.0, a.1 + r.exact_law_titles.1)
-        });
-        println!(
-            "{}",
-            serde_json::json!({"reports": scores.len(), "totals": value, "exact_law_titles": [exact.0, exact.1]})
-        );
+        println!("{}", govkg_core::eval::json(&scores));
     } else {
         print!("{}", govkg_core::eval::render(&scores, verbose));
     }

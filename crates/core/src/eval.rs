@@ -17,6 +17,9 @@ use crate::model::{Extraction, RelationView};
 #[derive(Debug, Deserialize)]
 pub struct GoldKey {
     pub doc: String,
+    /// Canonical full name of the reporting agency; a key without one is not counted for it.
+    #[serde(default)]
+    pub author: Option<String>,
     #[serde(default)]
     pub agencies: Vec<GoldEntity>,
     #[serde(default)]
@@ -117,6 +120,11 @@ pub struct ReportScore {
     pub categories: BTreeMap<&'static str, Score>,
     /// Matched laws whose predicted canonical title equals the key's, and all matched laws.
     pub exact_law_titles: (usize, usize),
+    /// Whether the predicted author is the key's (normalised names); `None` when the key has none.
+    pub author_right: Option<bool>,
+    /// Matched agencies whose predicted canonical name is the key's (normalised), and all
+    /// matched agencies.
+    pub agency_full_names: (usize, usize),
 }
 
 /// A named thing on either side: the names it answers to, normalised.
@@ -288,6 +296,8 @@ pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
         .filter(|&(p, g)| extraction.laws[p].canonical == key.laws[g].canonical)
         .count();
     report.exact_law_titles = (exact, report.categories["laws"].tp);
+    report.agency_full_names = agency_full_names(&agencies);
+    report.author_right = author_right(extraction, key);
 
     for (category, kind, gold, targets) in [
         (
@@ -303,6 +313,39 @@ pub fn score(extraction: &Extraction, key: &GoldKey) -> ReportScore {
         report.categories.insert(category, score);
     }
     report
+}
+
+/// Matched agencies whose predicted canonical name is the key's canonical name once both are
+/// normalised, and all matched agencies.
+fn agency_full_names(agencies: &Matched) -> (usize, usize) {
+    let matched: Vec<(usize, usize)> = agencies
+        .matches
+        .iter()
+        .enumerate()
+        .filter_map(|(p, g)| g.map(|g| (p, g)))
+        .collect();
+    let right = matched
+        .iter()
+        .filter(|&&(p, g)| {
+            normalize_name(&agencies.predicted[p].label) == normalize_name(&agencies.key[g].label)
+        })
+        .count();
+    (right, matched.len())
+}
+
+/// Whether the extraction names the key's author (a missing prediction is wrong); `None` when the
+/// key names no author.
+fn author_right(extraction: &Extraction, key: &GoldKey) -> Option<bool> {
+    let gold = normalize_name(key.author.as_deref()?);
+    if gold.is_empty() {
+        return None;
+    }
+    Some(
+        extraction
+            .author
+            .as_deref()
+            .is_some_and(|a| normalize_name(a) == gold),
+    )
 }
 
 /// Relations: endpoints are compared through the entity they resolve to on each side.
@@ -359,38 +402,74 @@ fn score_relations(
     score
 }
 
-/// The table `govkg eval` prints: one block per report, then the micro-averaged total.
+/// The table `govkg eval` prints: one block per report, the micro-averaged total, then the run's
+/// summary in the issue's columns.
 pub fn render(reports: &[ReportScore], verbose: bool) -> String {
     let mut out = String::new();
-    let mut total: BTreeMap<&str, Score> = BTreeMap::new();
-    let mut exact = (0, 0);
     for report in reports {
         let _ = writeln!(out, "{}", report.doc);
-        render_block(
+        render_block(&mut out, &report.categories);
+        let author = match report.author_right {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not in key",
+        };
+        render_counts(
             &mut out,
-            &report.categories,
             report.exact_law_titles,
-            verbose,
+            report.agency_full_names,
+            author,
         );
-        for (category, score) in &report.categories {
-            total.entry(category).or_default().add(score);
+        if verbose {
+            render_items(&mut out, &report.categories);
         }
-        exact.0 += report.exact_law_titles.0;
-        exact.1 += report.exact_law_titles.1;
     }
+    let summary = summary(reports);
     if reports.len() > 1 {
         let _ = writeln!(out, "ALL ({} reports)", reports.len());
-        render_block(&mut out, &total, exact, false);
+        let total: BTreeMap<&str, Score> = totals(reports)
+            .into_iter()
+            .filter_map(|(c, s)| CATEGORIES.iter().find(|k| **k == c).map(|k| (*k, s)))
+            .collect();
+        render_block(&mut out, &total);
+        let author = counted(summary.author_right);
+        render_counts(
+            &mut out,
+            summary.exact_law_titles,
+            summary.agency_full_names,
+            &author,
+        );
     }
+    render_summary(&mut out, &summary);
     out
 }
 
-fn render_block(
-    out: &mut String,
-    categories: &BTreeMap<&str, Score>,
-    exact: (usize, usize),
-    verbose: bool,
-) {
+/// `right/all (ratio)`, or `right/all` alone when there is nothing to count.
+fn counted((right, all): (usize, usize)) -> String {
+    match fraction((right, all)) {
+        Some(f) => format!("{right}/{all} ({f:.3})"),
+        None => format!("{right}/{all}"),
+    }
+}
+
+fn fraction((right, all): (usize, usize)) -> Option<f64> {
+    (all > 0).then(|| right as f64 / all as f64)
+}
+
+fn render_block(out: &mut String, categories: &BTreeMap<&str, Score>) {
+    let row = |out: &mut String, name: &str, s: &Score| {
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}",
+            name,
+            s.tp,
+            s.fp,
+            s.fn_,
+            s.precision(),
+            s.recall(),
+            s.f1()
+        );
+    };
     let _ = writeln!(
         out,
         "  {:<18} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}",
@@ -398,17 +477,7 @@ fn render_block(
     );
     for category in CATEGORIES {
         if let Some(s) = categories.get(category) {
-            let _ = writeln!(
-                out,
-                "  {:<18} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}",
-                category,
-                s.tp,
-                s.fp,
-                s.fn_,
-                s.precision(),
-                s.recall(),
-                s.f1()
-            );
+            row(out, category, s);
         }
     }
     let mut entity = Score::default();
@@ -417,31 +486,71 @@ fn render_block(
             entity.add(s);
         }
     }
+    row(out, "entities (a+l+i)", &entity);
+}
+
+fn render_counts(
+    out: &mut String,
+    exact: (usize, usize),
+    agency_full_names: (usize, usize),
+    author: &str,
+) {
+    let _ = writeln!(out, "  canonical law titles exact: {}/{}", exact.0, exact.1);
     let _ = writeln!(
         out,
-        "  {:<18} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}",
-        "entities (a+l+i)",
-        entity.tp,
-        entity.fp,
-        entity.fn_,
-        entity.precision(),
-        entity.recall(),
-        entity.f1()
+        "  agency full names right: {}",
+        counted(agency_full_names)
     );
-    let _ = writeln!(out, "  canonical law titles exact: {}/{}", exact.0, exact.1);
-    if verbose {
-        for category in CATEGORIES {
-            if let Some(s) = categories.get(category) {
-                for m in &s.misses {
-                    let _ = writeln!(out, "    miss   {category:<16} {m}");
-                }
-                for f in &s.false_hits {
-                    let _ = writeln!(out, "    false  {category:<16} {f}");
-                }
+    let _ = writeln!(out, "  author right: {author}");
+}
+
+fn render_items(out: &mut String, categories: &BTreeMap<&str, Score>) {
+    for category in CATEGORIES {
+        if let Some(s) = categories.get(category) {
+            for m in &s.misses {
+                let _ = writeln!(out, "    miss   {category:<16} {m}");
+            }
+            for f in &s.false_hits {
+                let _ = writeln!(out, "    false  {category:<16} {f}");
             }
         }
     }
 }
+
+/// The issue's columns for the whole run, one header line and one line of figures.
+fn render_summary(out: &mut String, s: &Summary) {
+    let columns = [
+        format!("{:.3}", s.entities.f1()),
+        format!("{:.3}", s.implements.f1()),
+        format!("{:.3}", s.cites.f1()),
+        counted(s.agency_full_names),
+        counted(s.author_right),
+    ];
+    let widths: Vec<usize> = SUMMARY_COLUMNS
+        .iter()
+        .zip(&columns)
+        .map(|(h, c)| h.chars().count().max(c.chars().count()))
+        .collect();
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        cells
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let _ = writeln!(out, "SUMMARY ({} reports)", s.reports);
+    let _ = writeln!(out, "  {}", line(&mut SUMMARY_COLUMNS.iter().copied()));
+    let _ = writeln!(out, "  {}", line(&mut columns.iter().map(String::as_str)));
+}
+
+/// The column heads of the run summary, as the nationwide-extraction issue names them.
+pub const SUMMARY_COLUMNS: [&str; 5] = [
+    "entity micro-F1",
+    "implements F1",
+    "cites F1",
+    "agency full names right",
+    "author right",
+];
 
 /// Micro-averaged scores over reports, by category plus "entities".
 pub fn totals(reports: &[ReportScore]) -> BTreeMap<String, Score> {
@@ -455,4 +564,187 @@ pub fn totals(reports: &[ReportScore]) -> BTreeMap<String, Score> {
         }
     }
     total
+}
+
+/// A whole run in the issue's columns: entity micro-F1, implements and cites F1, agency full
+/// names right / matched, author right / counted (plus exact law titles).
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub reports: usize,
+    pub entities: Score,
+    pub implements: Score,
+    pub cites: Score,
+    pub exact_law_titles: (usize, usize),
+    pub agency_full_names: (usize, usize),
+    pub author_right: (usize, usize),
+}
+
+pub fn summary(reports: &[ReportScore]) -> Summary {
+    let mut total = totals(reports);
+    let mut take = |c: &str| total.remove(c).unwrap_or_default();
+    let mut s = Summary {
+        reports: reports.len(),
+        entities: take("entities"),
+        implements: take("implements"),
+        cites: take("cites"),
+        ..Default::default()
+    };
+    let add = |sum: &mut (usize, usize), (a, b): (usize, usize)| {
+        sum.0 += a;
+        sum.1 += b;
+    };
+    for r in reports {
+        add(&mut s.exact_law_titles, r.exact_law_titles);
+        add(&mut s.agency_full_names, r.agency_full_names);
+        if let Some(right) = r.author_right {
+            add(&mut s.author_right, (usize::from(right), 1));
+        }
+    }
+    s
+}
+
+/// What `govkg eval --json` prints. `reports`, `totals.<category>` (tp, fp, fn, precision,
+/// recall, f1) and `exact_law_titles` keep their meaning; `agency_full_names` and `author_right`
+/// are [right, counted] pairs like `exact_law_titles`; `summary` holds the issue's columns as
+/// ratios (null when nothing was counted); `per_report` has each report's author and agency names.
+pub fn json(reports: &[ReportScore]) -> serde_json::Value {
+    use serde_json::json;
+    let totals: serde_json::Map<String, serde_json::Value> = totals(reports)
+        .into_iter()
+        .map(|(k, s)| {
+            let v = json!({"tp": s.tp, "fp": s.fp, "fn": s.fn_, "precision": s.precision(),
+                "recall": s.recall(), "f1": s.f1()});
+            (k, v)
+        })
+        .collect();
+    let s = summary(reports);
+    let per_report: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            json!({"doc": r.doc, "author_right": r.author_right,
+                "agency_full_names": [r.agency_full_names.0, r.agency_full_names.1]})
+        })
+        .collect();
+    let pair = |(a, b): (usize, usize)| json!([a, b]);
+    json!({
+        "reports": reports.len(),
+        "totals": totals,
+        "exact_law_titles": pair(s.exact_law_titles),
+        "agency_full_names": pair(s.agency_full_names),
+        "author_right": pair(s.author_right),
+        "summary": {
+            "entity_f1": s.entities.f1(),
+            "implements_f1": s.implements.f1(),
+            "cites_f1": s.cites.f1(),
+            "agency_full_names_right": fraction(s.agency_full_names),
+            "author_right": fraction(s.author_right),
+        },
+        "per_report": per_report,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AgencyRecord;
+
+    fn agency(canonical: &str, mentions: &[&str]) -> AgencyRecord {
+        AgencyRecord {
+            canonical: canonical.into(),
+            mentions: mentions.iter().map(|m| m.to_string()).collect(),
+            level: "district".into(),
+            kind: "government".into(),
+            jurisdiction: None,
+            spans: Vec::new(),
+        }
+    }
+
+    fn key(author: Option<&str>) -> GoldKey {
+        serde_json::from_value(serde_json::json!({
+            "doc": "t.txt",
+            "author": author,
+            "agencies": [
+                {"canonical": "天津市东丽区司法局", "mentions": ["区司法局"]},
+                {"canonical": "天津市东丽区人民政府", "mentions": ["区政府"]},
+                {"canonical": "天津市东丽区人民政府政务服务办公室", "mentions": ["我办"]},
+            ],
+        }))
+        .expect("a key")
+    }
+
+    fn extraction(author: Option<&str>) -> Extraction {
+        Extraction {
+            doc: "t.txt".into(),
+            author: author.map(String::from),
+            agencies: vec![
+                // Matches its key agency through the mention, with a shorter name: not full.
+                agency("东丽区司法局", &["区司法局"]),
+                // The key's own name, but quoted and spaced: full once normalised.
+                agency("天津市东丽区 人民政府", &["区政府"]),
+                agency("天津市东丽区人民政府政务服务办公室", &["我办"]),
+                // Matches no key agency: not among the matched.
+                agency("天津市东丽区财政局", &[]),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_matched_agency_with_a_shorter_name_is_not_a_full_name() {
+        let report = score(&extraction(None), &key(None));
+        assert_eq!(report.categories["agencies"].tp, 3);
+        assert_eq!(report.agency_full_names, (2, 3));
+        let text = render(std::slice::from_ref(&report), false);
+        assert!(
+            text.contains("agency full names right: 2/3 (0.667)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_author_is_right_only_when_it_is_the_keys() {
+        let office = "天津市东丽区人民政府政务服务办公室";
+        let right = score(&extraction(Some(office)), &key(Some(office)));
+        assert_eq!(right.author_right, Some(true));
+        // A wrong author, and a missing one, are both wrong.
+        let wrong = score(
+            &extraction(Some("天津市东丽区人民政府")),
+            &key(Some(office)),
+        );
+        assert_eq!(wrong.author_right, Some(false));
+        let missing = score(&extraction(None), &key(Some(office)));
+        assert_eq!(missing.author_right, Some(false));
+        // A key without an author is not counted.
+        let uncounted = score(&extraction(Some(office)), &key(None));
+        assert_eq!(uncounted.author_right, None);
+
+        let run = [right, wrong, missing, uncounted];
+        let s = summary(&run);
+        assert_eq!(s.author_right, (1, 3));
+        assert_eq!(s.agency_full_names, (8, 12));
+        let text = render(&run, false);
+        assert!(text.contains("author right: no"), "{text}");
+        assert!(text.contains("author right: 1/3 (0.333)"), "{text}");
+        for column in SUMMARY_COLUMNS {
+            assert!(text.contains(column), "{column} missing:\n{text}");
+        }
+    }
+
+    #[test]
+    fn the_json_keeps_the_old_fields_and_adds_the_summary() {
+        let office = "天津市东丽区人民政府政务服务办公室";
+        let run = [
+            score(&extraction(Some(office)), &key(Some(office))),
+            score(&extraction(None), &key(Some(office))),
+        ];
+        let v = json(&run);
+        assert_eq!(v["reports"], 2);
+        assert_eq!(v["totals"]["agencies"]["tp"], 6);
+        assert!(v["totals"]["entities"]["f1"].is_f64());
+        assert_eq!(v["exact_law_titles"], serde_json::json!([0, 0]));
+        assert_eq!(v["agency_full_names"], serde_json::json!([4, 6]));
+        assert_eq!(v["author_right"], serde_json::json!([1, 2]));
+        assert_eq!(v["summary"]["author_right"], 0.5);
+        assert_eq!(v["per_report"][1]["author_right"], false);
+    }
 }
