@@ -77,6 +77,37 @@ mod tests {
         }
     }
 
+    /// 和平区 is a district of 天津 and of 沈阳: the report's place decides, and a report
+    /// elsewhere leaves it unresolved instead of taking the first.
+    #[test]
+    fn a_shared_place_name_follows_the_report() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let run = |text: &str| process(&doc(text.to_string()), knowledge);
+        let places = |x: &Extraction| -> Vec<String> {
+            x.places.iter().map(|p| p.canonical.clone()).collect()
+        };
+        let agencies = |x: &Extraction| -> Vec<String> {
+            x.agencies.iter().map(|a| a.canonical.clone()).collect()
+        };
+        let tianjin =
+            run("东丽区2024年法治政府建设年度报告\n我区与和平区司法局、和平区开展合作。\n");
+        assert!(agencies(&tianjin).contains(&"天津市和平区司法局".to_string()));
+        assert!(places(&tianjin).contains(&"天津市和平区".to_string()));
+        let shenyang = run("沈阳市2024年法治政府建设年度报告\n全市与和平区开展合作。\n");
+        assert!(places(&shenyang).contains(&"沈阳市和平区".to_string()));
+        let elsewhere = run("上海市2024年法治政府建设年度报告\n本市与和平区司法局开展合作。\n");
+        assert!(!places(&elsewhere).iter().any(|p| p.ends_with("和平区")));
+        assert!(!agencies(&elsewhere).iter().any(|a| a.contains("和平区")));
+        // A report whose own name is shared: the places it names decide which.
+        let own =
+            run("和平区2024年法治政府建设年度报告\n和平区在天津市委领导下，落实天津市部署。\n");
+        assert_eq!(own.jurisdiction.as_deref(), Some("天津市和平区"));
+        let county = run("浚县2024年法治政府建设年度报告\n我县落实县司法局部署。\n");
+        assert_eq!(county.jurisdiction.as_deref(), Some("浚县"));
+        assert!(agencies(&county).contains(&"浚县司法局".to_string()));
+    }
+
     /// Characters the rules react to, mixed with anything else.
     fn report_like() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
