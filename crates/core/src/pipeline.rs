@@ -14,7 +14,7 @@ pub fn process(doc: &Document, knowledge: &Knowledge) -> Extraction {
     // heading and the names of bodies and places.
     let bodies_and_places = extract::bodies_and_places(&context);
     let heading = metadata::read(&context, &bodies_and_places);
-    let report = ReportContext::decide(knowledge, &heading, &bodies_and_places);
+    let report = ReportContext::decide(knowledge, &doc.text, &heading, &bodies_and_places);
     // Then every mention, then the relation candidates between them.
     let mentions = extract::all_mentions(&context, bodies_and_places);
     let candidates = relations::find(&context, &mentions);
@@ -106,6 +106,20 @@ mod tests {
         let county = run("浚县2024年法治政府建设年度报告\n我县落实县司法局部署。\n");
         assert_eq!(county.jurisdiction.as_deref(), Some("浚县"));
         assert!(agencies(&county).contains(&"浚县司法局".to_string()));
+    }
+
+    /// A relative author's place from the places the text names: the city rather than its
+    /// province when the votes tie, and never a place written with its province (a partner).
+    #[test]
+    fn the_own_place_is_voted_for_by_the_texts_own_names() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let run = |text: &str| process(&doc(text.to_string()), knowledge);
+        let city = run("2024年,市委、市政府部署工作,新乐市等地取得成效。\n");
+        assert_eq!(city.jurisdiction.as_deref(), Some("石家庄市"));
+        let partner = run("区市场监管局关于2023年法治政府建设情况的报告\n\
+                           我局与四川省成都市新都区联合执法。\n");
+        assert_eq!(partner.jurisdiction, None);
     }
 
     /// Characters the rules react to, mixed with anything else.

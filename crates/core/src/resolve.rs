@@ -25,13 +25,19 @@ pub struct ReportContext {
 }
 
 impl ReportContext {
-    /// The context of a report whose heading is `heading` and which names `bodies_and_places`.
-    pub fn decide(k: &Knowledge, heading: &Metadata, bodies_and_places: &[Mention]) -> Self {
+    /// The context of a report `text` whose heading is `heading` and which names
+    /// `bodies_and_places`.
+    pub fn decide(
+        k: &Knowledge,
+        text: &str,
+        heading: &Metadata,
+        bodies_and_places: &[Mention],
+    ) -> Self {
         let mut cx = ReportContext {
             chain: Vec::new(),
             author: None,
         };
-        let votes = place_votes(k, bodies_and_places);
+        let votes = place_votes(k, text, bodies_and_places);
         let own_place = report_place(k, heading, &votes);
         if let Some(place) = own_place {
             cx.chain = k.place_chain(place);
@@ -499,20 +505,34 @@ fn report_place(
         }
         _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
     };
+    // On a tie the deeper place: a city that has all its province's votes is the better guess.
     votes
         .iter()
         .filter(|&(&p, _)| wanted.contains(&k.places[p].level))
-        .max_by_key(|&(&p, &n)| (n, std::cmp::Reverse(p)))
+        .max_by_key(|&(&p, &n)| (n, k.place_chain(p).len(), std::cmp::Reverse(p)))
         .map(|(&p, _)| p)
 }
 
 /// How often the text names each place, a district counting as a vote for its city too. Only
-/// names that denote one place vote.
-fn place_votes(k: &Knowledge, bodies_and_places: &[Mention]) -> FxHashMap<usize, usize> {
+/// names that denote one place vote, and not a place written with its province (四川省成都市
+/// 新都区): a report calls its own place 全区 or 新都区, and names places elsewhere in full.
+fn place_votes(
+    k: &Knowledge,
+    text: &str,
+    bodies_and_places: &[Mention],
+) -> FxHashMap<usize, usize> {
     let mut votes: FxHashMap<usize, usize> = FxHashMap::default();
     for mention in bodies_and_places {
         if let Referent::Place(PlaceRef::Known(PlaceName::One(p))) = mention.referent {
             let chain = k.place_chain(p);
+            let written = &text[mention.span.start..mention.span.end];
+            let from_elsewhere = chain[1..].iter().any(|&q| {
+                k.places[q].level == PlaceLevel::Provincial
+                    && written.starts_with(k.places[q].canonical.as_str())
+            });
+            if from_elsewhere {
+                continue;
+            }
             for q in chain {
                 *votes.entry(q).or_default() += 1;
             }
