@@ -125,6 +125,8 @@ def parent_of(area, provinces, cities):
 
 def generate(rows, provinces, cities, areas):
     canon = {r[0] for r in rows}
+    # A county-level row of jurisdictions.tsv, by parent and canonical name, replaces ours.
+    hand_children = {(r[2], r[0]) for r in rows}
     hand_names = canon | {a for r in rows for a in r[3].split("|") if a}
     count = collections.Counter(a["name"] for a in areas)
     out, skipped = [], 0
@@ -132,7 +134,7 @@ def generate(rows, provinces, cities, areas):
         name = area["name"]
         parent, province = parent_of(area, provinces, cities)
         qualified = parent + name
-        if qualified in canon or (name in canon and parent == provinces[area["provinceCode"]]):
+        if (parent, qualified) in hand_children or (parent, name) in hand_children:
             skipped += 1
             continue
         bare_ok = (
