@@ -106,6 +106,11 @@ mod tests {
         let county = run("浚县2024年法治政府建设年度报告\n我县落实县司法局部署。\n");
         assert_eq!(county.jurisdiction.as_deref(), Some("浚县"));
         assert!(agencies(&county).contains(&"浚县司法局".to_string()));
+        // In a county-level city's report 市 is that city, not its prefecture.
+        let city = run("新乐市2024年法治政府建设年度报告\n我市落实市委部署。\n");
+        assert_eq!(city.jurisdiction.as_deref(), Some("新乐市"));
+        assert!(agencies(&city).contains(&"中共新乐市委员会".to_string()));
+        assert!(places(&city).contains(&"新乐市".to_string()));
     }
 
     /// A relative author's place from the places the text names: the city rather than its
