@@ -371,8 +371,6 @@ pub struct Knowledge {
     /// Every name, matched char by char: the value of a match indexes `gazetteer_entries`.
     gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
     gazetteer_entries: Vec<Entry>,
-    place_suffix_matcher: AhoCorasick,
-    place_suffix_names: Vec<String>,
     /// The byte length of the longest place name.
     longest_place_name: usize,
     /// The head words of unquoted programme names, in one matcher.
@@ -810,19 +808,12 @@ fn named_bodies(
 struct Matchers {
     gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
     gazetteer_entries: Vec<Entry>,
-    place_suffix_matcher: AhoCorasick,
-    place_suffix_names: Vec<String>,
     unquoted_heads: FewWords,
     slogan_markers: CharwiseDoubleArrayAhoCorasick<u32>,
     dictionary_words: Vec<String>,
 }
 
-/// `place_names` are the place names, sorted, that may end right before an agency form.
-fn build_matchers(
-    patterns: Patterns,
-    rules: &InitiativeRules,
-    place_suffix_names: Vec<String>,
-) -> Result<Matchers> {
+fn build_matchers(patterns: Patterns, rules: &InitiativeRules) -> Result<Matchers> {
     let dictionary_words: Vec<String> = patterns
         .patterns
         .iter()
@@ -848,14 +839,9 @@ fn build_matchers(
         .match_kind(daachorse::MatchKind::LeftmostLongest)
         .build_with_values(unique)
         .map_err(|e| anyhow!("cannot build the gazetteer matcher: {e}"))?;
-    // Place names that may end right before an agency form (东丽区|司法局).
-    let place_suffix_matcher =
-        AhoCorasick::new(&place_suffix_names).context("cannot build the place matcher")?;
     Ok(Matchers {
         gazetteer,
         gazetteer_entries: patterns.entries,
-        place_suffix_matcher,
-        place_suffix_names,
         unquoted_heads,
         slogan_markers,
         dictionary_words,
@@ -894,8 +880,7 @@ impl Knowledge {
         for (name, denotes) in &place_names {
             patterns.add(name, Entry::Place(**denotes));
         }
-        let place_suffix_names: Vec<String> =
-            place_names.iter().map(|(n, _)| (*n).clone()).collect();
+        let longest_place_name = place_names.iter().map(|(n, _)| n.len()).max();
         let (national_agencies, national_by_name) = load_national_agencies(&source, &mut patterns)?;
         let (agency_forms, form_by_short) = load_agency_forms(&source, &mut patterns)?;
         let (initiatives, initiative_by_name) = load_initiatives(&source, &mut patterns)?;
@@ -907,7 +892,7 @@ impl Knowledge {
         let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
             .context("initiative_rules.toml")?;
         let bodies = named_bodies(&vocabulary, &national_by_name, &form_by_short)?;
-        let matchers = build_matchers(patterns, &rules, place_suffix_names)?;
+        let matchers = build_matchers(patterns, &rules)?;
         Ok(Self {
             laws,
             places,
@@ -925,14 +910,7 @@ impl Knowledge {
             form_by_short,
             gazetteer: matchers.gazetteer,
             gazetteer_entries: matchers.gazetteer_entries,
-            place_suffix_matcher: matchers.place_suffix_matcher,
-            longest_place_name: matchers
-                .place_suffix_names
-                .iter()
-                .map(String::len)
-                .max()
-                .unwrap_or(0),
-            place_suffix_names: matchers.place_suffix_names,
+            longest_place_name: longest_place_name.unwrap_or(0),
             rule_words: RuleWords::new(&rules),
             rules,
             unquoted_heads: matchers.unquoted_heads,
@@ -970,16 +948,13 @@ impl Knowledge {
     pub fn place_ending_at(&self, text: &str, end: usize) -> Option<(usize, PlaceName)> {
         let window_start = floor_char_boundary(text, end.saturating_sub(self.longest_place_name));
         let window = text.get(window_start..end)?;
-        self.place_suffix_matcher
-            .find_overlapping_iter(window)
-            .filter(|m| m.end() == window.len())
-            .max_by_key(|m| m.len())
-            .and_then(|m| {
-                let name = &self.place_suffix_names[m.pattern().as_usize()];
-                self.place_by_name
-                    .get(name)
-                    .map(|&p| (window_start + m.start(), p))
-            })
+        // Every tail of the window, longest first: a few hash lookups, and no matcher over the
+        // thousands of names to build.
+        window.char_indices().find_map(|(i, _)| {
+            self.place_by_name
+                .get(&window[i..])
+                .map(|&p| (window_start + i, p))
+        })
     }
 
     /// The place `name` denotes by itself: None for a name several places share.
