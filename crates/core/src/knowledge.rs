@@ -17,12 +17,23 @@ use serde::Deserialize;
 use crate::model::Level;
 use crate::vocabulary::{FurnitureUse, PageFurniture, Vocabulary, FURNITURE_FILE, VOCABULARY_FILE};
 
+/// The hand-made places: the nation, provinces, prefectures, the districts of the four
+/// municipalities, zones and regions.
+const PLACES_FILE: &str = "jurisdictions.tsv";
+/// Every other county-level division, generated from GB/T 2260 by scripts/places_gbt2260.py;
+/// read after [`PLACES_FILE`], whose rows its parents name.
+const GENERATED_PLACES_FILE: &str = "places_gbt2260.tsv";
+
 /// The embedded copy of every table, by file name.
 const EMBEDDED: &[(&str, &str)] = &[
     ("laws.tsv", include_str!("../../../data/laws.tsv")),
     (
         "jurisdictions.tsv",
         include_str!("../../../data/jurisdictions.tsv"),
+    ),
+    (
+        GENERATED_PLACES_FILE,
+        include_str!("../../../data/places_gbt2260.tsv"),
     ),
     (
         "national_agencies.tsv",
@@ -79,6 +90,15 @@ pub struct PlaceEntry {
     pub canonical: String,
     pub level: PlaceLevel,
     pub parent: Option<usize>,
+}
+
+/// What a place name denotes: one place, or several that share the name (和平区 of 天津 and of
+/// 沈阳), which the report's place chain decides between ([`Knowledge::decide_place`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlaceName {
+    One(usize),
+    /// An index into [`Knowledge::shared_places`].
+    Shared(usize),
 }
 
 /// Administrative level of a place, as in jurisdictions.tsv.
@@ -315,7 +335,7 @@ impl RuleWords {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
     Law(usize),
-    Place(usize),
+    Place(PlaceName),
     NationalAgency(usize),
     AgencyForm(usize),
     Initiative(usize),
@@ -341,15 +361,18 @@ pub struct Knowledge {
     pub rule_words: RuleWords,
     /// Law lookup by any name (title, title without the national prefix, short names).
     pub law_by_name: FxHashMap<String, usize>,
-    pub place_by_name: FxHashMap<String, usize>,
+    /// Every place name (canonical or alias), with what it denotes.
+    pub place_by_name: FxHashMap<String, PlaceName>,
+    /// The places of each shared name, in table order.
+    pub shared_places: Vec<Vec<usize>>,
     pub initiative_by_name: FxHashMap<String, usize>,
     pub national_by_name: FxHashMap<String, usize>,
     pub form_by_short: FxHashMap<String, usize>,
     /// Every name, matched char by char: the value of a match indexes `gazetteer_entries`.
     gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
     gazetteer_entries: Vec<Entry>,
-    place_suffix_matcher: AhoCorasick,
-    place_suffix_names: Vec<String>,
+    /// The byte length of the longest place name.
+    longest_place_name: usize,
     /// The head words of unquoted programme names, in one matcher.
     pub unquoted_heads: FewWords,
     /// The slogan markers (思想, 意识…), in one matcher: every quoted term is checked for them.
@@ -517,52 +540,86 @@ fn load_laws(
 
 struct Places {
     places: Vec<PlaceEntry>,
-    place_by_name: FxHashMap<String, usize>,
+    place_by_name: FxHashMap<String, PlaceName>,
+    shared_places: Vec<Vec<usize>>,
     /// The one place of level `national`.
     nation: usize,
 }
 
-/// jurisdictions.tsv: places by canonical name and alias, each with its parent.
+/// The rows of both place tables, hand-made first, each with its file and line.
+fn place_rows(source: &TableSource<'_>) -> Result<Vec<(&'static str, usize, Vec<String>)>> {
+    let mut rows = Vec::new();
+    for file in [PLACES_FILE, GENERATED_PLACES_FILE] {
+        let columns = ["canonical", "level", "parent", "aliases"];
+        for (line, row) in tsv_numbered_rows(file, &source.read(file)?, &columns)? {
+            rows.push((file, line, row));
+        }
+    }
+    Ok(rows)
+}
+
+/// jurisdictions.tsv and places_gbt2260.tsv: places by canonical name and alias, each with its
+/// parent. A name on several rows (鼓楼区) is shared; a canonical name may be on one row only.
 fn load_places(source: &TableSource<'_>) -> Result<Places> {
-    const FILE: &str = "jurisdictions.tsv";
-    let rows = tsv_numbered_rows(
-        FILE,
-        &source.read(FILE)?,
-        &["canonical", "level", "parent", "aliases"],
-    )?;
-    let mut place_by_name: FxHashMap<String, usize> = FxHashMap::default();
-    let mut places = Vec::new();
-    for (line, row) in &rows {
+    let rows = place_rows(source)?;
+    let mut by_canonical: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut places = Vec::with_capacity(rows.len());
+    for (file, line, row) in &rows {
         let level = PlaceLevel::parse(&row[1])
-            .ok_or_else(|| anyhow!("{FILE}:{line}: {}: unknown level `{}`", row[0], row[1]))?;
-        place_by_name.insert(row[0].clone(), places.len());
+            .ok_or_else(|| anyhow!("{file}:{line}: {}: unknown level `{}`", row[0], row[1]))?;
+        if by_canonical.insert(&row[0], places.len()).is_some() {
+            bail!(
+                "{file}:{line}: {}: a second row with this canonical name",
+                row[0]
+            );
+        }
         places.push(PlaceEntry {
             canonical: row[0].clone(),
             level,
             parent: None,
         });
     }
-    for (index, (line, row)) in rows.iter().enumerate() {
+    // Each name with the rows that bear it, in table order.
+    let mut rows_of_name: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (index, (file, line, row)) in rows.iter().enumerate() {
         if !row[2].is_empty() {
-            let parent = *place_by_name
-                .get(&row[2])
-                .ok_or_else(|| anyhow!("{FILE}:{line}: {}: unknown parent `{}`", row[0], row[2]))?;
+            let parent = *by_canonical
+                .get(row[2].as_str())
+                .ok_or_else(|| anyhow!("{file}:{line}: {}: unknown parent `{}`", row[0], row[2]))?;
             places[index].parent = Some(parent);
         }
-        for alias in split_list(&row[3]) {
-            place_by_name.entry(alias.to_string()).or_insert(index);
+        for name in std::iter::once(row[0].as_str()).chain(split_list(&row[3])) {
+            let bearers = rows_of_name.entry(name).or_default();
+            if !bearers.contains(&index) {
+                bearers.push(index);
+            }
         }
+    }
+    let mut names: Vec<(&str, Vec<usize>)> = rows_of_name.into_iter().collect();
+    names.sort_unstable();
+    let mut place_by_name = FxHashMap::default();
+    let mut shared_places = Vec::new();
+    for (name, bearers) in names {
+        let denotes = match bearers[..] {
+            [one] => PlaceName::One(one),
+            _ => {
+                shared_places.push(bearers);
+                PlaceName::Shared(shared_places.len() - 1)
+            }
+        };
+        place_by_name.insert(name.to_string(), denotes);
     }
     let mut national = places
         .iter()
         .enumerate()
         .filter(|(_, p)| p.level == PlaceLevel::National);
     let (Some((nation, _)), None) = (national.next(), national.next()) else {
-        bail!("{FILE}: exactly one row must have level `national`");
+        bail!("{PLACES_FILE}: exactly one row must have level `national`");
     };
     Ok(Places {
         places,
         place_by_name,
+        shared_places,
         nation,
     })
 }
@@ -751,19 +808,12 @@ fn named_bodies(
 struct Matchers {
     gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
     gazetteer_entries: Vec<Entry>,
-    place_suffix_matcher: AhoCorasick,
-    place_suffix_names: Vec<String>,
     unquoted_heads: FewWords,
     slogan_markers: CharwiseDoubleArrayAhoCorasick<u32>,
     dictionary_words: Vec<String>,
 }
 
-/// `place_names` are the place names, sorted, that may end right before an agency form.
-fn build_matchers(
-    patterns: Patterns,
-    rules: &InitiativeRules,
-    place_suffix_names: Vec<String>,
-) -> Result<Matchers> {
+fn build_matchers(patterns: Patterns, rules: &InitiativeRules) -> Result<Matchers> {
     let dictionary_words: Vec<String> = patterns
         .patterns
         .iter()
@@ -789,14 +839,9 @@ fn build_matchers(
         .match_kind(daachorse::MatchKind::LeftmostLongest)
         .build_with_values(unique)
         .map_err(|e| anyhow!("cannot build the gazetteer matcher: {e}"))?;
-    // Place names that may end right before an agency form (东丽区|司法局).
-    let place_suffix_matcher =
-        AhoCorasick::new(&place_suffix_names).context("cannot build the place matcher")?;
     Ok(Matchers {
         gazetteer,
         gazetteer_entries: patterns.entries,
-        place_suffix_matcher,
-        place_suffix_names,
         unquoted_heads,
         slogan_markers,
         dictionary_words,
@@ -825,17 +870,17 @@ impl Knowledge {
         let Places {
             places,
             place_by_name,
+            shared_places,
             nation,
         } = load_places(&source)?;
         let national_prefix = places[nation].canonical.clone();
         let Laws { laws, law_by_name } = load_laws(&source, &national_prefix, &mut patterns)?;
-        let mut place_names: Vec<(&String, &usize)> = place_by_name.iter().collect();
-        place_names.sort();
-        for (name, index) in &place_names {
-            patterns.add(name, Entry::Place(**index));
+        let mut place_names: Vec<(&String, &PlaceName)> = place_by_name.iter().collect();
+        place_names.sort_unstable_by_key(|&(name, _)| name);
+        for (name, denotes) in &place_names {
+            patterns.add(name, Entry::Place(**denotes));
         }
-        let place_suffix_names: Vec<String> =
-            place_names.iter().map(|(n, _)| (*n).clone()).collect();
+        let longest_place_name = place_names.iter().map(|(n, _)| n.len()).max();
         let (national_agencies, national_by_name) = load_national_agencies(&source, &mut patterns)?;
         let (agency_forms, form_by_short) = load_agency_forms(&source, &mut patterns)?;
         let (initiatives, initiative_by_name) = load_initiatives(&source, &mut patterns)?;
@@ -847,7 +892,7 @@ impl Knowledge {
         let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
             .context("initiative_rules.toml")?;
         let bodies = named_bodies(&vocabulary, &national_by_name, &form_by_short)?;
-        let matchers = build_matchers(patterns, &rules, place_suffix_names)?;
+        let matchers = build_matchers(patterns, &rules)?;
         Ok(Self {
             laws,
             places,
@@ -859,13 +904,13 @@ impl Knowledge {
             document_types,
             law_by_name,
             place_by_name,
+            shared_places,
             initiative_by_name,
             national_by_name,
             form_by_short,
             gazetteer: matchers.gazetteer,
             gazetteer_entries: matchers.gazetteer_entries,
-            place_suffix_matcher: matchers.place_suffix_matcher,
-            place_suffix_names: matchers.place_suffix_names,
+            longest_place_name: longest_place_name.unwrap_or(0),
             rule_words: RuleWords::new(&rules),
             rules,
             unquoted_heads: matchers.unquoted_heads,
@@ -898,20 +943,59 @@ impl Knowledge {
         hits
     }
 
-    /// The longest place name that ends exactly at byte `end` of `text`, as (start, place index).
-    pub fn place_ending_at(&self, text: &str, end: usize) -> Option<(usize, usize)> {
-        let window_start = floor_char_boundary(text, end.saturating_sub(48));
+    /// The longest place name that ends exactly at byte `end` of `text`, as (start, what it
+    /// denotes).
+    pub fn place_ending_at(&self, text: &str, end: usize) -> Option<(usize, PlaceName)> {
+        let window_start = floor_char_boundary(text, end.saturating_sub(self.longest_place_name));
         let window = text.get(window_start..end)?;
-        self.place_suffix_matcher
-            .find_overlapping_iter(window)
-            .filter(|m| m.end() == window.len())
-            .max_by_key(|m| m.len())
-            .and_then(|m| {
-                let name = &self.place_suffix_names[m.pattern().as_usize()];
-                self.place_by_name
-                    .get(name)
-                    .map(|&p| (window_start + m.start(), p))
-            })
+        // Every tail of the window, longest first: a few hash lookups, and no matcher over the
+        // thousands of names to build.
+        window.char_indices().find_map(|(i, _)| {
+            self.place_by_name
+                .get(&window[i..])
+                .map(|&p| (window_start + i, p))
+        })
+    }
+
+    /// The place `name` denotes by itself: None for a name several places share.
+    pub fn place(&self, name: &str) -> Option<usize> {
+        match self.place_by_name.get(name)? {
+            PlaceName::One(place) => Some(*place),
+            PlaceName::Shared(_) => None,
+        }
+    }
+
+    /// Every place a name may denote.
+    pub fn place_candidates<'s>(&'s self, name: &'s PlaceName) -> &'s [usize] {
+        match name {
+            PlaceName::One(place) => std::slice::from_ref(place),
+            PlaceName::Shared(group) => &self.shared_places[*group],
+        }
+    }
+
+    /// The place `name` denotes in a report about the place chain `chain` ([own place, parent, …,
+    /// nation]): the candidate that is in the chain, else the one candidate under the nearest
+    /// place of the chain that has any (和平区 in a 东丽区 report: the one under 天津市). None
+    /// when the nearest such place has several (鼓楼区 in a 江苏省 report) or the chain is empty.
+    pub fn decide_place(&self, name: PlaceName, chain: &[usize]) -> Option<usize> {
+        let group = match name {
+            PlaceName::One(place) => return Some(place),
+            PlaceName::Shared(group) => &self.shared_places[group],
+        };
+        if let Some(&own) = chain.iter().find(|p| group.contains(p)) {
+            return Some(own);
+        }
+        for &above in chain {
+            let mut under = group
+                .iter()
+                .filter(|&&c| self.place_chain(c)[1..].contains(&above));
+            match (under.next(), under.next()) {
+                (Some(&only), None) => return Some(only),
+                (Some(_), Some(_)) => return None,
+                _ => {}
+            }
+        }
+        None
     }
 
     /// The chain from a place up to the nation: [place, parent, grandparent…].
@@ -1021,6 +1105,88 @@ mod tests {
         let k = Knowledge::embedded().expect("embedded tables parse");
         assert!(!k.agency_forms.is_empty());
         assert!(k.rules.min_chars >= 2);
+    }
+
+    fn chain_names(k: &Knowledge, name: &str) -> Vec<String> {
+        let place = k
+            .place(name)
+            .unwrap_or_else(|| panic!("{name}: not one place"));
+        k.place_chain(place)
+            .into_iter()
+            .map(|p| k.places[p].canonical.clone())
+            .collect()
+    }
+
+    /// The country's places, complete (GB/T 2260 as of the dataset of places_gbt2260.tsv): 31
+    /// provincial-level divisions with prefectures (plus 台湾省 and the two SARs), 333
+    /// prefecture-level and 2,842 county-level divisions, each under its parent.
+    #[test]
+    fn every_division_is_loaded_under_its_parent() {
+        let k = Knowledge::embedded().unwrap();
+        let count = |level: PlaceLevel| k.places.iter().filter(|p| p.level == level).count();
+        assert_eq!(count(PlaceLevel::Provincial), 34);
+        assert_eq!(count(PlaceLevel::Prefectural), 333);
+        assert_eq!(count(PlaceLevel::District), 2842);
+        let parents: FxHashSet<usize> = k
+            .places
+            .iter()
+            .filter(|p| matches!(p.level, PlaceLevel::Prefectural | PlaceLevel::District))
+            .filter_map(|p| p.parent)
+            .collect();
+        let provinces_with_divisions = parents
+            .iter()
+            .filter(|&&p| k.places[p].level == PlaceLevel::Provincial)
+            .count();
+        assert_eq!(provinces_with_divisions, 31);
+        assert_eq!(
+            chain_names(&k, "浚县"),
+            ["浚县", "鹤壁市", "河南省", "中华人民共和国"]
+        );
+        assert_eq!(
+            chain_names(&k, "钱塘区"),
+            ["杭州市钱塘区", "杭州市", "浙江省", "中华人民共和国"]
+        );
+        assert_eq!(chain_names(&k, "高陵区")[..2], ["西安市高陵区", "西安市"]);
+        assert_eq!(chain_names(&k, "和平县")[..2], ["和平县", "河源市"]);
+        assert_eq!(
+            chain_names(&k, "红河州")[..2],
+            ["红河哈尼族彝族自治州", "云南省"]
+        );
+        assert_eq!(chain_names(&k, "宁夏")[0], "宁夏回族自治区");
+        assert_eq!(
+            chain_names(&k, "长阳县")[..2],
+            ["长阳土家族自治县", "宜昌市"]
+        );
+        // Hand-made rows keep their names; ordinary words are no place names.
+        assert_eq!(chain_names(&k, "东丽")[0], "天津市东丽区");
+        for word in ["城区", "郊区", "矿区", "海城市", "范县"] {
+            assert!(!k.place_by_name.contains_key(word), "{word}");
+        }
+    }
+
+    /// A name several places share is decided by the report's place chain, or not at all.
+    #[test]
+    fn a_shared_name_is_decided_by_the_place_chain() {
+        let k = Knowledge::embedded().unwrap();
+        let chain = |name: &str| k.place_chain(k.place(name).unwrap());
+        let decide = |name: &str, report: &str| {
+            k.decide_place(k.place_by_name[name], &chain(report))
+                .map(|p| k.places[p].canonical.as_str())
+        };
+        assert!(matches!(k.place_by_name["和平区"], PlaceName::Shared(_)));
+        assert_eq!(decide("和平区", "东丽区"), Some("天津市和平区"));
+        assert_eq!(decide("和平区", "天津市"), Some("天津市和平区"));
+        assert_eq!(decide("和平区", "沈阳市"), Some("沈阳市和平区"));
+        assert_eq!(decide("和平区", "天津市和平区"), Some("天津市和平区"));
+        assert_eq!(decide("和平区", "上海市"), None);
+        assert_eq!(decide("朝阳区", "北京市"), Some("北京市朝阳区"));
+        assert_eq!(decide("朝阳区", "长春市"), Some("长春市朝阳区"));
+        assert_eq!(decide("鼓楼区", "南京市"), Some("南京市鼓楼区"));
+        // Two of the four 鼓楼区 are in 江苏: the province does not decide.
+        assert_eq!(decide("鼓楼区", "江苏省"), None);
+        assert_eq!(decide("鼓楼区", "福建省"), Some("福州市鼓楼区"));
+        assert_eq!(decide("新城区", "中华人民共和国"), None);
+        assert_eq!(k.decide_place(k.place_by_name["新城区"], &[]), None);
     }
 
     /// A data folder holding only `files`, removed when dropped.

@@ -14,7 +14,7 @@ pub fn process(doc: &Document, knowledge: &Knowledge) -> Extraction {
     // heading and the names of bodies and places.
     let bodies_and_places = extract::bodies_and_places(&context);
     let heading = metadata::read(&context, &bodies_and_places);
-    let report = ReportContext::decide(knowledge, &heading, &bodies_and_places);
+    let report = ReportContext::decide(knowledge, &doc.text, &heading, &bodies_and_places);
     // Then every mention, then the relation candidates between them.
     let mentions = extract::all_mentions(&context, bodies_and_places);
     let candidates = relations::find(&context, &mentions);
@@ -75,6 +75,56 @@ mod tests {
             let document = x.policy_documents.iter().find(|d| d.title == r.document);
             assert_eq!(document.unwrap().issuer.as_deref(), Some(r.agency.as_str()));
         }
+    }
+
+    /// 和平区 is a district of 天津 and of 沈阳: the report's place decides, and a report
+    /// elsewhere leaves it unresolved instead of taking the first.
+    #[test]
+    fn a_shared_place_name_follows_the_report() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let run = |text: &str| process(&doc(text.to_string()), knowledge);
+        let places = |x: &Extraction| -> Vec<String> {
+            x.places.iter().map(|p| p.canonical.clone()).collect()
+        };
+        let agencies = |x: &Extraction| -> Vec<String> {
+            x.agencies.iter().map(|a| a.canonical.clone()).collect()
+        };
+        let tianjin =
+            run("东丽区2024年法治政府建设年度报告\n我区与和平区司法局、和平区开展合作。\n");
+        assert!(agencies(&tianjin).contains(&"天津市和平区司法局".to_string()));
+        assert!(places(&tianjin).contains(&"天津市和平区".to_string()));
+        let shenyang = run("沈阳市2024年法治政府建设年度报告\n全市与和平区开展合作。\n");
+        assert!(places(&shenyang).contains(&"沈阳市和平区".to_string()));
+        let elsewhere = run("上海市2024年法治政府建设年度报告\n本市与和平区司法局开展合作。\n");
+        assert!(!places(&elsewhere).iter().any(|p| p.ends_with("和平区")));
+        assert!(!agencies(&elsewhere).iter().any(|a| a.contains("和平区")));
+        // A report whose own name is shared: the places it names decide which.
+        let own =
+            run("和平区2024年法治政府建设年度报告\n和平区在天津市委领导下，落实天津市部署。\n");
+        assert_eq!(own.jurisdiction.as_deref(), Some("天津市和平区"));
+        let county = run("浚县2024年法治政府建设年度报告\n我县落实县司法局部署。\n");
+        assert_eq!(county.jurisdiction.as_deref(), Some("浚县"));
+        assert!(agencies(&county).contains(&"浚县司法局".to_string()));
+        // In a county-level city's report 市 is that city, not its prefecture.
+        let city = run("新乐市2024年法治政府建设年度报告\n我市落实市委部署。\n");
+        assert_eq!(city.jurisdiction.as_deref(), Some("新乐市"));
+        assert!(agencies(&city).contains(&"中共新乐市委员会".to_string()));
+        assert!(places(&city).contains(&"新乐市".to_string()));
+    }
+
+    /// A relative author's place from the places the text names: the city rather than its
+    /// province when the votes tie, and never a place written with its province (a partner).
+    #[test]
+    fn the_own_place_is_voted_for_by_the_texts_own_names() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let run = |text: &str| process(&doc(text.to_string()), knowledge);
+        let city = run("2024年,市委、市政府部署工作,新乐市等地取得成效。\n");
+        assert_eq!(city.jurisdiction.as_deref(), Some("石家庄市"));
+        let partner = run("区市场监管局关于2023年法治政府建设情况的报告\n\
+                           我局与四川省成都市新都区联合执法。\n");
+        assert_eq!(partner.jurisdiction, None);
     }
 
     /// Characters the rules react to, mixed with anything else.

@@ -13,7 +13,7 @@ use crate::extract::relations::{RelationCandidate, RelationKind};
 use crate::extract::{
     AgencyRef, DocumentRef, InitiativeRef, JurisdictionRef, Mention, PlaceRef, Referent,
 };
-use crate::knowledge::{Knowledge, PlaceLevel};
+use crate::knowledge::{Knowledge, PlaceLevel, PlaceName};
 use crate::model::*;
 
 /// The report's own place and the chain above it, and its author: decided once, from the
@@ -25,13 +25,20 @@ pub struct ReportContext {
 }
 
 impl ReportContext {
-    /// The context of a report whose heading is `heading` and which names `bodies_and_places`.
-    pub fn decide(k: &Knowledge, heading: &Metadata, bodies_and_places: &[Mention]) -> Self {
+    /// The context of a report `text` whose heading is `heading` and which names
+    /// `bodies_and_places`.
+    pub fn decide(
+        k: &Knowledge,
+        text: &str,
+        heading: &Metadata,
+        bodies_and_places: &[Mention],
+    ) -> Self {
         let mut cx = ReportContext {
             chain: Vec::new(),
             author: None,
         };
-        let own_place = report_place(k, heading, bodies_and_places);
+        let votes = place_votes(k, text, bodies_and_places);
+        let own_place = report_place(k, heading, &votes);
         if let Some(place) = own_place {
             cx.chain = k.place_chain(place);
         }
@@ -466,19 +473,24 @@ impl<R: HasMentions> Grouped<R> {
     }
 }
 
-/// The place a report is about: the place in its author's name or title; else the place the
-/// text names most often at the level its relative author needs (市政务服务办 → a city).
-fn report_place(k: &Knowledge, heading: &Metadata, bodies_and_places: &[Mention]) -> Option<usize> {
-    match &heading.author {
+/// The place a report is about: the place in its author's name or title (of the places that
+/// share that name, the one whose chain the text names most); else the place the text names most
+/// often at the level its relative author needs (市政务服务办 → a city).
+fn report_place(
+    k: &Knowledge,
+    heading: &Metadata,
+    votes: &FxHashMap<usize, usize>,
+) -> Option<usize> {
+    let named = match &heading.author {
         Some(AgencyRef::Form {
             jurisdiction: JurisdictionRef::Named(p),
             ..
-        }) => return Some(*p),
+        }) => Some(*p),
         Some(AgencyRef::National(_)) => return Some(k.nation),
-        _ => {}
-    }
-    if let Some(p) = heading.title_place {
-        return Some(p);
+        _ => heading.title_place,
+    };
+    if let Some(place) = named.and_then(|name| most_voted(k, name, votes)) {
+        return Some(place);
     }
     let wanted: &[PlaceLevel] = match &heading.author {
         Some(AgencyRef::Form {
@@ -493,28 +505,69 @@ fn report_place(k: &Knowledge, heading: &Metadata, bodies_and_places: &[Mention]
         }
         _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
     };
-    let mut counts: FxHashMap<usize, usize> = FxHashMap::default();
+    // On a tie the deeper place: a city that has all its province's votes is the better guess.
+    votes
+        .iter()
+        .filter(|&(&p, _)| wanted.contains(&k.places[p].level))
+        .max_by_key(|&(&p, &n)| (n, k.place_chain(p).len(), std::cmp::Reverse(p)))
+        .map(|(&p, _)| p)
+}
+
+/// How often the text names each place, a district counting as a vote for its city too. Only
+/// names that denote one place vote, and not a place written with its province (四川省成都市
+/// 新都区): a report calls its own place 全区 or 新都区, and names places elsewhere in full.
+fn place_votes(
+    k: &Knowledge,
+    text: &str,
+    bodies_and_places: &[Mention],
+) -> FxHashMap<usize, usize> {
+    let mut votes: FxHashMap<usize, usize> = FxHashMap::default();
     for mention in bodies_and_places {
-        if let Referent::Place(PlaceRef::Known(p)) = mention.referent {
-            // Count a district as a vote for its city too.
-            for q in k.place_chain(p) {
-                if wanted.contains(&k.places[q].level) {
-                    *counts.entry(q).or_default() += 1;
-                }
+        if let Referent::Place(PlaceRef::Known(PlaceName::One(p))) = mention.referent {
+            let chain = k.place_chain(p);
+            let written = &text[mention.span.start..mention.span.end];
+            let from_elsewhere = chain[1..].iter().any(|&q| {
+                k.places[q].level == PlaceLevel::Provincial
+                    && written.starts_with(k.places[q].canonical.as_str())
+            });
+            if from_elsewhere {
+                continue;
+            }
+            for q in chain {
+                *votes.entry(q).or_default() += 1;
             }
         }
     }
-    counts
-        .into_iter()
-        .max_by_key(|&(p, n)| (n, std::cmp::Reverse(p)))
-        .map(|(p, _)| p)
+    votes
+}
+
+/// The place `name` denotes when the text's `votes` decide: the only candidate, or the one
+/// whose chain below the nation the text names most, if any and alone.
+fn most_voted(k: &Knowledge, name: PlaceName, votes: &FxHashMap<usize, usize>) -> Option<usize> {
+    let candidates = k.place_candidates(&name);
+    if let [only] = candidates {
+        return Some(*only);
+    }
+    let score = |&c: &usize| -> usize {
+        k.place_chain(c)
+            .iter()
+            .filter(|&&q| q != k.nation)
+            .map(|q| votes.get(q).copied().unwrap_or(0))
+            .sum()
+    };
+    let mut scored: Vec<(usize, usize)> = candidates.iter().map(|c| (score(c), *c)).collect();
+    scored.sort_unstable_by(|a, b| b.cmp(a));
+    match scored[..] {
+        [(best, place), (next, _), ..] if best > next => Some(place),
+        _ => None,
+    }
 }
 
 fn author(k: &Knowledge, heading: &Metadata, cx: &ReportContext) -> Option<ResolvedAgency> {
     if let Some(agency) = &heading.author {
         return resolve_agency(k, cx, agency);
     }
-    let place = heading.title_place?;
+    let place = k.decide_place(heading.title_place?, &cx.chain)?;
     let entry = &k.places[place];
     let government_of = |form: usize| k.agency_forms[form].full.replace("{J}", &entry.canonical);
     let (canonical, kind) = match entry.level {
@@ -536,15 +589,21 @@ fn author(k: &Knowledge, heading: &Metadata, cx: &ReportContext) -> Option<Resol
 
 fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) -> Option<usize> {
     match j {
-        JurisdictionRef::Named(p) => Some(*p),
+        JurisdictionRef::Named(name) => k.decide_place(*name, &cx.chain),
         JurisdictionRef::Own => cx.chain.first().copied(),
         JurisdictionRef::Level(c) => {
             // The levels a level character stands for (区 → district or zone); none for others.
+            // A county-level division is the one its name's last character stands for: 市 is
+            // 新乐市 in a 新乐市 report, 县 is 浚县, and 区 in a county's report is no district.
             let wanted = k.vocabulary.level_places(*c);
-            cx.chain
-                .iter()
-                .copied()
-                .find(|&p| wanted.contains(&k.places[p].level))
+            cx.chain.iter().copied().find(|&p| {
+                let place = &k.places[p];
+                if place.level == PlaceLevel::District {
+                    place.canonical.ends_with(*c)
+                } else {
+                    wanted.contains(&place.level)
+                }
+            })
         }
     }
 }
@@ -653,7 +712,7 @@ fn resolve_form(
 
 fn resolve_place(k: &Knowledge, cx: &ReportContext, place: &PlaceRef) -> Option<usize> {
     match place {
-        PlaceRef::Known(p) => Some(*p),
+        PlaceRef::Known(name) => k.decide_place(*name, &cx.chain),
         PlaceRef::Deictic(c) => resolve_jurisdiction(k, cx, &JurisdictionRef::Level(*c)),
     }
 }

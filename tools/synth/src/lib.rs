@@ -183,7 +183,7 @@ impl Tables {
 
 /// The districts of the city, from jurisdictions.tsv.
 fn districts(k: &Knowledge, words: &CorpusWords) -> Result<Vec<District>> {
-    let city = *k.place_by_name.get(&words.city).ok_or_else(|| {
+    let city = k.place(&words.city).ok_or_else(|| {
         anyhow!(
             "synth_corpus.toml: city `{}` not in jurisdictions.tsv",
             words.city

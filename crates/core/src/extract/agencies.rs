@@ -392,7 +392,9 @@ fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut MentionList) {
                     }
                 }
                 if let Some((place_start, place)) = cx.knowledge.place_ending_at(cx.text, cut) {
-                    let level = cx.knowledge.places[place].level.agency_level();
+                    // The places that share a name are county-level divisions, of one level.
+                    let first = cx.knowledge.place_candidates(&place)[0];
+                    let level = cx.knowledge.places[first].level.agency_level();
                     let span = Span::new(place_start, end);
                     out.remove_contained(span);
                     out.push(Mention {

@@ -18,7 +18,7 @@ pub struct Metadata {
     /// Who the heading says wrote the report.
     pub author: Option<AgencyRef>,
     /// A place named in the title (东丽区2024年…), when the heading names no body.
-    pub title_place: Option<usize>,
+    pub title_place: Option<crate::knowledge::PlaceName>,
 }
 
 /// Reads the heading block; `agencies_and_places` are the agency and place mentions of the text,

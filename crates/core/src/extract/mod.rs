@@ -14,7 +14,7 @@ use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 
-use crate::knowledge::{Entry, Knowledge};
+use crate::knowledge::{Entry, Knowledge, PlaceName};
 use crate::model::Span;
 use crate::segment::{self, Enclosed};
 
@@ -22,7 +22,7 @@ use crate::segment::{self, Enclosed};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JurisdictionRef {
     /// A place named right before the form (东丽区司法局).
-    Named(usize),
+    Named(PlaceName),
     /// A level character before the form: 市, 区, 县, 省 (市政务服务办).
     Level(char),
     /// Nothing before it (政务服务办): the report's own jurisdiction.
@@ -116,7 +116,8 @@ pub struct Issuer {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PlaceRef {
-    Known(usize),
+    /// A name from the place tables (resolved by the report's place chain when shared).
+    Known(PlaceName),
     /// 我区/全区/本区 (level 区), 我市/全市/本市 (level 市) …
     Deictic(char),
 }

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Generates data/places_gbt2260.tsv: every county-level division of China (市辖区, 县级市, 县,
+自治县, 旗, 自治旗, 特区, 林区) under its prefecture (or province), with the names reports use.
+
+The source is a snapshot of github.com/modood/Administrative-divisions-of-China (the National
+Bureau of Statistics' 统计用区划代码, which follow GB/T 2260). Bring it here with the agent tool
+`fetch github:modood/Administrative-divisions-of-China`, or `git clone` it, then:
+
+    python3 scripts/places_gbt2260.py GIT_DIR            # writes data/places_gbt2260.tsv
+    python3 scripts/places_gbt2260.py GIT_DIR --check    # also lists every corpus hit of a new name
+
+Provinces and prefecture-level divisions are the hand-made rows of data/jurisdictions.tsv (the
+script checks that each one the dataset lists is there, under the same province); a county-level
+division that jurisdictions.tsv already holds (the districts and counties of 北京, 天津, 上海, 重庆)
+is left to it. Edit names in the lists below or in jurisdictions.tsv, not in the generated file.
+"""
+
+import collections
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+HAND_MADE = ROOT / "data" / "jurisdictions.tsv"
+OUT = ROOT / "data" / "places_gbt2260.tsv"
+CORPUS = [ROOT / "data" / "reports", ROOT / "tests" / "corpus"]
+REPOSITORY = "github.com/modood/Administrative-divisions-of-China"
+
+# Entries of the statistical code list that are not county-level divisions: the 管理区 of
+# 大兴安岭地区 (232761-4), 大柴旦行政委员会 and the three island groups of 三沙市. Codes whose
+# fifth digit is 7 (development zones, 管理区) are dropped by rule, and so are the entries that
+# repeat a prefecture without counties (东莞市, 中山市, 儋州市, 嘉峪关市).
+NOT_DIVISIONS = {"232761", "232762", "232763", "232764", "632857", "460321", "460322", "460323"}
+
+# Official names that are also ordinary words or occur inside common phrases (中心城区, 近郊区,
+# 矿区治理, 老城区改造, 港口区域, 省、市和县三级, 云南县域, 沿海城市, 新兴城市, 各项城市, 相应城市,
+# 示范县, 小康县, 解放区, 比如县级, 合作市场, 东方市场, 旅游资源县, 西南部县域): they are no alias,
+# and the row's canonical name carries the parent (阳泉市城区, 海南省东方市). Found by searching
+# the test corpus (--check) and jieba's dictionary for words that hold a name.
+COMMON_WORDS = {
+    "城区", "郊区", "矿区", "东区", "西区", "老城区", "港口区", "和县", "新县", "南县",
+    "市中区", "城中区", "河口区", "新市区", "海港区", "白云区", "海城市", "兴城市", "项城市",
+    "应城市", "宜城市", "范县", "康县", "解放区", "比如县", "合作市", "东方市", "资源县",
+    "南部县",
+}
+
+# The 56 ethnic groups without 族, longest first: 自治县 names are <place><group>族…自治县.
+ETHNIC_GROUPS = sorted(
+    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
+    "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 "
+    "乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺".split(),
+    key=len,
+    reverse=True,
+)
+
+# Short forms of autonomous counties that are another place or an ordinary word (河南县级).
+BAD_SHORT_FORMS = {"河南县"}
+
+
+def git(git_dir, *args):
+    return subprocess.run(
+        ["git", f"--git-dir={git_dir}", *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def hand_made_rows():
+    lines = HAND_MADE.read_text(encoding="utf-8").splitlines()
+    rows = [l.split("\t") for l in lines if l.strip() and not l.startswith("#")][1:]
+    return [r + [""] * (4 - len(r)) for r in rows]
+
+
+def stem_of_autonomous(name, suffix):
+    """长阳土家族自治县 → 长阳; None when the name is the group itself (鄂温克族自治旗)."""
+    rest = name[: -len(suffix)]
+    while rest.endswith("族"):
+        body = rest[:-1]
+        group = next((g for g in ETHNIC_GROUPS if body.endswith(g)), None)
+        if group is None:
+            return None
+        rest = body[: -len(group)]
+    return rest if len(rest) >= 1 and rest != name[: -len(suffix)] else None
+
+
+def is_city_district(name):
+    """A 市辖区 (named after its city in official names: 杭州市钱塘区), not a 林区 or 特区."""
+    return name.endswith("区") and not name.endswith(("林区", "特区"))
+
+
+def load_dataset(git_dir):
+    read = lambda f: json.loads(git(git_dir, "show", f"HEAD:dist/{f}"))
+    provinces = {p["code"]: p["name"] for p in read("provinces.json")}
+    cities = {c["code"]: c for c in read("cities.json")}
+    areas = [
+        a
+        for a in read("areas.json")
+        if a["code"][4] != "7"
+        and a["code"] not in NOT_DIVISIONS
+        and a["name"] != cities[a["cityCode"]]["name"]
+    ]
+    return provinces, cities, areas
+
+
+def check_hand_made(rows, provinces, cities):
+    canon = {r[0]: r for r in rows}
+    for p in provinces.values():
+        assert canon.get(p, [None, None])[1] == "provincial", f"{p}: not a provincial row"
+    prefectures = 0
+    for c in cities.values():
+        if c["name"] in canon:
+            row = canon[c["name"]]
+            assert row[1] == "prefectural" and row[2] == provinces[c["provinceCode"]], row
+            prefectures += 1
+    return prefectures
+
+
+def parent_of(area, provinces, cities):
+    """The canonical name of the prefecture, or of the province for the counties it governs
+    directly (and for the districts of 北京, 天津, 上海, 重庆)."""
+    city = cities[area["cityCode"]]["name"]
+    province = provinces[area["provinceCode"]]
+    return (province, None) if city.endswith(("市辖区", "县级行政区划")) or city == "县" else (city, province)
+
+
+def generate(rows, provinces, cities, areas):
+    canon = {r[0] for r in rows}
+    # A county-level row of jurisdictions.tsv, by parent and canonical name, replaces ours.
+    hand_children = {(r[2], r[0]) for r in rows}
+    hand_names = canon | {a for r in rows for a in r[3].split("|") if a}
+    count = collections.Counter(a["name"] for a in areas)
+    out, skipped = [], 0
+    for area in areas:
+        name = area["name"]
+        parent, province = parent_of(area, provinces, cities)
+        qualified = parent + name
+        if (parent, qualified) in hand_children or (parent, name) in hand_children:
+            skipped += 1
+            continue
+        bare_ok = (
+            not is_city_district(name)
+            and count[name] == 1
+            and name not in hand_names
+            and name not in COMMON_WORDS
+        )
+        canonical = name if bare_ok else qualified
+        aliases = []
+        if name != canonical and name not in COMMON_WORDS:
+            aliases.append(name)
+        if qualified != canonical:
+            aliases.append(qualified)
+        if province:
+            aliases.append(province + qualified)
+        shorts = []
+        for suffix, short in (("自治县", "县"), ("自治旗", "旗")):
+            stem = stem_of_autonomous(name, suffix) if name.endswith(suffix) else None
+            if stem:
+                shorts += [stem + short, stem + suffix]
+        out.append([canonical, "district", parent, aliases, area["code"], shorts])
+    # A short form of an autonomous county must name nothing else.
+    names = collections.Counter(n for r in out for n in [r[0], *r[3], *r[5]])
+    for row in out:
+        row[3] += [
+            s
+            for s in row[5]
+            if names[s] == 1 and s not in hand_names | BAD_SHORT_FORMS | COMMON_WORDS
+        ]
+    return out, skipped
+
+
+def corpus_hits(rows, names):
+    """Every occurrence of a new name in the test corpus, with context, to review by hand."""
+    texts = [p for d in CORPUS for p in sorted(d.rglob("*.txt"))]
+    old = {n for r in rows for n in [r[0], *r[3].split("|")] if n}
+    new = sorted({n for n in names if n not in old}, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, new)))
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        for m in pattern.finditer(text):
+            context = text[max(0, m.start() - 8) : m.end() + 8].replace("\n", " ")
+            print(f"{path.relative_to(ROOT)}\t{m.group()}\t{context}")
+
+
+def main():
+    git_dir = sys.argv[1]
+    commit = git(git_dir, "rev-parse", "HEAD").strip()
+    date = git(git_dir, "log", "-1", "--format=%cs").strip()
+    provinces, cities, areas = load_dataset(git_dir)
+    rows = hand_made_rows()
+    prefectures = check_hand_made(rows, provinces, cities)
+    out, skipped = generate(rows, provinces, cities, areas)
+    canonicals = collections.Counter(r[0] for r in out) + collections.Counter(r[0] for r in rows)
+    assert all(n == 1 for n in canonicals.values()), [c for c, n in canonicals.items() if n > 1]
+    header = [
+        "# Generated by scripts/places_gbt2260.py; do not edit by hand (see data/SOURCES-knowledge.md).",
+        f"# Source: {REPOSITORY} commit {commit} ({date}), dist/areas.json and cities.json.",
+        f"# {len(provinces)} provincial-level and {prefectures} prefecture-level divisions are rows of",
+        f"# jurisdictions.tsv; {len(areas)} county-level divisions: {skipped} there, {len(out)} here.",
+        "# code = the division's GB/T 2260 code (not read by govkg).",
+        "canonical\tlevel\tparent\taliases\tcode",
+    ]
+    body = ["\t".join([r[0], r[1], r[2], "|".join(r[3]), r[4]]) for r in out]
+    OUT.write_text("\n".join(header + body) + "\n", encoding="utf-8")
+    print(f"{OUT.relative_to(ROOT)}: {len(out)} rows ({skipped} county-level rows in jurisdictions.tsv)")
+    if "--check" in sys.argv:
+        corpus_hits(rows, [n for r in out for n in [r[0], *r[3]]])
+
+
+if __name__ == "__main__":
+    main()
