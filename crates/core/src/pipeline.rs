@@ -14,7 +14,7 @@ pub fn process(doc: &Document, knowledge: &Knowledge) -> Extraction {
     // heading and the names of bodies and places.
     let bodies_and_places = extract::bodies_and_places(&context);
     let heading = metadata::read(&context, &bodies_and_places);
-    let report = ReportContext::decide(knowledge, &doc.text, &heading, &bodies_and_places);
+    let report = ReportContext::decide(knowledge, &context, &heading, &bodies_and_places);
     // Then every mention, then the relation candidates between them.
     let mentions = extract::all_mentions(&context, bodies_and_places);
     let candidates = relations::find(&context, &mentions);
@@ -103,6 +103,11 @@ mod tests {
         let own =
             run("和平区2024年法治政府建设年度报告\n和平区在天津市委领导下，落实天津市部署。\n");
         assert_eq!(own.jurisdiction.as_deref(), Some("天津市和平区"));
+        // …also when the city is named only at the start of the titles and names it cites.
+        let cited = run("和平区城市管理委员会\n2024年法治政府建设年度报告\n\
+             宣传《天津市法治宣传教育条例》，用好“天津干部在线学习”平台。\n");
+        assert_eq!(cited.jurisdiction.as_deref(), Some("天津市和平区"));
+        assert_eq!(cited.author.as_deref(), Some("天津市和平区城市管理委员会"));
         let county = run("浚县2024年法治政府建设年度报告\n我县落实县司法局部署。\n");
         assert_eq!(county.jurisdiction.as_deref(), Some("浚县"));
         assert!(agencies(&county).contains(&"浚县司法局".to_string()));

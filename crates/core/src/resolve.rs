@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::extract::metadata::Metadata;
 use crate::extract::relations::{RelationCandidate, RelationKind};
+use crate::extract::Context;
 use crate::extract::{
     AgencyRef, DocumentRef, InitiativeRef, JurisdictionRef, Mention, PlaceRef, Referent,
 };
@@ -29,7 +30,7 @@ impl ReportContext {
     /// `bodies_and_places`.
     pub fn decide(
         k: &Knowledge,
-        text: &str,
+        context: &Context<'_>,
         heading: &Metadata,
         bodies_and_places: &[Mention],
     ) -> Self {
@@ -37,7 +38,8 @@ impl ReportContext {
             chain: Vec::new(),
             author: None,
         };
-        let votes = place_votes(k, text, bodies_and_places);
+        let mut votes = place_votes(k, context.text, bodies_and_places);
+        add_votes_of_titles_and_quotations(k, context, &mut votes);
         let own_place = report_place(k, heading, &votes);
         if let Some(place) = own_place {
             cx.chain = k.place_chain(place);
@@ -539,6 +541,32 @@ fn place_votes(
         }
     }
     votes
+}
+
+/// A title or quoted name that starts with a place (《天津市法治宣传教育条例》, “天津干部在线学习”)
+/// votes for it too: the laws, plans and programmes a report names are mostly its own place's,
+/// and a report that never names its city on its own may still cite the city's regulations.
+fn add_votes_of_titles_and_quotations(
+    k: &Knowledge,
+    context: &Context<'_>,
+    votes: &mut FxHashMap<usize, usize>,
+) {
+    /// The longest place name a title starts with is at most this many characters.
+    const LONGEST_NAME: usize = 12;
+    for enclosed in context.titles.iter().chain(&context.quotes) {
+        let inner = context.slice(enclosed.inner);
+        let ends: Vec<usize> = inner
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .take(LONGEST_NAME)
+            .collect();
+        let Some(place) = ends.iter().rev().find_map(|&end| k.place(&inner[..end])) else {
+            continue;
+        };
+        for q in k.place_chain(place) {
+            *votes.entry(q).or_default() += 1;
+        }
+    }
 }
 
 /// The place `name` denotes when the text's `votes` decide: the only candidate, or the one
