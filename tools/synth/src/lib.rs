@@ -494,25 +494,7 @@ impl Generator {
             ("title", words.title.as_str()),
         ];
 
-        // Heading: who, when, what.
-        let heading = match r.below(5) {
-            0 => &words.heading.full_name,
-            1 if is_government => &words.heading.government,
-            2 => &words.heading.two_lines,
-            _ => &words.heading.author_line,
-        };
-        out.push_str(&fill(heading, &values));
-        out.push_str("\n\n");
-
-        // Opening paragraph.
-        out.push_str(&fill(&words.opening, &values));
-        for _ in 0..1 + r.below(2) {
-            if let Some(s) = self.pick(&mut r, Part::Measures, PoolKind::Sentence) {
-                out.push_str(&self.transform(&s.text, s.source, &cx, &mut r));
-            }
-        }
-        out.push_str(&fill(&words.intro, &values));
-        out.push('\n');
+        self.write_opening(&mut r, is_government, &values, &cx, &mut out);
 
         // The four customary parts, each filled to its share of the target size.
         let headings: [&[String]; PARTS] = [
@@ -543,6 +525,34 @@ impl Generator {
             year,
             author,
         }
+    }
+
+    /// The heading (who, when, what) and the opening paragraph.
+    fn write_opening(
+        &self,
+        r: &mut Rand,
+        is_government: bool,
+        values: &[(&str, &str)],
+        cx: &Cx,
+        out: &mut String,
+    ) {
+        let words = &TABLES.words;
+        let heading = match r.below(5) {
+            0 => &words.heading.full_name,
+            1 if is_government => &words.heading.government,
+            2 => &words.heading.two_lines,
+            _ => &words.heading.author_line,
+        };
+        out.push_str(&fill(heading, values));
+        out.push_str("\n\n");
+        out.push_str(&fill(&words.opening, values));
+        for _ in 0..1 + r.below(2) {
+            if let Some(s) = self.pick(r, Part::Measures, PoolKind::Sentence) {
+                out.push_str(&self.transform(&s.text, s.source, cx, r));
+            }
+        }
+        out.push_str(&fill(&words.intro, values));
+        out.push('\n');
     }
 
     /// One customary part's body, until `out` reaches `budget` bytes: numbered items or
