@@ -407,7 +407,7 @@ enum Replacement {
 }
 
 impl Generator {
-    /// A generator over the bundled reports plus `extra` texts (e.g. `../shared/corpus/more`).
+    /// A generator over the bundled reports plus `extra` texts (e.g. `tests/corpus/more`).
     /// Extra material is drawn for about a fifth of the pieces, the bundled reports for the rest.
     pub fn new(extra: &[String]) -> Self {
         let mut years = Vec::new();
