@@ -91,24 +91,6 @@ pub struct Summary {
     pub seconds: f64,
 }
 
-impl Summary {
-    /// Distinct entities of one kind.
-    pub fn entities_of(&self, kind: EntityKind) -> usize {
-        self.entities
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or(0, |(_, n)| *n)
-    }
-
-    /// Distinct pairs of one relation kind.
-    pub fn relations_of(&self, kind: RelationKind) -> usize {
-        self.relations
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or(0, |(_, n)| *n)
-    }
-}
-
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let counts: Vec<String> = self
