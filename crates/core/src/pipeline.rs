@@ -77,6 +77,45 @@ mod tests {
         }
     }
 
+    /// The author from every heading form: the title's start, the place after the title's year,
+    /// a joint heading or subject (the government of the two), and the first sentence when there
+    /// is no heading or only a salutation naming the addressee.
+    #[test]
+    fn the_author_comes_from_every_heading_form() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let cases = [
+            (
+                "2024年甘肃省法治政府建设情况报告\n一、主要举措\n",
+                "甘肃省人民政府",
+            ),
+            (
+                "中共凤凰县委 凤凰县人民政府关于2023年度法治政府建设情况的报告\n一年来,全县…\n",
+                "凤凰县人民政府",
+            ),
+            (
+                "2024年,贵州省司法厅坚持以习近平法治思想为指导,扎实推进法治政府建设。\n",
+                "贵州省司法厅",
+            ),
+            (
+                "县委、县政府:\n2023年,在县委、县政府的坚强领导下,宁乡市坚持依法行政。\n",
+                "宁乡市人民政府",
+            ),
+            (
+                "2023年以来,遵义市委、市政府深入学习贯彻习近平法治思想。\n",
+                "遵义市人民政府",
+            ),
+        ];
+        for (text, author) in cases {
+            let x = process(&doc(text.to_string()), knowledge);
+            assert_eq!(x.author.as_deref(), Some(author), "{text}");
+            assert!(x.agencies.iter().any(|a| a.canonical == author), "{text}");
+        }
+        // A salutation is not a title.
+        let x = process(&doc(cases[3].0.to_string()), knowledge);
+        assert_eq!(x.title, None);
+    }
+
     /// 和平区 is a district of 天津 and of 沈阳: the report's place decides, and a report
     /// elsewhere leaves it unresolved instead of taking the first.
     #[test]

@@ -76,6 +76,12 @@ pub struct MetadataWords {
     pub title_endings: Vec<String>,
     pub law_title_endings: Vec<String>,
     pub venue_marker: String,
+    pub joint_author_separators: String,
+    pub year_marker: String,
+    pub after_year: Vec<String>,
+    pub clause_separators: String,
+    pub framing_clause: [String; 2],
+    pub subject_prefixes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -3,7 +3,7 @@
 //! The furniture words and title endings are data: page_furniture.tsv (use `heading`) and
 //! `[metadata]` of rule_vocabulary.toml.
 
-use super::{AgencyRef, Context, Mention, PlaceRef, Referent};
+use super::{AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
 use crate::model::Span;
 use crate::segment;
 
@@ -32,14 +32,16 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     for line in segment::lines(cx.text).take(12) {
         let raw = cx.slice(line);
         let cleaned = clean_heading_line(raw);
-        if cleaned.is_empty() || furniture.iter().any(|w| raw.contains(w.as_str())) {
+        let skipped = cleaned.is_empty()
+            || furniture.iter().any(|w| raw.contains(w.as_str()))
+            || is_salutation(&cleaned);
+        if skipped {
             if heading.is_empty() {
                 continue;
             }
             break;
         }
-        let is_body =
-            cleaned.chars().count() > 60 || cleaned.ends_with('。') || cleaned.ends_with('：');
+        let is_body = cleaned.chars().count() > 60 || cleaned.ends_with('。');
         if is_body {
             break;
         }
@@ -82,7 +84,169 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     if let Some(title) = meta.title.clone() {
         find_author(cx, &title, &heading, agencies_and_places, &mut meta);
     }
+    if meta.author.is_none() && meta.title_place.is_none() {
+        opening_subject(cx, agencies_and_places, &mut meta);
+    }
     meta
+}
+
+/// A short line ending with a colon before any title is a salutation naming the addressee
+/// (市委、市政府:), not a heading: the report is written to that body, not by it.
+fn is_salutation(line: &str) -> bool {
+    /// Longer lines ending with a colon are body text introducing a list.
+    const LONGEST_SALUTATION: usize = 24;
+    (line.ends_with(':') || line.ends_with('\u{FF1A}'))
+        && line.chars().count() <= LONGEST_SALUTATION
+}
+
+/// A report without a heading names itself in its first sentence: `2023年,福建省司法厅坚持…`,
+/// `2024年,在市委、市政府的正确领导下,中原区坚持…`. The subject is the body or place right
+/// after the opening time phrase and a framing clause (在…下); a place is its government's.
+fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
+    let words = &cx.knowledge.vocabulary.metadata;
+    let Some(line) = segment::lines(cx.text)
+        .filter(|l| l.start >= meta.heading_end)
+        .find(|l| {
+            let cleaned = clean_heading_line(cx.slice(*l));
+            !cleaned.is_empty() && !is_salutation(&cleaned)
+        })
+    else {
+        return;
+    };
+    let sentence = cx.slice(line);
+    let lead = sentence.len() - sentence.trim_start().len();
+    let mut at = line.start + lead;
+    at += time_phrase_len(&cx.text[at..line.end], words, true);
+    at += framing_clause_len(&cx.text[at..line.end], words);
+    match subject_at(cx, found, at) {
+        Some(Subject::Body(agency)) => meta.author = Some(agency),
+        Some(Subject::Place(place)) => meta.title_place = Some(place),
+        None => {}
+    }
+}
+
+enum Subject {
+    Body(AgencyRef),
+    Place(crate::knowledge::PlaceName),
+}
+
+/// The body or place whose mention starts at `at`. Bodies named jointly (石家庄市委、市政府,
+/// 中共浚县县委 浚县人民政府) report as one; a report on government work is the government's.
+fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject> {
+    let prefixes = &cx.knowledge.vocabulary.metadata.subject_prefixes;
+    let starts_subject = |m: &Mention| {
+        m.span.start == at
+            || prefixes
+                .iter()
+                .any(|p| cx.text.get(at..m.span.start) == Some(p.as_str()))
+    };
+    let mut first = found.iter().position(starts_subject)?;
+    match &found[first].referent {
+        // A place followed by its bodies (浚县县委 浚县人民政府) is those bodies.
+        Referent::Place(PlaceRef::Known(place)) => {
+            let next = found.get(first + 1).filter(|m| {
+                m.span.start == found[first].span.end && matches!(m.referent, Referent::Agency(_))
+            });
+            if next.is_none() {
+                return Some(Subject::Place(*place));
+            }
+            first += 1;
+        }
+        Referent::Agency(agency) if *agency != AgencyRef::Author => {}
+        _ => return None,
+    }
+    let joint = joint_bodies(cx, &found[first..]);
+    let government = joint
+        .iter()
+        .find(|a| agency_kind(cx.knowledge, a) == Some("government"));
+    let mut author = government.or(joint.first()).map(|a| (*a).clone())?;
+    // 遵义市委、市政府: the relative body shares the place its partner names.
+    let named_place = joint.iter().find_map(|a| match a {
+        AgencyRef::Form {
+            jurisdiction: JurisdictionRef::Named(place),
+            ..
+        } => Some(*place),
+        _ => None,
+    });
+    if let (
+        AgencyRef::Form {
+            jurisdiction: jurisdiction @ JurisdictionRef::Level(_),
+            ..
+        },
+        Some(place),
+    ) = (&mut author, named_place)
+    {
+        *jurisdiction = JurisdictionRef::Named(place);
+    }
+    Some(Subject::Body(author))
+}
+
+/// The bodies named one after another from `run[0]`, separated only by a joining mark.
+fn joint_bodies<'m>(cx: &Context<'_>, run: &'m [Mention]) -> Vec<&'m AgencyRef> {
+    let separators = &cx.knowledge.vocabulary.metadata.joint_author_separators;
+    let mut bodies = Vec::new();
+    let mut end = None;
+    for mention in run {
+        if let Some(end) = end {
+            let gap = cx.text.get(end..mention.span.start).unwrap_or("x");
+            if gap.is_empty() || !gap.chars().all(|c| separators.contains(c)) {
+                break;
+            }
+        }
+        match &mention.referent {
+            Referent::Agency(agency) if *agency != AgencyRef::Author => bodies.push(agency),
+            _ => break,
+        }
+        end = Some(mention.span.end);
+    }
+    bodies
+}
+
+/// The kind (government, party, ...) of a body before it is resolved, where it is known.
+fn agency_kind<'k>(k: &'k crate::knowledge::Knowledge, agency: &'k AgencyRef) -> Option<&'k str> {
+    match agency {
+        AgencyRef::National(n) => Some(k.national_agencies[*n].kind.as_str()),
+        AgencyRef::Form { form, .. } => Some(k.agency_forms[*form].kind.as_str()),
+        AgencyRef::Named { kind, .. } => Some(kind),
+        _ => None,
+    }
+}
+
+/// Length of an opening time phrase (2023年, / 2024年以来,) with its comma, or in a title
+/// without one (2024年上海市…); 0 when none.
+fn time_phrase_len(s: &str, words: &crate::vocabulary::MetadataWords, comma: bool) -> usize {
+    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits != 4 {
+        return 0;
+    }
+    let Some(rest) = s[digits..].strip_prefix(words.year_marker.as_str()) else {
+        return 0;
+    };
+    let rest = words
+        .after_year
+        .iter()
+        .find_map(|w| rest.strip_prefix(w.as_str()))
+        .unwrap_or(rest);
+    match rest.chars().next() {
+        Some(c) if words.clause_separators.contains(c) => s.len() - rest.len() + c.len_utf8(),
+        _ if !comma => s.len() - rest.len(),
+        _ => 0,
+    }
+}
+
+/// Length of a framing clause (在市委、市政府的正确领导下,), with its comma; 0 when none.
+fn framing_clause_len(s: &str, words: &crate::vocabulary::MetadataWords) -> usize {
+    let [open, close] = &words.framing_clause;
+    if !s.starts_with(open.as_str()) {
+        return 0;
+    }
+    let Some(comma) = s.find(|c: char| words.clause_separators.contains(c)) else {
+        return 0;
+    };
+    if !s[..comma].ends_with(close.as_str()) {
+        return 0;
+    }
+    comma + s[comma..].chars().next().map_or(0, char::len_utf8)
 }
 
 fn floor(text: &str, i: usize) -> usize {
@@ -134,16 +298,19 @@ fn find_author(
     let Some(first_line) = heading.first().copied() else {
         return;
     };
-    let at_title_start = found.iter().find(|m| m.span.start == first_line.start);
-    match at_title_start.map(|m| &m.referent) {
-        Some(Referent::Agency(agency)) if *agency != AgencyRef::Author => {
-            meta.author = Some(agency.clone());
+    // The title starts with its author or place, or names it after the year (2024年上海市…).
+    let words = &cx.knowledge.vocabulary.metadata;
+    let after_year = first_line.start + time_phrase_len(cx.slice(first_line), words, false);
+    let subject =
+        subject_at(cx, found, first_line.start).or_else(|| subject_at(cx, found, after_year));
+    match subject {
+        Some(Subject::Body(agency)) => {
+            meta.author = Some(agency);
             return;
         }
-        Some(Referent::Place(PlaceRef::Known(place))) => meta.title_place = Some(*place),
-        _ => {}
+        Some(Subject::Place(place)) => meta.title_place = Some(place),
+        None => {}
     }
-    let words = &cx.knowledge.vocabulary.metadata;
     let names_a_law = words
         .law_title_endings
         .iter()
