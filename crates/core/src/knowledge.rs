@@ -186,6 +186,8 @@ pub struct InitiativeRules {
     pub genus_words: Vec<String>,
     pub action_verbs: Vec<String>,
     pub unquoted_heads: Vec<String>,
+    /// Programme words that carry a name on past its quote (“铁拳”行动).
+    pub continuing_heads: Vec<String>,
     /// Marks that join phrases into one formula (领导带头—科室联动—企业受益).
     #[serde(default)]
     pub formula_joiners: Vec<String>,
@@ -313,6 +315,7 @@ pub struct RuleWords {
     pub slogan_endings: WordSet,
     pub numbered_formula_prefixes: WordSet,
     pub rectifying: WordSet,
+    pub continuing_heads: WordSet,
 }
 
 impl RuleWords {
@@ -327,6 +330,7 @@ impl RuleWords {
             slogan_endings: WordSet::new(&rules.slogan_endings),
             numbered_formula_prefixes: WordSet::new(&rules.numbered_formula_prefixes),
             rectifying: WordSet::new(&rules.rectifying_words),
+            continuing_heads: WordSet::new(&rules.continuing_heads),
         }
     }
 }

@@ -206,6 +206,19 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
             return initiative(span, format!("{name}{word}"));
         }
     }
+    // Rule 3c: a quoted part that is no name on its own (short, numbered, a list, an -化 label)
+    // goes on past the quote to a programme word (“铁拳”行动, “153”工作机制, “大综合一体化”行政
+    // 执法改革): the whole is the name. Ideological formulas and joined phrases stay slogans.
+    let continued = |rest: &str| {
+        let span = Span::new(quote.outer.start, quote.outer.end + rest.len());
+        initiative(span, format!("{}{rest}", display()))
+    };
+    let no_name_alone = slogan_shape || name_chars < rules.min_chars || name.contains('、');
+    if no_name_alone && !is_formula(k, &name) {
+        if let Some(rest) = continuing_name(k, after) {
+            return continued(rest);
+        }
+    }
     // Rule 1.
     if slogan_shape
         || name_chars < rules.min_chars
@@ -239,7 +252,34 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
             return initiative(quote.inner, display());
         }
     }
-    None
+    // Rule 3c for a name that needs the words after it (“法治先锋”巡回宣讲活动).
+    continuing_name(k, after).and_then(continued)
+}
+
+/// An ideological formula or phrases joined into one (思想, 精神…; 领导带头—科室联动).
+fn is_formula(k: &Knowledge, name: &str) -> bool {
+    k.slogan_markers.find_iter(name).next().is_some()
+        || k.rules.formula_joiners.iter().any(|j| name.contains(j.as_str()))
+}
+
+/// The words after a quote up to and including a continuing head (行政执法改革 of
+/// “大综合一体化”行政执法改革), within the genus window and the run of Han characters; not when
+/// they start with an action verb (“X”开展活动 is an act on X).
+fn continuing_name<'t>(k: &Knowledge, after: &'t str) -> Option<&'t str> {
+    let run_end: usize = after
+        .chars()
+        .take(k.rules.genus_window_chars)
+        .take_while(|&c| super::is_han(c))
+        .map(char::len_utf8)
+        .sum();
+    let run = &after[..run_end];
+    if run.is_empty() || k.rule_words.action_verbs.first_prefix(run).is_some() {
+        return None;
+    }
+    run.char_indices()
+        .map(|(i, c)| &run[..i + c.len_utf8()])
+        .rev()
+        .find(|prefix| k.rule_words.continuing_heads.is_suffix_of(prefix))
 }
 
 /// Political formulas and descriptive labels: markers (思想, 意识…), numbered formulas
