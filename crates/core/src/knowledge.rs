@@ -188,6 +188,10 @@ pub struct InitiativeRules {
     pub unquoted_heads: Vec<String>,
     /// Programme words that carry a name on past its quote (“铁拳”行动).
     pub continuing_heads: Vec<String>,
+    /// Words that stop such a continuation (的, 进行).
+    pub continuation_blockers: Vec<String>,
+    /// Verbs right before a quote that oppose what it names (反对“台独”…).
+    pub opposing_verbs: Vec<String>,
     /// Marks that join phrases into one formula (领导带头—科室联动—企业受益).
     #[serde(default)]
     pub formula_joiners: Vec<String>,
@@ -316,6 +320,7 @@ pub struct RuleWords {
     pub numbered_formula_prefixes: WordSet,
     pub rectifying: WordSet,
     pub continuing_heads: WordSet,
+    pub opposing: WordSet,
 }
 
 impl RuleWords {
@@ -331,6 +336,7 @@ impl RuleWords {
             numbered_formula_prefixes: WordSet::new(&rules.numbered_formula_prefixes),
             rectifying: WordSet::new(&rules.rectifying_words),
             continuing_heads: WordSet::new(&rules.continuing_heads),
+            opposing: WordSet::new(&rules.opposing_verbs),
         }
     }
 }

@@ -619,18 +619,16 @@ fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) 
     match j {
         JurisdictionRef::Named(name) => k.decide_place(*name, &cx.chain),
         JurisdictionRef::Own => cx.chain.first().copied(),
-        JurisdictionRef::Level(c) => {
-            // The levels a level character stands for (区 → district or zone); none for others.
-            // A county-level division is the one its name's last character stands for: 市 is
-            // 新乐市 in a 新乐市 report, 县 is 浚县, and 区 in a county's report is no district.
-            let wanted = k.vocabulary.level_places(*c);
+        JurisdictionRef::Level(c) => cx.chain.iter().copied().find(|&p| {
+            let place = &k.places[p];
+            k.vocabulary
+                .level_char_stands_for(*c, place.level, &place.canonical)
+        }),
+        JurisdictionRef::LevelWord(w) => {
+            let word = &k.vocabulary.level_words[*w];
             cx.chain.iter().copied().find(|&p| {
                 let place = &k.places[p];
-                if place.level == PlaceLevel::District {
-                    place.canonical.ends_with(*c)
-                } else {
-                    wanted.contains(&place.level)
-                }
+                word.levels.contains(&place.level) && place.canonical.ends_with(word.word.as_str())
             })
         }
     }

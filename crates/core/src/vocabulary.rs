@@ -20,6 +20,7 @@ pub struct Vocabulary {
     /// Chinese numerals one to ten, in order.
     pub numerals: String,
     pub level_chars: Vec<LevelChar>,
+    pub level_words: Vec<LevelWord>,
     pub segment: SegmentWords,
     pub agencies: AgencyWords,
     pub metadata: MetadataWords,
@@ -34,6 +35,25 @@ pub struct Vocabulary {
 #[serde(deny_unknown_fields)]
 pub struct LevelChar {
     pub char: char,
+    pub levels: Vec<PlaceLevel>,
+    /// How the names of the places it stands for end (地 → 阿里地区); default: the character.
+    #[serde(default)]
+    pub ending: Option<String>,
+    /// Whether 我/全/本 + the character is a deictic place (全州); not for 地 (本地, 当地).
+    #[serde(default = "yes")]
+    pub deictic: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A word before an agency form that names the level of the place (自治区党委, 地区司法处); the
+/// place is the one in the report's chain whose name ends with the word.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelWord {
+    pub word: String,
     pub levels: Vec<PlaceLevel>,
 }
 
@@ -246,6 +266,24 @@ impl Vocabulary {
             .iter()
             .find(|l| l.char == c)
             .map_or(&[], |l| l.levels.as_slice())
+    }
+
+    /// Whether a place at `level` named `name` is one a level character stands for. A
+    /// county-level division is the one its name's last character stands for (市 is 新乐市 in a
+    /// 新乐市 report, 县 is 浚县); other places must be at one of the character's levels and end
+    /// as its names do (区 is 宁夏回族自治区, never 天津市; 州 is an autonomous prefecture).
+    pub fn level_char_stands_for(&self, c: char, level: PlaceLevel, name: &str) -> bool {
+        let Some(entry) = self.level_chars.iter().find(|l| l.char == c) else {
+            return false;
+        };
+        if level == PlaceLevel::District {
+            return name.ends_with(c);
+        }
+        entry.levels.contains(&level)
+            && match &entry.ending {
+                Some(ending) => name.ends_with(ending.as_str()),
+                None => name.ends_with(c),
+            }
     }
 
     pub fn is_level_char(&self, c: char) -> bool {

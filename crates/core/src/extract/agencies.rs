@@ -70,7 +70,7 @@ fn anchor_words(v: &Vocabulary) -> Vec<(String, Anchor)> {
         (a.subdistrict.clone(), Anchor::Subdistrict),
     ];
     for prefix in a.deictic_prefixes.chars() {
-        for level in &v.level_chars {
+        for level in v.level_chars.iter().filter(|l| l.deictic) {
             words.push((format!("{prefix}{}", level.char), Anchor::Deictic));
         }
     }
@@ -229,6 +229,15 @@ fn relative_form(
 ) -> Option<(Span, JurisdictionRef)> {
     let entry = &cx.knowledge.agency_forms[form];
     let v = &cx.knowledge.vocabulary;
+    let level_word = v
+        .level_words
+        .iter()
+        .position(|w| cx.text[..start].ends_with(w.word.as_str()));
+    if let Some(w) = level_word {
+        let word_start = start - v.level_words[w].word.len();
+        let span_start = with_party_prefix(cx, word_start);
+        return Some((Span::new(span_start, end), JurisdictionRef::LevelWord(w)));
+    }
     let mut before = cx.text[..start].chars().rev();
     match before.next() {
         Some(level) if v.is_level_char(level) => {

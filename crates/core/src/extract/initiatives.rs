@@ -214,6 +214,11 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         initiative(span, format!("{}{rest}", display()))
     };
     let no_name_alone = slogan_shape || name_chars < rules.min_chars || name.contains('、');
+    // What is opposed (反对“台独”分裂活动) is nobody's programme.
+    let opposed = words.opposing.is_suffix_of(cx.before(quote.outer.start, 4));
+    if opposed {
+        return None;
+    }
     if no_name_alone && !is_formula(k, &name) {
         if let Some(rest) = continuing_name(k, after) {
             return continued(rest);
@@ -259,7 +264,10 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
 /// An ideological formula or phrases joined into one (思想, 精神…; 领导带头—科室联动).
 fn is_formula(k: &Knowledge, name: &str) -> bool {
     k.slogan_markers.find_iter(name).next().is_some()
-        || k.rules.formula_joiners.iter().any(|j| name.contains(j.as_str()))
+        || k.rules
+            .formula_joiners
+            .iter()
+            .any(|j| name.contains(j.as_str()))
 }
 
 /// The words after a quote up to and including a continuing head (行政执法改革 of
@@ -276,10 +284,19 @@ fn continuing_name<'t>(k: &Knowledge, after: &'t str) -> Option<&'t str> {
     if run.is_empty() || k.rule_words.action_verbs.first_prefix(run).is_some() {
         return None;
     }
+    // 的 makes the rest a description (“两个毫不动摇”的体制机制), and 进行 a verb phrase that
+    // only looks like a head (“两库”进行动态管理).
+    let blocked = |prefix: &str| {
+        k.rules
+            .continuation_blockers
+            .iter()
+            .any(|b| prefix.contains(b.as_str()))
+    };
     run.char_indices()
         .map(|(i, c)| &run[..i + c.len_utf8()])
         .rev()
         .find(|prefix| k.rule_words.continuing_heads.is_suffix_of(prefix))
+        .filter(|prefix| !blocked(prefix))
 }
 
 /// Political formulas and descriptive labels: markers (思想, 意识…), numbered formulas

@@ -25,6 +25,8 @@ pub enum JurisdictionRef {
     Named(PlaceName),
     /// A level character before the form: 市, 区, 县, 省 (市政务服务办).
     Level(char),
+    /// A level word before the form (自治区党委): an index into `level_words`.
+    LevelWord(usize),
     /// Nothing before it (政务服务办): the report's own jurisdiction.
     Own,
 }
