@@ -406,6 +406,8 @@ pub struct Knowledge {
     /// The agency forms of a zone's government and of any other place's government.
     pub zone_government_form: usize,
     pub local_government_form: usize,
+    /// The government form of a 盟 or 地区 (行政公署), and the name endings of such places.
+    pub office_government_form: usize,
     /// The anchor words of the agency rules, in one matcher.
     pub agency_anchors: crate::extract::agencies::AnchorMatcher,
 }
@@ -786,6 +788,7 @@ struct NamedBodies {
     national_government: usize,
     zone_government_form: usize,
     local_government_form: usize,
+    office_government_form: usize,
 }
 
 fn named_bodies(
@@ -811,6 +814,7 @@ fn named_bodies(
             })?,
         zone_government_form: form(&names.zone_government_form)?,
         local_government_form: form(&names.local_government_form)?,
+        office_government_form: form(&names.office_government_form)?,
     })
 }
 
@@ -936,7 +940,27 @@ impl Knowledge {
             national_government: bodies.national_government,
             zone_government_form: bodies.zone_government_form,
             local_government_form: bodies.local_government_form,
+            office_government_form: bodies.office_government_form,
         })
+    }
+
+    /// The government form of a place: 行政公署 for a 盟 or 地区, 人民政府 elsewhere.
+    pub fn government_form_of(&self, place: usize) -> usize {
+        let entry = &self.places[place];
+        if entry.level == PlaceLevel::Zone {
+            return self.zone_government_form;
+        }
+        let run_by_office = self
+            .vocabulary
+            .names
+            .office_government_places
+            .iter()
+            .any(|e| entry.canonical.ends_with(e.as_str()));
+        if run_by_office {
+            self.office_government_form
+        } else {
+            self.local_government_form
+        }
     }
 
     /// Every gazetteer hit in `text`, leftmost-longest and non-overlapping, as (start, end, entry).

@@ -597,15 +597,18 @@ fn author(k: &Knowledge, heading: &Metadata, cx: &ReportContext) -> Option<Resol
     }
     let place = k.decide_place(heading.title_place?, &cx.chain)?;
     let entry = &k.places[place];
-    let government_of = |form: usize| k.agency_forms[form].full.replace("{J}", &entry.canonical);
     let (canonical, kind) = match entry.level {
         PlaceLevel::National => (
             k.national_agencies[k.national_government].canonical.clone(),
             "government",
         ),
-        PlaceLevel::Zone => (government_of(k.zone_government_form), "government"),
         PlaceLevel::Region => return None,
-        _ => (government_of(k.local_government_form), "government"),
+        _ => (
+            k.agency_forms[k.government_form_of(place)]
+                .full
+                .replace("{J}", &entry.canonical),
+            "government",
+        ),
     };
     Some(ResolvedAgency {
         canonical,

@@ -102,6 +102,8 @@ pub struct MetadataWords {
     pub clause_separators: String,
     pub framing_clause: [String; 2],
     pub subject_prefixes: Vec<String>,
+    pub opening_time_phrases: Vec<String>,
+    pub report_preamble: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -138,6 +140,8 @@ pub struct NameWords {
     /// Short forms in agency_forms.tsv.
     pub zone_government_form: String,
     pub local_government_form: String,
+    pub office_government_form: String,
+    pub office_government_places: Vec<String>,
     pub national_agency_prefix: String,
     /// With `{J}`.
     pub party_group: String,

@@ -118,7 +118,14 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
     let mut at = line.start + lead;
     at += time_phrase_len(&cx.text[at..line.end], words, true);
     at += framing_clause_len(&cx.text[at..line.end], words);
-    match subject_at(cx, found, at) {
+    // Else a preamble in the opening lines: 现将省政府2024年度…情况报告如下.
+    let preamble = || {
+        let end = floor(cx.text, meta.heading_end + 300);
+        let opening = &cx.text[line.start..end.max(line.start)];
+        let after = line.start + opening.find(words.report_preamble.as_str())?;
+        subject_at(cx, found, after + words.report_preamble.len())
+    };
+    match subject_at(cx, found, at).or_else(preamble) {
         Some(Subject::Body(agency)) => meta.author = Some(agency),
         Some(Subject::Place(place)) => meta.title_place = Some(place),
         None => {}
@@ -142,6 +149,13 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
     };
     let mut first = found.iter().position(starts_subject)?;
     match &found[first].referent {
+        // 我县, 全州: the report's own place, whose government reports.
+        Referent::Place(PlaceRef::Deictic(c)) => {
+            return Some(Subject::Body(AgencyRef::Form {
+                form: cx.knowledge.local_government_form,
+                jurisdiction: JurisdictionRef::Level(*c),
+            }))
+        }
         // A place followed by its bodies (浚县县委 浚县人民政府) is those bodies.
         Referent::Place(PlaceRef::Known(place)) => {
             let next = found.get(first + 1).filter(|m| {
@@ -215,6 +229,17 @@ fn agency_kind<'k>(k: &'k crate::knowledge::Knowledge, agency: &'k AgencyRef) ->
 /// Length of an opening time phrase (2023年, / 2024年以来,) with its comma, or in a title
 /// without one (2024年上海市…); 0 when none.
 fn time_phrase_len(s: &str, words: &crate::vocabulary::MetadataWords, comma: bool) -> usize {
+    let phrase = words
+        .opening_time_phrases
+        .iter()
+        .find(|p| s.starts_with(p.as_str()));
+    if let Some(phrase) = phrase {
+        let rest = &s[phrase.len()..];
+        return match rest.chars().next() {
+            Some(c) if words.clause_separators.contains(c) => phrase.len() + c.len_utf8(),
+            _ => 0,
+        };
+    }
     let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     if digits != 4 {
         return 0;
