@@ -66,14 +66,19 @@ pub(crate) enum Command {
         #[arg(default_value = "data/reports")]
         paths: Vec<PathBuf>,
         /// Indent the JSON (one object per report, no longer one per line).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "text")]
         pretty: bool,
+        /// Print the text of one report as govkg read it (decoded, page furniture and markup
+        /// removed) instead of the JSON: the text that the character offsets of `spans` count in.
+        #[arg(long)]
+        text: bool,
     },
     /// Run a SPARQL query: a named query, a .rq file, or --sparql TEXT.
     ///
     /// Named queries: implementers, laws-cited, initiative-adoption, agency-profile, agencies,
-    /// entity-profile (`govkg query --list` prints what each answers). The default graph is the
-    /// union of all report graphs.
+    /// entity-profile (`govkg query --list` prints what each answers and its parameters). The
+    /// default graph is the union of all report graphs. SELECT and ASK answer a table, CONSTRUCT
+    /// and DESCRIBE a graph (Turtle unless --format says otherwise).
     Query {
         /// Named query or .rq file; `-` reads the query text from standard input.
         #[arg(required_unless_present_any = ["sparql", "list"])]
@@ -83,18 +88,31 @@ pub(crate) enum Command {
         sparql: Option<String>,
         #[arg(long, default_value = "govkg-store")]
         store: PathBuf,
-        #[arg(long, short = 'f', default_value = "table", value_parser = names::<OutputFormat>(OutputFormat::NAMES.iter().copied()))]
-        format: OutputFormat,
+        /// Tables (SELECT, ASK): table (default), csv, tsv, json, jsonl (one flat JSON object per
+        /// row), xml. Graphs (CONSTRUCT, DESCRIBE): turtle (default), ntriples, nquads, trig,
+        /// rdfxml, jsonld.
+        #[arg(long, short = 'f', value_parser = names::<OutputFormat>(OutputFormat::NAMES.iter().copied()))]
+        format: Option<OutputFormat>,
         /// Bind a variable before running, e.g. --param agencyName=天津市东丽区司法局 or
-        /// --param 'entity=<https://w3id.org/govkg/id/initiative/证照分离>'.
+        /// --param 'entity=<https://w3id.org/govkg/id/initiative/证照分离>'. A name that several
+        /// entities carry gets a warning on standard error naming them.
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<Param>,
         /// Give up after this many seconds.
         #[arg(long, default_value_t = 60.0)]
         timeout: f64,
-        /// List the named queries.
+        /// List the named queries: what each answers and the parameters it takes.
         #[arg(long)]
         list: bool,
+    },
+    /// What the store holds: reports, entities and relations of each kind, the years and
+    /// places the reports cover, and its size on disk.
+    Stats {
+        #[arg(long, default_value = "govkg-store")]
+        store: PathBuf,
+        /// Print the figures as one JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
     },
     /// Export the graph as Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD, or a Graphviz DOT
     /// drawing.
@@ -139,6 +157,20 @@ pub(crate) enum Command {
     /// Send each report's graph to a SPARQL 1.1 Graph Store Protocol endpoint (PUT per graph,
     /// so pushing again replaces, never duplicates), or through SPARQL Update.
     Push(PushArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell), e.g.
+    /// `govkg completions bash > ~/.local/share/bash-completion/completions/govkg`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output, e.g. `govkg man | man -l -`; with --dir,
+    /// write one page per command (govkg.1, govkg-build.1, …) into that folder.
+    Man {
+        /// Folder to write the pages into (created if missing).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Options of `govkg serve`.

@@ -8,13 +8,15 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
 use govkg::build::{self, BuildOptions};
 use govkg_core::knowledge::Knowledge;
+use govkg_graph::answer;
 use govkg_graph::export::{self, ExportFormat, Filter};
 use govkg_graph::query::{self, OutputFormat, Param};
+use govkg_graph::stats::Stats;
 use govkg_graph::store::{GovStore, StoreLocation};
 
 // mimalloc for Rust and, through its `override` feature, for C and C++ too (see Cargo.toml).
@@ -59,14 +61,8 @@ fn exit_code(failures: usize) -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Serve(args) => {
-            govkg::serve::run(&args.into())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Push(args) => {
-            govkg::push::run(&args.into())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve(args) => govkg::serve::run(&args.into()).map(|()| ExitCode::SUCCESS),
+        Command::Push(args) => govkg::push::run(&args.into()).map(|()| ExitCode::SUCCESS),
         Command::Build {
             paths,
             store,
@@ -94,7 +90,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             run_build(&knowledge(&cli.data)?, &paths, location, &options, &after)
         }
-        Command::Extract { paths, pretty } => run_extract(&knowledge(&cli.data)?, &paths, pretty),
+        Command::Extract {
+            paths, text: true, ..
+        } => run_extract_text(&paths),
+        Command::Extract { paths, pretty, .. } => {
+            run_extract(&knowledge(&cli.data)?, &paths, pretty)
+        }
+        Command::Query { list: true, .. } => list_queries(),
         Command::Query {
             query,
             sparql,
@@ -102,15 +104,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             params,
             timeout,
-            list,
+            list: false,
         } => {
-            if list {
-                list_queries();
-                return Ok(ExitCode::SUCCESS);
-            }
             let text = query_or_sparql(query.as_deref(), sparql)?;
             run_query(&store, &text, &params, format, timeout)
         }
+        Command::Stats { store, json } => run_stats(&store, json),
+        Command::Completions { shell } => print_completions(shell),
+        Command::Man { dir } => run_man(dir.as_deref()),
         Command::Export {
             format,
             store,
@@ -200,6 +201,23 @@ fn run_extract(knowledge: &Knowledge, paths: &[PathBuf], pretty: bool) -> Result
     Ok(exit_code(failures.len()))
 }
 
+/// `govkg extract --text`: the text of one report exactly as govkg read it, which the character
+/// offsets of `extract` count in.
+fn run_extract_text(paths: &[PathBuf]) -> Result<ExitCode> {
+    let [path] = paths else {
+        bail!("--text prints one report: give one file (or `-` for standard input)");
+    };
+    let source = if path.as_os_str() == "-" {
+        govkg_read::read_bytes("stdin", &read_stdin()?).map_err(|e| anyhow!("stdin: {e}"))?
+    } else {
+        govkg_read::read_source(path).map_err(|e| anyhow!("{}: {e}", path.display()))?
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(source.text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The extraction of the one report on standard input (its name, and so its id, is `stdin`).
 fn extract_stdin(knowledge: &Knowledge) -> Result<govkg_core::model::Extraction> {
     let bytes = read_stdin()?;
@@ -229,11 +247,17 @@ fn read_stdin() -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// `govkg query --list`.
-fn list_queries() {
+/// `govkg query --list`: each named query, what it answers and the parameters it declares.
+fn list_queries() -> Result<ExitCode> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
     for q in query::NAMED_QUERIES {
-        println!("{:<22} {}", q.name, q.summary());
+        writeln!(out, "{:<22} {}", q.name, q.summary())?;
+        for p in q.parameters() {
+            writeln!(out, "{:<22}   --param {}=…  {}", "", p.name, p.about)?;
+        }
     }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The text `govkg query` runs: `--sparql`, or a named query or .rq file.
@@ -247,20 +271,67 @@ fn query_or_sparql(query: Option<&str>, sparql: Option<String>) -> Result<String
     }
 }
 
-/// `govkg query`: runs the query on the store and prints the answer.
+/// `govkg query`: runs the query on the store and prints the answer, then a warning for each
+/// name given as a parameter that more than one entity carries (last, where it stays in sight).
 fn run_query(
     store: &Path,
     text: &str,
     params: &[Param],
-    format: OutputFormat,
+    format: Option<OutputFormat>,
     timeout: f64,
 ) -> Result<ExitCode> {
     let gov = GovStore::open_existing(store)?;
     let limit = Duration::from_secs_f64(timeout.max(0.001));
-    let table = query::select(gov.oxigraph(), text, params, Some(limit))?;
     let mut out = BufWriter::new(std::io::stdout().lock());
-    table.write(format, &mut out)?;
+    answer::write_answer(gov.oxigraph(), text, params, Some(limit), format, &mut out)?;
     out.flush()?;
+    for warning in answer::ambiguous_names(gov.oxigraph(), text, params)? {
+        eprintln!("govkg: warning: {warning}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `govkg stats`: what the store holds, as tables or JSON.
+fn run_stats(store: &Path, json: bool) -> Result<ExitCode> {
+    let gov = GovStore::open_existing(store)?;
+    let stats = Stats::of(&gov)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if json {
+        serde_json::to_writer_pretty(&mut out, &stats).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        stats.write_text(&mut out)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `govkg completions SHELL`: the shell's completion script, from the clap definitions.
+fn print_completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    // Into memory first: clap_complete panics when its writer fails (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "govkg", &mut script);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `govkg man`: the manual page on standard output, or one page per command into `dir`.
+fn run_man(dir: Option<&Path>) -> Result<ExitCode> {
+    match dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), dir)
+                .with_context(|| format!("{}: cannot write the manual pages", dir.display()))?;
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -464,29 +464,11 @@ fn named_queries_json() -> serde_json::Value {
                     "name": q.name,
                     "summary": q.summary(),
                     "text": q.text,
-                    "parameters": query_parameters(q.text),
+                    "parameters": q.parameters().into_iter().map(|p| p.name).collect::<Vec<_>>(),
                 })
             })
             .collect(),
     )
-}
-
-/// Parameters a named query documents in its header comment (`# Parameter ?name: …`).
-fn query_parameters(text: &str) -> Vec<String> {
-    text.lines()
-        .take_while(|l| l.starts_with('#'))
-        .filter_map(|l| {
-            let rest = l
-                .trim_start_matches('#')
-                .trim()
-                .strip_prefix("Parameter ?")?;
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            (!name.is_empty()).then_some(name)
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -494,11 +476,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn documented_parameters_are_found() {
-        let profile = govkg_graph::query::named_query("entity-profile").unwrap();
-        assert_eq!(query_parameters(profile.text), vec!["entity".to_string()]);
-        let implementers = govkg_graph::query::named_query("implementers").unwrap();
-        assert!(query_parameters(implementers.text).is_empty());
+    fn documented_parameters_are_listed() {
+        let queries = named_queries_json();
+        let parameters = |name: &str| {
+            queries
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|q| q["name"] == name)
+                .map(|q| q["parameters"].clone())
+                .unwrap()
+        };
+        assert_eq!(parameters("entity-profile"), serde_json::json!(["entity"]));
+        assert_eq!(
+            parameters("implementers"),
+            serde_json::json!(["initiative", "agency"])
+        );
+        assert_eq!(parameters("agencies"), serde_json::json!([]));
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //!   failing with a typed [`query::QueryError`]; [`query::Table`] and its output formats
 //!   ([`query::OutputFormat`]); the named queries ([`query::NAMED_QUERIES`],
 //!   [`query::named_query`]);
+//! - [`answer`]: [`answer::write_answer`] (a query's table or graph in the format asked for) and
+//!   [`answer::ambiguous_names`] (names given as parameters that more than one entity carries);
+//! - [`stats`]: [`stats::Stats`], what a store holds;
 //! - [`export`]: [`export::write_rdf`] and [`export::write_dot`] with an [`export::Filter`];
 //! - [`error_line`]: an error and its causes as one line, as every govkg program prints it.
 
@@ -50,9 +53,11 @@ macro_rules! named_enum {
     };
 }
 
+pub mod answer;
 pub mod export;
 pub mod query;
 pub mod rdf;
+pub mod stats;
 pub mod store;
 
 /// An error and its causes as one line, "outer: inner: cause", without repeats (a cause whose

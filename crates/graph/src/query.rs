@@ -18,21 +18,56 @@ use oxigraph::sparql::{
 };
 use oxigraph::store::Store;
 
-/// A query shipped with govkg. `text` starts with a comment saying what it answers.
+/// A query shipped with govkg. `text` starts with a comment header: `# name — what it answers`
+/// and the lines after it up to the first `# Parameter` or empty `#` line (its purpose), then one
+/// `# Parameter ?variable: what to give` line per variable meant to be bound with `--param`.
 pub struct NamedQuery {
     pub name: &'static str,
     pub text: &'static str,
 }
 
+/// A variable a named query declares in its header, for `--param NAME=VALUE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryParameter {
+    pub name: String,
+    /// What to give, as the header says it.
+    pub about: String,
+}
+
 impl NamedQuery {
-    /// The first comment line after the name: what the query answers.
-    pub fn summary(&self) -> String {
+    /// The header's comment lines, without `#` and surrounding blanks.
+    fn header(&self) -> impl Iterator<Item = &'static str> {
         self.text
             .lines()
-            .next()
+            .take_while(|l| l.starts_with('#'))
             .map(|l| l.trim_start_matches('#').trim())
-            .and_then(|l| l.split_once('—').map(|(_, s)| s.trim().to_string()))
-            .unwrap_or_default()
+    }
+
+    /// What the query answers: the header's first paragraph, after the name.
+    pub fn summary(&self) -> String {
+        let mut lines = self.header();
+        let first = lines
+            .next()
+            .and_then(|l| l.split_once('—').map(|(_, s)| s.trim()))
+            .unwrap_or_default();
+        let rest = lines.take_while(|l| !l.is_empty() && !l.starts_with("Parameter "));
+        std::iter::once(first)
+            .chain(rest)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The variables the header declares (`# Parameter ?name: what to give`), in its order.
+    pub fn parameters(&self) -> Vec<QueryParameter> {
+        self.header()
+            .filter_map(|l| {
+                let (name, about) = l.strip_prefix("Parameter ?")?.split_once(':')?;
+                Some(QueryParameter {
+                    name: name.trim().to_string(),
+                    about: about.trim().to_string(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -68,13 +103,50 @@ pub fn named_query(name: &str) -> Option<&'static NamedQuery> {
 }
 
 named_enum! {
-    /// Output formats of `govkg query`.
+    /// Output formats of `govkg query`: tables for SELECT and ASK answers, RDF for CONSTRUCT and
+    /// DESCRIBE graphs.
     pub enum OutputFormat ("output format") {
         Table => "table",
         Csv => "csv",
         Tsv => "tsv",
         Json => "json",
+        Jsonl => "jsonl" | "ndjson",
         Xml => "xml",
+        Turtle => "turtle" | "ttl",
+        Ntriples => "ntriples" | "nt",
+        Nquads => "nquads" | "nq",
+        Trig => "trig",
+        RdfXml => "rdfxml" | "rdf",
+        JsonLd => "jsonld" | "json-ld",
+    }
+}
+
+impl OutputFormat {
+    /// The RDF serialisation of a graph format; None for the table formats.
+    pub fn rdf_format(self) -> Option<oxigraph::io::RdfFormat> {
+        use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+        Some(match self {
+            Self::Turtle => RdfFormat::Turtle,
+            Self::Ntriples => RdfFormat::NTriples,
+            Self::Nquads => RdfFormat::NQuads,
+            Self::Trig => RdfFormat::TriG,
+            Self::RdfXml => RdfFormat::RdfXml,
+            Self::JsonLd => RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
+            Self::Table | Self::Csv | Self::Tsv | Self::Json | Self::Jsonl | Self::Xml => {
+                return None
+            }
+        })
+    }
+
+    /// The names of the formats for tables (`graph` false) or for graphs, for messages.
+    pub fn names_for(graph: bool) -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|f| f.rdf_format().is_some() == graph)
+            .map(|f| f.name())
+            .collect()
     }
 }
 
@@ -749,14 +821,21 @@ impl Table {
     }
 
     /// Writes the table in the requested format. JSON/XML/CSV/TSV follow the W3C SPARQL 1.1
-    /// result formats; `table` is an aligned text table for people.
+    /// result formats; `table` is an aligned text table for people; `jsonl` is one flat JSON
+    /// object per row ([`Self::write_json_lines`]). The RDF formats are for graphs, not tables.
     pub fn write(&self, format: OutputFormat, out: &mut impl Write) -> Result<()> {
         let w3c = match format {
             OutputFormat::Table => return self.write_text_table(out),
+            OutputFormat::Jsonl => return self.write_json_lines(out),
             OutputFormat::Csv => QueryResultsFormat::Csv,
             OutputFormat::Tsv => QueryResultsFormat::Tsv,
             OutputFormat::Json => QueryResultsFormat::Json,
             OutputFormat::Xml => QueryResultsFormat::Xml,
+            graph => anyhow::bail!(
+                "--format {} writes graphs (CONSTRUCT, DESCRIBE); a table is written as {}",
+                graph.name(),
+                OutputFormat::names_for(false).join(", ")
+            ),
         };
         let variables = self
             .variables
@@ -781,13 +860,37 @@ impl Table {
         Ok(())
     }
 
+    /// One JSON object per row, `{"variable": "plain value", …}` with the values as
+    /// [`Self::cell_text`] gives them and unbound variables left out: what
+    /// `pandas.read_json(path, lines=True)` and `jq` read.
+    /// Keys come in the order of the query's variables.
+    pub fn write_json_lines(&self, out: &mut impl Write) -> Result<()> {
+        let keys: Vec<String> = self
+            .variables
+            .iter()
+            .map(|v| serde_json::Value::from(v.as_str()).to_string())
+            .collect();
+        for row in &self.rows {
+            let fields: Vec<String> = keys
+                .iter()
+                .zip(row)
+                .filter_map(|(key, t)| {
+                    let value = serde_json::Value::from(Self::cell_text(Some(t.as_ref()?)));
+                    Some(format!("{key}:{value}"))
+                })
+                .collect();
+            writeln!(out, "{{{}}}", fields.join(","))?;
+        }
+        Ok(())
+    }
+
     /// An aligned table for people. Columns named `…Iri` are left out when the table has a label
     /// column beside them (they are for machines; use csv/tsv/json to get them).
     fn write_text_table(&self, out: &mut impl Write) -> Result<()> {
         let shown: Vec<usize> = (0..self.variables.len())
             .filter(|&i| !(self.variables[i].ends_with("Iri") && self.variables.len() > 1))
             .collect();
-        let variables: Vec<&String> = shown.iter().map(|&i| &self.variables[i]).collect();
+        let variables: Vec<&str> = shown.iter().map(|&i| self.variables[i].as_str()).collect();
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
@@ -798,37 +901,44 @@ impl Table {
                     .collect()
             })
             .collect();
-        let width = |s: &str| s.chars().map(display_width).sum::<usize>();
-        let mut widths: Vec<usize> = variables.iter().map(|v| width(v)).collect();
-        for row in &cells {
-            for (i, c) in row.iter().enumerate() {
-                widths[i] = widths[i].max(width(c).min(60));
-            }
-        }
-        let pad = |s: &str, w: usize| {
-            let shown: String = truncate_to_width(s, 60);
-            let used = width(&shown);
-            format!("{shown}{}", " ".repeat(w.saturating_sub(used)))
-        };
-        let header: Vec<String> = variables
-            .iter()
-            .enumerate()
-            .map(|(i, v)| pad(v, widths[i]))
-            .collect();
-        writeln!(out, "{}", header.join(" │ ").trim_end())?;
-        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-        writeln!(out, "{}", rule.join("─┼─"))?;
-        for row in &cells {
-            let line: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| pad(c, widths[i]))
-                .collect();
-            writeln!(out, "{}", line.join(" │ ").trim_end())?;
-        }
+        write_aligned(&variables, &cells, out)?;
         writeln!(out, "({} rows)", cells.len())?;
         Ok(())
     }
+}
+
+/// Writes a header, a rule and the rows in columns aligned for a terminal (CJK characters take two
+/// columns; cells longer than 60 columns are cut with `…`).
+pub fn write_aligned(header: &[&str], cells: &[Vec<String>], out: &mut impl Write) -> Result<()> {
+    let width = |s: &str| s.chars().map(display_width).sum::<usize>();
+    let mut widths: Vec<usize> = header.iter().map(|v| width(v)).collect();
+    for row in cells {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(width(c).min(60));
+        }
+    }
+    let pad = |s: &str, w: usize| {
+        let shown: String = truncate_to_width(s, 60);
+        let used = width(&shown);
+        format!("{shown}{}", " ".repeat(w.saturating_sub(used)))
+    };
+    let padded: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, v)| pad(v, widths[i]))
+        .collect();
+    writeln!(out, "{}", padded.join(" │ ").trim_end())?;
+    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+    writeln!(out, "{}", rule.join("─┼─"))?;
+    for row in cells {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(i, c)| pad(c, widths[i]))
+            .collect();
+        writeln!(out, "{}", line.join(" │ ").trim_end())?;
+    }
+    Ok(())
 }
 
 /// Terminal columns a character takes: CJK and full-width forms take two.
@@ -1014,6 +1124,67 @@ mod tests {
             Some("<http://e/e>"),
             "unbound first"
         );
+    }
+
+    #[test]
+    fn every_declared_parameter_of_a_named_query_can_be_bound() {
+        for q in NAMED_QUERIES {
+            assert!(!q.summary().is_empty(), "{}: no summary", q.name);
+            assert!(!q.summary().contains("Parameter"), "{}", q.summary());
+            for p in q.parameters() {
+                assert!(!p.about.is_empty(), "{}: ?{} undocumented", q.name, p.name);
+                let value = if p.about.contains("IRI") {
+                    format!("{}=<http://e/x>", p.name)
+                } else {
+                    format!("{}=名称", p.name)
+                };
+                let mut query = parse(q.text).unwrap();
+                bind_parameters(&mut query, &[param(&value)])
+                    .unwrap_or_else(|e| panic!("{}: ?{}: {e}", q.name, p.name));
+            }
+        }
+        let names = |name: &str| -> Vec<String> {
+            named_query(name)
+                .unwrap()
+                .parameters()
+                .into_iter()
+                .map(|p| p.name)
+                .collect()
+        };
+        assert_eq!(names("agency-profile"), ["agencyName"]);
+        assert_eq!(names("laws-cited"), ["law", "agency"]);
+        assert!(names("agencies").is_empty());
+        let adoption = named_query("initiative-adoption").unwrap().summary();
+        assert!(
+            adoption.ends_with("The jurisdiction and year are the report's."),
+            "{adoption}"
+        );
+    }
+
+    #[test]
+    fn json_lines_are_flat_objects_without_unbound_cells() {
+        let table = Table {
+            variables: vec!["name".into(), "year".into(), "iri".into()],
+            rows: vec![
+                vec![
+                    Some(Literal::new_language_tagged_literal_unchecked("甲", "zh").into()),
+                    Some(Literal::from(2024).into()),
+                    None,
+                ],
+                vec![
+                    None,
+                    None,
+                    Some(oxigraph::model::NamedNode::new_unchecked("http://e/x").into()),
+                ],
+            ],
+        };
+        let mut out = Vec::new();
+        table.write(OutputFormat::Jsonl, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"name\":\"甲\",\"year\":\"2024\"}\n{\"iri\":\"http://e/x\"}\n"
+        );
+        assert!(table.write(OutputFormat::Turtle, &mut Vec::new()).is_err());
     }
 
     #[test]

@@ -191,6 +191,37 @@ impl GovStore {
         &self.location
     }
 
+    /// Bytes the store's files take on disk (0 in memory): every file under its folder.
+    pub fn disk_bytes(&self) -> Result<u64> {
+        fn walk(dir: &Path) -> Result<u64> {
+            let mut total = 0;
+            for entry in
+                std::fs::read_dir(dir).with_context(|| format!("{}: cannot list", dir.display()))?
+            {
+                let entry = entry.with_context(|| format!("{}: cannot list", dir.display()))?;
+                let meta = match entry.metadata() {
+                    Ok(meta) => meta,
+                    // A file a concurrent build compacted away takes no room any more.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => {
+                        return Err(e)
+                            .with_context(|| format!("{}: cannot stat", entry.path().display()))
+                    }
+                };
+                total += if meta.is_dir() {
+                    walk(&entry.path())?
+                } else {
+                    meta.len()
+                };
+            }
+            Ok(total)
+        }
+        match &self.location {
+            StoreLocation::Disk(dir) => walk(dir),
+            StoreLocation::Memory => Ok(0),
+        }
+    }
+
     /// A bulk loader for graphs that are not in the store yet: no per-triple transactions, and
     /// RocksDB ingests everything it wrote in one atomic step at commit.
     pub fn bulk_loader(&self) -> oxigraph::store::BulkLoader<'_> {
