@@ -116,6 +116,63 @@ mod tests {
         assert_eq!(x.title, None);
     }
 
+    /// A law's short name is a whole word; a city's 规定 is a government rule, a district's a
+    /// policy document.
+    #[test]
+    fn law_names_are_whole_words_and_city_regulations_are_rules() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let text = "绍兴市司法局2023年法治政府建设情况报告\n\
+                    开展涉侨公证法律服务,完善公司法人治理结构,宣传公证法。\n\
+                    贯彻《绍兴市电梯安全管理规定》和《越城区行政规范性文件管理规定》。\n";
+        let x = process(&doc(text.to_string()), knowledge);
+        let laws: Vec<(&str, &str)> = x
+            .laws
+            .iter()
+            .map(|l| (l.canonical.as_str(), l.kind.as_str()))
+            .collect();
+        assert!(laws.contains(&("中华人民共和国公证法", "law")), "{laws:?}");
+        assert!(!laws.iter().any(|l| l.0.contains("公司法")), "{laws:?}");
+        let notary = x.laws.iter().find(|l| l.canonical.ends_with("公证法"));
+        assert_eq!(notary.map(|l| l.mentions.len()), Some(1));
+        assert!(
+            laws.contains(&("绍兴市电梯安全管理规定", "rule")),
+            "{laws:?}"
+        );
+        assert!(x
+            .policy_documents
+            .iter()
+            .any(|d| d.title == "越城区行政规范性文件管理规定"));
+    }
+
+    /// Relative forms along the report's place chain, at levels beyond 省/市/区/县: in a county
+    /// report of an autonomous prefecture 州委 is the prefecture's and 自治区党委 the region's; a
+    /// form with no referent at any level of the chain (省委 in an autonomous region) is dropped.
+    #[test]
+    fn relative_forms_follow_the_place_chain_at_every_level() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let text = "玛纳斯县2024年法治政府建设情况报告\n\
+                    在自治区党委、州委、县委的领导下,县政府落实州政府部署,省委要求。\n";
+        let x = process(&doc(text.to_string()), knowledge);
+        let agencies: Vec<&str> = x.agencies.iter().map(|a| a.canonical.as_str()).collect();
+        for expected in [
+            "中共新疆维吾尔自治区委员会",
+            "中共昌吉回族自治州委员会",
+            "中共玛纳斯县委员会",
+            "玛纳斯县人民政府",
+            "昌吉回族自治州人民政府",
+        ] {
+            assert!(agencies.contains(&expected), "{expected}: {agencies:?}");
+        }
+        assert!(!agencies.iter().any(|a| a.contains("省")), "{agencies:?}");
+        let text = "兴安盟2024年法治政府建设情况报告\n盟委、盟行署高度重视。\n";
+        let x = process(&doc(text.to_string()), knowledge);
+        assert_eq!(x.author.as_deref(), Some("兴安盟行政公署"));
+        let agencies: Vec<&str> = x.agencies.iter().map(|a| a.canonical.as_str()).collect();
+        assert!(agencies.contains(&"中共兴安盟委员会"), "{agencies:?}");
+    }
+
     /// 和平区 is a district of 天津 and of 沈阳: the report's place decides, and a report
     /// elsewhere leaves it unresolved instead of taking the first.
     #[test]

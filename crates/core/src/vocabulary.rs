@@ -115,6 +115,8 @@ pub struct LawWords {
     pub party_regulation_prefix: String,
     pub party_regulation_endings: Vec<String>,
     pub local_regulation_endings: Vec<String>,
+    pub local_rule_endings: Vec<String>,
+    pub unbracketed_name_continuations: String,
     pub edition_note_words: Vec<String>,
     pub title_run_separators: String,
 }

@@ -45,6 +45,17 @@ pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
             if cx.title_containing(span).is_some() {
                 continue;
             }
+            // A short name is a whole word: 公证法律服务 does not name 公证法.
+            let continues_word = cx.text[end..].chars().next().is_some_and(|c| {
+                cx.knowledge
+                    .vocabulary
+                    .laws
+                    .unbracketed_name_continuations
+                    .contains(c)
+            });
+            if continues_word {
+                continue;
+            }
             let law = &cx.knowledge.laws[index];
             out.push(Mention {
                 span,
@@ -113,6 +124,10 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
         && starts_with_regional_place(k, base)
     {
         "local_regulation"
+    } else if ends_with_one(base, &words.local_rule_endings) && starts_with_regional_place(k, base)
+    {
+        // A province's or city's 规定 is a government rule (政府规章), not a policy document.
+        "rule"
     } else {
         return None;
     };
