@@ -676,6 +676,26 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 jurisdiction: body.jurisdiction,
             }
         }
+        AgencyRef::PartyCommitteeOfAuthor => {
+            // Only a department has one of its own: not a government or a party body.
+            let author = cx.author.as_ref()?;
+            if author.kind != "government"
+                || author
+                    .canonical
+                    .ends_with(&k.vocabulary.names.government_ending)
+            {
+                return None;
+            }
+            ResolvedAgency {
+                canonical: k
+                    .vocabulary
+                    .names
+                    .party_committee
+                    .replace("{J}", &author.canonical),
+                kind: "party".into(),
+                ..author.clone()
+            }
+        }
         AgencyRef::IntermediateCourt {
             number,
             jurisdiction,

@@ -80,6 +80,10 @@ pub struct AgencyWords {
     pub party_organisation: String,
     pub party_committee_class: Vec<String>,
     pub office_char: char,
+    /// A department's last character before 党组/党委 standing alone (局党组, 厅党委).
+    pub own_body_chars: String,
+    /// The form short name of a party committee (党委).
+    pub party_committee: String,
     pub list_joiners: String,
     pub unit_detached_after: String,
     pub numbered_court: String,
@@ -147,6 +151,10 @@ pub struct NameWords {
     pub national_agency_prefix: String,
     /// With `{J}`.
     pub party_group: String,
+    /// A department's own party committee, with `{J}`.
+    pub party_committee: String,
+    /// How a people's government's name ends (it has no department party committee).
+    pub government_ending: String,
     /// With `{J}` and `{N}`.
     pub intermediate_court: String,
 }

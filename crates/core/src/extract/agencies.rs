@@ -161,6 +161,11 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
             Entry::AgencyForm(form) => {
                 if let Some((span, jurisdiction)) = relative_form(cx, start, end, form) {
                     push_agency(cx, &mut out, span, AgencyRef::Form { form, jurisdiction });
+                } else if let Some(span) = own_party_committee(cx, start, end, form) {
+                    out.push(Mention {
+                        span,
+                        referent: Referent::Agency(AgencyRef::PartyCommitteeOfAuthor),
+                    });
                 }
             }
             Entry::NationalAgency(n) => {
@@ -259,6 +264,19 @@ fn relative_form(
     }
 }
 
+/// 局党委, 厅党委: the party committee of the department that wrote the report.
+fn own_party_committee(cx: &Context<'_>, start: usize, end: usize, form: usize) -> Option<Span> {
+    let words = &cx.knowledge.vocabulary.agencies;
+    if cx.knowledge.agency_forms[form].short != words.party_committee {
+        return None;
+    }
+    let body_char = cx.text[..start]
+        .chars()
+        .next_back()
+        .filter(|&c| words.own_body_chars.contains(c))?;
+    Some(Span::new(start - body_char.len_utf8(), end))
+}
+
 /// Includes a preceding 中共 (中共天津市委) in the mention.
 fn with_party_prefix(cx: &Context<'_>, start: usize) -> usize {
     let prefix = cx.knowledge.vocabulary.agencies.party_prefix.as_str();
@@ -308,11 +326,12 @@ fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Menti
         {
             continue;
         }
-        let start = if cx.text[..at].ends_with(office) {
-            at - office.len_utf8()
-        } else {
-            at
-        };
+        // 办党组, 局党组, 厅党组: the author office's or department's own party group.
+        let own_body = cx.text[..at]
+            .chars()
+            .next_back()
+            .filter(|&c| c == office || words.own_body_chars.contains(c));
+        let start = own_body.map_or(at, |c| at - c.len_utf8());
         let previous = cx.text[..start].chars().next_back();
         if previous.is_some_and(|c| is_han(c) && c != office) && start == at {
             // Part of a longer word (机关党组…) we do not know.

@@ -51,6 +51,8 @@ pub enum AgencyRef {
     Author,
     /// The party group (党组) of another referent (市政务服务办党组, or bare 党组 = the author's).
     PartyGroupOf(Box<AgencyRef>),
+    /// The party committee of the department that wrote the report (局党委, 厅党委).
+    PartyCommitteeOfAuthor,
     /// A numbered intermediate court of a jurisdiction (三中院 → 第三中级人民法院).
     IntermediateCourt {
         number: String,
