@@ -29,7 +29,9 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     let furniture = &cx.knowledge.heading_furniture;
     let mut heading: Vec<Span> = Vec::new();
     let mut heading_end = 0;
-    for line in segment::lines(cx.text).take(12) {
+    let mut after_body = false;
+    let ends_title = |t: &str| words.title_endings.iter().any(|e| t.ends_with(e.as_str()));
+    for (index, line) in segment::lines(cx.text).take(12).enumerate() {
         let raw = cx.slice(line);
         let cleaned = clean_heading_line(raw);
         let skipped = cleaned.is_empty()
@@ -42,8 +44,25 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             break;
         }
         let is_body = cleaned.chars().count() > 60 || cleaned.ends_with('。');
+        // A portal may put a slogan or a lead line above the heading: look on for a complete
+        // title in the first lines, but take nothing else after body text.
         if is_body {
+            if heading.is_empty() && index < LEAD_LINES {
+                after_body = true;
+                continue;
+            }
             break;
+        }
+        let complete = ends_title(&cleaned) && first_year(&cleaned).is_some();
+        if after_body && !complete {
+            break;
+        }
+        // A column name above a complete title (区内新闻, 通知公告) is no part of it.
+        let short_lines_before = heading
+            .iter()
+            .all(|s| clean_heading_line(cx.slice(*s)).chars().count() <= COLUMN_NAME_CHARS);
+        if complete && short_lines_before {
+            heading.clear();
         }
         heading.push(trimmed_line_span(cx, line));
         heading_end = line.end;
@@ -51,12 +70,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             .iter()
             .map(|s| clean_heading_line(cx.slice(*s)))
             .collect();
-        if words
-            .title_endings
-            .iter()
-            .any(|e| joined.ends_with(e.as_str()))
-            || heading.len() >= 3
-        {
+        if ends_title(&joined) || heading.len() >= 3 {
             break;
         }
     }
@@ -90,6 +104,11 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     meta
 }
 
+/// Lines above a heading that may be a slogan or lead text, not yet the report.
+const LEAD_LINES: usize = 4;
+/// The longest column name a portal puts above a title (通知公告, 区内新闻).
+const COLUMN_NAME_CHARS: usize = 6;
+
 /// A short line ending with a colon before any title is a salutation naming the addressee
 /// (市委、市政府:), not a heading: the report is written to that body, not by it.
 fn is_salutation(line: &str) -> bool {
@@ -107,8 +126,15 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
     let Some(line) = segment::lines(cx.text)
         .filter(|l| l.start >= meta.heading_end)
         .find(|l| {
-            let cleaned = clean_heading_line(cx.slice(*l));
-            !cleaned.is_empty() && !is_salutation(&cleaned)
+            let raw = cx.slice(*l);
+            let cleaned = clean_heading_line(raw);
+            !cleaned.is_empty()
+                && !is_salutation(&cleaned)
+                && !cx
+                    .knowledge
+                    .heading_furniture
+                    .iter()
+                    .any(|w| raw.contains(w.as_str()))
         })
     else {
         return;
@@ -279,17 +305,33 @@ fn floor(text: &str, i: usize) -> usize {
 }
 
 fn clean_heading_line(s: &str) -> String {
-    s.trim()
-        .trim_matches(|c: char| c == '|' || c == '#' || c.is_whitespace())
+    let s = s
         .trim()
-        .to_string()
+        .trim_matches(|c: char| c == '|' || c == '#' || c.is_whitespace());
+    s[doc_number_prefix_len(s)..].trim().to_string()
+}
+
+/// The length of a bracketed document number before a title ([天政发〔2026〕7号]天水市…).
+fn doc_number_prefix_len(s: &str) -> usize {
+    let Some(close) = ['[', '【']
+        .iter()
+        .find(|&&open| s.starts_with(open))
+        .and_then(|_| s.find([']', '】']))
+    else {
+        return 0;
+    };
+    let inner = &s[..close];
+    if inner.contains('〔') || inner.contains('号') {
+        close + s[close..].chars().next().map_or(0, char::len_utf8)
+    } else {
+        0
+    }
 }
 
 fn trimmed_line_span(cx: &Context<'_>, line: Span) -> Span {
     let s = cx.slice(line);
-    let lead = s.len()
-        - s.trim_start_matches(|c: char| c == '|' || c == '#' || c.is_whitespace())
-            .len();
+    let unmarked = s.trim_start_matches(|c: char| c == '|' || c == '#' || c.is_whitespace());
+    let lead = s.len() - unmarked.len() + doc_number_prefix_len(unmarked);
     let kept = s
         .trim_end_matches(|c: char| c == '|' || c.is_whitespace())
         .len();
