@@ -13,7 +13,8 @@
 //!   failing with a typed [`query::QueryError`]; [`query::Table`] and its output formats
 //!   ([`query::OutputFormat`]); the named queries ([`query::NAMED_QUERIES`],
 //!   [`query::named_query`]);
-//! - [`export`]: [`export::write_rdf`] and [`export::write_dot`] with an [`export::Filter`];
+//! - [`export`]: [`export::write_rdf`] and [`export::write_drawing`] with an [`export::Filter`];
+//! - [`drawing`]: the drawing graph ([`drawing::drawing`]) and its writers ([`drawing::write`]);
 //! - [`error_line`]: an error and its causes as one line, as every govkg program prints it.
 
 /// An enum of names users type on the command line (`--format trig`): the enum, `ALL`, `NAMES`
@@ -50,6 +51,7 @@ macro_rules! named_enum {
     };
 }
 
+pub mod drawing;
 pub mod export;
 pub mod query;
 pub mod rdf;
