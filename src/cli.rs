@@ -165,7 +165,7 @@ pub(crate) struct NetworkArgs {
     /// Nodes named in at least N reports only.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) min_reports: usize,
-    /// At most N nodes, those named in most reports (then of most relations); 0: no limit.
+    /// At most N nodes, those with most relations (then named in most reports); 0: no limit.
     /// Default: 150 for DOT, no limit for the other formats.
     #[arg(long, value_name = "N")]
     pub(crate) max_nodes: Option<usize>,

@@ -82,7 +82,7 @@ pub struct Filter {
     pub kinds: Vec<EntityKind>,
     /// Nodes named in at least this many of the counted reports.
     pub min_reports: usize,
-    /// At most this many nodes: those named in most reports (None: all).
+    /// At most this many nodes: those with most relations, then named in most reports (None: all).
     pub max_nodes: Option<usize>,
 }
 

@@ -366,8 +366,10 @@ fn tally(facts: &Facts, rules: &Rules) -> Tally {
     t
 }
 
-/// `--min-reports`, then `--max-nodes` (the nodes named in most reports, then of highest degree,
-/// then by IRI), each dropping the edges of the nodes it drops.
+/// `--min-reports`, then `--max-nodes` (the nodes with most relations, then named in most
+/// reports, then by IRI), each dropping the edges of the nodes it drops. Ranking by relations
+/// keeps the hubs of the network: ranked by reports, a large store's top nodes are nearly all
+/// initiatives and laws that every report names, with few edges between them.
 fn prune(t: &mut Tally, filter: &Filter, facts: &Facts) -> Option<LeftOut> {
     t.nodes
         .retain(|_, reports| reports.len() >= filter.min_reports);
@@ -386,8 +388,8 @@ fn prune(t: &mut Tally, filter: &Filter, facts: &Facts) -> Option<LeftOut> {
         let reports = t.nodes[e].len();
         let iri = &facts.iris[*e as usize];
         (
-            Reverse(reports),
             Reverse(degree.get(e).copied().unwrap_or(0)),
+            Reverse(reports),
             iri,
         )
     });

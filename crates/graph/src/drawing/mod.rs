@@ -74,7 +74,7 @@ impl LeftOut {
     /// One line for readers: what is missing and which flag shows it.
     pub fn note(&self) -> String {
         format!(
-            "showing the {} nodes named in most reports; {} more nodes and {} edges left out \
+            "showing the {} nodes with most relations; {} more nodes and {} edges left out \
              (--max-nodes N shows more, --max-nodes 0 all; --kind, --year, --place, \
              --min-reports narrow the graph)",
             self.limit, self.nodes, self.edges
