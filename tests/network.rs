@@ -71,9 +71,12 @@ fn dot_counts(dot: &str) -> (usize, usize) {
     (nodes, edges)
 }
 
-/// A Python that has NetworkX: the project's test venv (scripts/setup.sh), else python3.
+/// A Python that has NetworkX: the project's test venv (scripts/setup.sh; GOVKG_TEST_VENV),
+/// else python3.
 fn python_with_networkx() -> String {
-    let venv = repo().join(".venv-test/bin/python3");
+    let venv = std::env::var_os("GOVKG_TEST_VENV")
+        .map_or_else(|| repo().join(".venv-test"), PathBuf::from)
+        .join("bin/python3");
     let candidates = [venv.to_string_lossy().into_owned(), "python3".to_string()];
     candidates
         .into_iter()
