@@ -159,7 +159,9 @@ pub(crate) struct NetworkArgs {
     /// jurisdiction's name contains NAME (东丽区, 天津市).
     #[arg(long, value_name = "NAME")]
     pub(crate) place: Option<String>,
-    /// Entities of these kinds only, e.g. agency,initiative (ids of data/kinds.toml).
+    /// Entities of these kinds and the relations between them, e.g. agency,law (ids of
+    /// data/kinds.toml); an entity without such a relation is left out, unless no relation links
+    /// its kind to the others (--kind initiative lists the initiatives).
     #[arg(long = "kind", value_name = "KIND,...", value_delimiter = ',', value_parser = drawing::entity_kind)]
     pub(crate) kinds: Vec<EntityKind>,
     /// Nodes named in at least N reports only.

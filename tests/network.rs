@@ -22,8 +22,11 @@ fn export(dir: &Path, name: &str, flags: &[&str]) -> (PathBuf, String) {
     (path, stderr(&out))
 }
 
+/// One CSV row: column name → value.
+type Row = std::collections::BTreeMap<String, String>;
+
 /// A CSV file as rows of header → value (none of the bundled labels holds a comma or a quote).
-fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+fn csv_rows(path: &Path) -> Vec<Row> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
@@ -40,14 +43,7 @@ fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
 }
 
 /// Nodes and edges of a CSV export `<dir>/<name>.csv`, with flags.
-fn csv_export(
-    dir: &Path,
-    name: &str,
-    flags: &[&str],
-) -> (
-    Vec<std::collections::BTreeMap<String, String>>,
-    Vec<std::collections::BTreeMap<String, String>>,
-) {
+fn csv_export(dir: &Path, name: &str, flags: &[&str]) -> (Vec<Row>, Vec<Row>) {
     let mut all = vec!["-f", "csv"];
     all.extend_from_slice(flags);
     export(dir, &format!("{name}.csv"), &all);
@@ -211,6 +207,18 @@ fn year_place_kind_and_report_filters_keep_what_the_reports_say() {
         .all(|n| n["kind"] == "agency" || n["kind"] == "initiative"));
     assert!(k_edges.iter().all(|e| e["relation"] == "implements"));
     assert!(k_edges.len() < all_edges.len() && !k_edges.is_empty());
+    let linked: BTreeSet<&String> = k_edges
+        .iter()
+        .flat_map(|e| [&e["source"], &e["target"]])
+        .collect();
+    assert!(
+        k.iter().all(|n| linked.contains(&n["id"])),
+        "an agency with no implements edge"
+    );
+    // No relation links initiatives to each other: they are listed alone.
+    let (alone, alone_edges) = csv_export(dir.path(), "a", &["--kind", "initiative"]);
+    assert!(alone_edges.is_empty() && !alone.is_empty());
+    assert!(alone.iter().all(|n| n["kind"] == "initiative"));
     let (m, _) = csv_export(dir.path(), "m", &["--min-reports", "3"]);
     assert!(m
         .iter()

@@ -78,7 +78,8 @@ pub struct Filter {
     /// Statements of reports whose jurisdiction, or about entities whose jurisdiction, has a name
     /// containing this.
     pub place: Option<String>,
-    /// Entities of these kinds only (empty: all).
+    /// Entities of these kinds and the relations between them (empty: all kinds); an entity
+    /// without such a relation is dropped unless no relation links its kind to a kept kind.
     pub kinds: Vec<EntityKind>,
     /// Nodes named in at least this many of the counted reports.
     pub min_reports: usize,

@@ -257,6 +257,15 @@ impl Rules {
         })
     }
 
+    /// Whether entities of this kind are drawn without relations: no relation links the kind to
+    /// a kept kind.
+    fn alone(&self, kind: EntityKind) -> bool {
+        !RelationKind::ALL.into_iter().any(|r| {
+            let (from, to) = r.endpoints();
+            (from == kind && self.kinds.contains(&to)) || (to == kind && self.kinds.contains(&from))
+        })
+    }
+
     /// Whether a report's statement about these entities counts.
     fn counts(&self, report: u32, entities: &[u32]) -> bool {
         self.report_ok[report as usize]
@@ -345,10 +354,15 @@ fn tally(facts: &Facts, rules: &Rules) -> Tally {
         {
             continue;
         }
-        if kept(a.agent) && kept(a.target) {
+        let edge = kept(a.agent) && kept(a.target);
+        if edge {
             *t.edges.entry((a.agent, a.relation, a.target)).or_insert(0) += 1;
         }
-        for e in [a.agent, a.target].into_iter().filter(|&e| kept(e)) {
+        // An entity comes with a kept relation, or alone when no relation links its kind to a
+        // kept kind (`--kind initiative` lists initiatives; `--kind agency,law` drops the
+        // agencies that only implement initiatives).
+        let shown = |e: u32| kept(e) && (edge || rules.alone(facts.kinds[e as usize]));
+        for e in [a.agent, a.target].into_iter().filter(|&e| shown(e)) {
             t.nodes.entry(e).or_default().push(a.report);
         }
     }
