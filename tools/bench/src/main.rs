@@ -1111,7 +1111,7 @@ pub fn measure_drawing(exe: &Path, store: &Path, dir: &Path) -> Result<DrawingRu
 }
 
 fn write_drawing(md: &mut String, what: &str, run: &DrawingRun) -> Result<()> {
-    writeln!(md, "## drawing ({what}; each step a separate process)\n")?;
+    writeln!(md, "\n## drawing ({what}; each step a separate process)\n")?;
     writeln!(md, "| step | wall s | result | bar | |")?;
     writeln!(md, "|---|---:|---|---|:-:|")?;
     let (export_s, summary) = &run.dot_export;
