@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing govkg needs on a fresh Debian machine, and nothing when it
-# is already there: libclang (Oxigraph's RocksDB bindings), a C++ compiler, Graphviz (DOT tests).
+# is already there: libclang (Oxigraph's RocksDB bindings), a C++ compiler, Graphviz (DOT tests),
+# NetworkX (network-export tests).
 # Rust itself comes from rustup (https://rustup.rs) and is not installed here.
 set -euo pipefail
 
@@ -30,6 +31,16 @@ if ((${#missing[@]})); then
   # Another apt (unattended upgrades, a parallel set-up) may hold the lock: wait for it.
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# NetworkX, which the network-export tests (tests/network.rs) read GraphML and GEXF with: from
+# PyPI into the project's test venv (.venv-test/, as the Oxigraph server), unless python3 has it.
+NETWORKX_VERSION="${NETWORKX_VERSION:-3.6.1}"
+VENV="${GOVKG_TEST_VENV:-$(cd "$(dirname "$0")/.." && pwd)/.venv-test}"
+if ! python3 -c 'import networkx' 2>/dev/null && ! "$VENV/bin/python3" -c 'import networkx' 2>/dev/null; then
+  echo "setup: installing networkx $NETWORKX_VERSION (PyPI) into $VENV" >&2
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --disable-pip-version-check --quiet "networkx==$NETWORKX_VERSION"
 fi
 
 # The SPARQL servers the push tests talk to (Oxigraph from PyPI into .venv-test/, Virtuoso from Debian).

@@ -9,7 +9,9 @@ use clap::{Parser, Subcommand};
 
 use govkg::push::{PushOptions, PushProtocol};
 use govkg::serve::ServeOptions;
-use govkg_graph::export::ExportFormat;
+use govkg_core::kinds::EntityKind;
+use govkg_graph::drawing::{self, YearRange};
+use govkg_graph::export::{ExportFormat, Filter};
 use govkg_graph::query::{OutputFormat, Param};
 
 /// govkg turns Chinese government reports into a knowledge graph: agencies, laws, policy
@@ -114,11 +116,15 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export the graph as Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD, or a Graphviz DOT
-    /// drawing.
+    /// Export the graph as Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD, or the network of
+    /// agencies, initiatives, laws and documents as a Graphviz DOT drawing, GraphML, GEXF, node
+    /// and edge CSV, or JSON.
+    ///
+    /// The network's flags (--initiative … --max-nodes) work with dot, graphml, gexf, csv and
+    /// json. CSV writes two files: -o net.csv writes net.nodes.csv and net.edges.csv.
     Export {
         /// Format (default: guessed from --output's extension: .ttl, .trig, .nt, .nq, .rdf,
-        /// .jsonld, .dot).
+        /// .jsonld, .dot, .graphml, .gexf, .csv, .json).
         #[arg(long, short = 'f', value_parser = names::<ExportFormat>(ExportFormat::NAMES.iter().copied()))]
         format: Option<ExportFormat>,
         #[arg(long, default_value = "govkg-store")]
@@ -126,12 +132,8 @@ pub(crate) enum Command {
         /// Only these reports (file name, id or report IRI); repeatable.
         #[arg(long = "report")]
         reports: Vec<String>,
-        /// DOT only: the bodies implementing this initiative (any of its names).
-        #[arg(long)]
-        initiative: Option<String>,
-        /// DOT only: what this agency (any of its names) implements and cites.
-        #[arg(long)]
-        agency: Option<String>,
+        #[command(flatten)]
+        network: NetworkArgs,
         /// Output file (default: standard output).
         #[arg(long, short = 'o')]
         output: Option<PathBuf>,
@@ -171,6 +173,57 @@ pub(crate) enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+}
+
+/// The filters of the network formats (DOT, GraphML, GEXF, CSV, JSON).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct NetworkArgs {
+    /// The bodies implementing this initiative (any of its names), or citing or issuing it.
+    #[arg(long)]
+    pub(crate) initiative: Option<String>,
+    /// What this agency (any of its names) implements, cites and issued.
+    #[arg(long)]
+    pub(crate) agency: Option<String>,
+    /// Reports of this year or range of years only: 2024, 2022-2024.
+    #[arg(long, value_name = "YEAR[-YEAR]")]
+    pub(crate) year: Option<YearRange>,
+    /// What reports of this place say, and what any report says about its bodies: the
+    /// jurisdiction's name contains NAME (东丽区, 天津市).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) place: Option<String>,
+    /// Entities of these kinds and the relations between them, e.g. agency,law (ids of
+    /// data/kinds.toml); an entity without such a relation is left out, unless no relation links
+    /// its kind to the others (--kind initiative lists the initiatives).
+    #[arg(long = "kind", value_name = "KIND,...", value_delimiter = ',', value_parser = drawing::entity_kind)]
+    pub(crate) kinds: Vec<EntityKind>,
+    /// Nodes named in at least N reports only.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) min_reports: usize,
+    /// At most N nodes, those with most relations (then named in most reports); 0: no limit.
+    /// Default: 150 for DOT, no limit for the other formats.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_nodes: Option<usize>,
+}
+
+impl NetworkArgs {
+    /// The library's filter for `format`: DOT gets the default node limit.
+    pub(crate) fn filter(self, reports: Vec<String>, format: ExportFormat) -> Filter {
+        let max_nodes = match (self.max_nodes, format) {
+            (Some(0), _) => None,
+            (None, ExportFormat::Dot) => Some(drawing::DOT_MAX_NODES),
+            (limit, _) => limit,
+        };
+        Filter {
+            reports,
+            initiative: self.initiative,
+            agency: self.agency,
+            years: self.year,
+            place: self.place,
+            kinds: self.kinds,
+            min_reports: self.min_reports,
+            max_nodes,
+        }
+    }
 }
 
 /// Options of `govkg serve`.

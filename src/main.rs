@@ -116,16 +116,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             store,
             reports,
-            initiative,
-            agency,
+            network,
             output,
         } => {
-            let filter = Filter {
-                reports,
-                initiative,
-                agency,
-            };
             let format = export_format(format, output.as_deref())?;
+            let filter = network.filter(reports, format);
             let gov = GovStore::open_existing(&store)?;
             write_export(&gov, format, &filter, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
@@ -171,7 +166,8 @@ fn run_build(
         table.write(OutputFormat::Table, &mut out)?;
     }
     if let Some(format) = after.export {
-        write_export(gov, format, &Filter::default(), after.output.as_deref())?;
+        let filter = cli::NetworkArgs::default().filter(Vec::new(), format);
+        write_export(gov, format, &filter, after.output.as_deref())?;
     }
     Ok(exit_code(outcome.failures.len()))
 }
@@ -390,6 +386,8 @@ fn export_format(given: Option<ExportFormat>, output: Option<&Path>) -> Result<E
     }
 }
 
+/// Writes an export to its file (through a temporary file renamed into place, so a failed
+/// export never leaves a truncated file) or to standard output.
 fn write_export(
     gov: &GovStore,
     format: ExportFormat,
@@ -397,36 +395,63 @@ fn write_export(
     output: Option<&Path>,
 ) -> Result<()> {
     let started = Instant::now();
-    // Write to a temporary file and rename, so a failed export never leaves a truncated file.
     let mut buffer: Vec<u8> = Vec::new();
-    let summary = match format {
-        ExportFormat::Dot => {
-            let (nodes, edges) = export::write_dot(gov, filter, &mut buffer)?;
-            format!("{nodes} nodes, {edges} edges")
+    let mut edges: Vec<u8> = Vec::new();
+    let summary = if format.is_drawing() {
+        let csv = format == ExportFormat::Csv && output.is_some();
+        let edges_out = csv.then_some(&mut edges as &mut dyn Write);
+        let d = export::write_drawing(gov, format, filter, &mut buffer, edges_out)?;
+        if let Some(left_out) = d.left_out {
+            eprintln!("govkg: {}", left_out.note());
         }
-        _ => format!(
-            "{} statements",
-            export::write_rdf(gov, format, filter, &mut buffer)?
-        ),
+        format!(
+            "{} nodes, {} edges",
+            d.graph.node_count(),
+            d.graph.edge_count()
+        )
+    } else {
+        let count = export::write_rdf(gov, format, filter, &mut buffer)?;
+        format!("{count} statements")
     };
-    match output {
-        Some(path) => {
-            let tmp = path.with_extension("govkg-tmp");
-            std::fs::write(&tmp, &buffer)
-                .with_context(|| format!("{}: cannot write", tmp.display()))?;
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            eprintln!(
-                "wrote {} ({summary}) in {:.2} s",
-                path.display(),
-                started.elapsed().as_secs_f64()
-            );
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&buffer)?;
-            out.flush()?;
-        }
+    let Some(path) = output else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&buffer)?;
+        return Ok(out.flush()?);
+    };
+    let files = if format == ExportFormat::Csv {
+        let (nodes, edges_path) = csv_paths(path);
+        vec![(nodes, buffer), (edges_path, edges)]
+    } else {
+        vec![(path.to_path_buf(), buffer)]
+    };
+    for (path, bytes) in &files {
+        write_atomically(path, bytes)?;
     }
+    let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "wrote {} ({summary}) in {seconds:.2} s",
+        names.join(" and ")
+    );
     Ok(())
+}
+
+/// The two files of a CSV export: `net.csv` → `net.nodes.csv` and `net.edges.csv`.
+fn csv_paths(path: &Path) -> (PathBuf, PathBuf) {
+    let stem = match path.extension() {
+        Some(ext) if ext.eq_ignore_ascii_case("csv") => path.with_extension(""),
+        _ => path.to_path_buf(),
+    };
+    let with = |part: &str| {
+        let mut name = stem.clone().into_os_string();
+        name.push(format!(".{part}.csv"));
+        PathBuf::from(name)
+    };
+    (with("nodes"), with("edges"))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("govkg-tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
 }

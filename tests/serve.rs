@@ -734,3 +734,56 @@ fn serves_a_store_built_from_the_reports() {
     assert!(String::from_utf8(page).unwrap().contains("named-queries"));
     handle.shutdown();
 }
+
+/// `/network` answers the drawing graph of `govkg export` with its filters.
+#[test]
+fn network_is_the_export_drawing_with_its_filters() {
+    let counts = |path: &str| {
+        let reply = get(path);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+        let net = json(&reply);
+        let n = |key: &str| net[key].as_array().unwrap().len();
+        (n("nodes"), n("edges"), reply)
+    };
+    // Three bodies, two initiatives, one law; five relations.
+    let (nodes, edges, reply) = counts("/network");
+    assert_eq!((nodes, edges), (6, 5), "{}", reply.body);
+    let net = json(&reply);
+    let one_thing = net["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == INITIATIVE)
+        .unwrap();
+    assert_eq!(one_thing["reports"], 2, "{one_thing}");
+    assert_eq!(
+        (
+            one_thing["first_year"].clone(),
+            one_thing["last_year"].clone()
+        ),
+        (2024.into(), 2025.into())
+    );
+    // 2024: only the court's report.
+    assert_eq!(counts("/network?year=2024").0, 2);
+    // 东丽区: the report of 000, not the court's.
+    let (nodes, edges, _) = counts("/network?place=%E4%B8%9C%E4%B8%BD%E5%8C%BA");
+    assert_eq!((nodes, edges), (5, 4));
+    let (nodes, edges, _) = counts("/network?kind=agency,law");
+    assert_eq!((nodes, edges), (2, 1));
+    // The two hubs (three relations each) and the edge between them; the header says the rest.
+    let (nodes, edges, reply) = counts("/network?max-nodes=2");
+    assert_eq!((nodes, edges), (2, 1));
+    let left_out = reply
+        .headers
+        .get("x-govkg-left-out")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(left_out.contains("4 more nodes and 4 edges"), "{left_out}");
+    let graphml = get("/network?format=graphml&max-nodes=0");
+    assert_eq!(graphml.status, 200);
+    assert_eq!(graphml.body.matches("<node id=").count(), 6);
+    assert!(graphml.content_type.starts_with("application/graphml+xml"));
+    assert_eq!(get("/network?format=turtle").status, 400);
+    assert_eq!(get("/network?year=soon").status, 400);
+}

@@ -401,6 +401,33 @@
     drawGraph('结果图 Result graph · ' + nodeList.length + ' nodes', nodeList, edgeList, layout);
   }
 
+  // ------------------------------------------------------------------ network
+  // The drawing graph of `govkg export` (GET /network, at most 150 nodes unless max-nodes says
+  // otherwise), filtered as the hash says: #/network?year=2024&place=东丽区&kind=agency,initiative
+  function showNetwork(query) {
+    showView('results');
+    showError('');
+    setStatus('network…');
+    var started = Date.now();
+    return fetchText('/network?' + query).then(function (r) {
+      var net = JSON.parse(r.text);
+      var nodes = net.nodes.map(function (n) {
+        return { group: 'nodes', data: { id: n.id, label: n.label, kind: n.kind }, classes: n.kind + (n.reports < 2 ? ' minor' : '') };
+      });
+      var edges = net.edges.map(function (e) {
+        var x = edge(e.source, e.target, e.relation);
+        x.classes += ' quiet';
+        return x;
+      });
+      var layout = nodes.length > 1
+        ? { name: 'cose', animate: false, randomize: false, padding: 20, numIter: 1000,
+          nodeRepulsion: function () { return 60000; }, idealEdgeLength: function () { return 50; } }
+        : { name: 'grid', padding: 20 };
+      drawGraph('网络 Network · ' + nodes.length + ' nodes, ' + edges.length + ' edges', nodes, edges, layout);
+      setStatus(net.note || ('network · ' + (Date.now() - started) + ' ms'));
+    }).catch(function (e) { showError(e.message); setStatus(''); });
+  }
+
   // ------------------------------------------------------------------ profile
   function showView(view) {
     state.view = view;
@@ -581,6 +608,8 @@
       try { iri = decodeURIComponent(m[1]); } catch (e) { iri = m[1]; }
       return showProfile(iri);
     }
+    m = /^#\/network(?:\?(.*))?$/.exec(hash);
+    if (m) return showNetwork(m[1] || '');
     m = /^#\/query\/([\w-]+)$/.exec(hash);
     if (m) return runNamed(m[1]);
     showView('results');

@@ -13,6 +13,7 @@
 //! routing testable without sockets.
 
 mod http;
+mod network;
 mod profile;
 mod sparql;
 
@@ -326,7 +327,8 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
         match http::read_request(&mut stream, shared.config.max_request_bytes) {
             Ok(None) => return,
             Ok(Some(request)) => {
-                let evaluates = matches!(request.path.as_str(), "/sparql" | "/profile");
+                let evaluates =
+                    matches!(request.path.as_str(), "/sparql" | "/profile" | "/network");
                 let _slot = evaluates.then(|| {
                     shared.evaluating.take(WORKERS);
                     Taken(&shared.evaluating)
@@ -404,6 +406,8 @@ fn handle(request: &Request, shared: &Shared) -> Reply {
         // The registry of kinds: the page names and draws entities and relations from it.
         "/kinds" => Reply::json(200, &kinds_json()),
         "/profile" => profile::handle(request, store, config),
+        // The drawing graph of `govkg export`, with its filters.
+        "/network" => network::handle(request, &shared.store),
         path => match static_file(path) {
             Some((content_type, body)) => Reply::bytes(200, content_type, body.to_vec())
                 .with_header("Cache-Control", "no-cache"),
@@ -413,7 +417,7 @@ fn handle(request: &Request, shared: &Shared) -> Reply {
 }
 
 fn is_api_route(path: &str) -> bool {
-    matches!(path, "/queries" | "/profile" | "/kinds")
+    matches!(path, "/queries" | "/profile" | "/kinds" | "/network")
 }
 
 /// The page and its assets, embedded in the binary.

@@ -1,5 +1,6 @@
-//! Export stage: the store as Turtle, TriG or N-Quads, and agency–initiative–law graphs as
-//! Graphviz DOT (built with petgraph).
+//! Export stage: the store as Turtle, TriG, N-Quads and the other RDF formats, and the network of
+//! agencies, initiatives, laws and documents (the drawing graph, [`crate::drawing`]) as Graphviz
+//! DOT, GraphML, GEXF, node/edge CSV or JSON.
 //!
 //! Output is sorted, so the same store content always gives byte-identical files.
 
@@ -9,17 +10,16 @@ use std::io::Write;
 use anyhow::{bail, Context, Result};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphNameRef, NamedNode, Quad};
-use petgraph::dot::{Config, Dot};
-use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::query::{self, Param, Table};
+use crate::drawing::{self, YearRange};
 use crate::rdf::PREFIXES;
 use crate::store::GovStore;
-use govkg_core::kinds::{EntityKind, RelationKind};
+use govkg_core::kinds::EntityKind;
 
 named_enum! {
-    /// Formats of `govkg export`: every RDF format Oxigraph writes, and DOT. The aliases are the
-    /// usual file extensions, so `-o graph.nt` tells the format.
+    /// Formats of `govkg export`: every RDF format Oxigraph writes, and the drawing graph's
+    /// formats (DOT, GraphML, GEXF, node/edge CSV, JSON). The aliases are the usual file
+    /// extensions, so `-o graph.nt` tells the format.
     pub enum ExportFormat ("export format") {
         Turtle => "turtle" | "ttl",
         Trig => "trig",
@@ -28,6 +28,10 @@ named_enum! {
         RdfXml => "rdfxml" | "rdf" | "owl",
         JsonLd => "jsonld" | "json-ld",
         Dot => "dot" | "gv",
+        GraphMl => "graphml",
+        Gexf => "gexf",
+        Csv => "csv",
+        Json => "json",
     }
 }
 
@@ -38,7 +42,12 @@ impl ExportFormat {
         extension.parse().ok()
     }
 
-    /// The Oxigraph serialisation format, or None for DOT.
+    /// Whether it writes the drawing graph rather than RDF.
+    pub fn is_drawing(self) -> bool {
+        self.rdf_format().is_none()
+    }
+
+    /// The Oxigraph serialisation format, or None for the drawing's formats.
     fn rdf_format(self) -> Option<RdfFormat> {
         Some(match self {
             Self::Turtle => RdfFormat::Turtle,
@@ -49,22 +58,50 @@ impl ExportFormat {
             Self::JsonLd => RdfFormat::JsonLd {
                 profile: JsonLdProfileSet::empty(),
             },
-            Self::Dot => return None,
+            Self::Dot | Self::GraphMl | Self::Gexf | Self::Csv | Self::Json => return None,
         })
     }
 }
 
-/// What to export: all reports, or some; for DOT also one initiative's or one agency's part.
+/// What to export: all reports, or some; for the drawing's formats also one initiative's or one
+/// agency's part, years, a place, kinds of entity, and how many nodes.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Report ids (file stems), file names or report IRIs.
     pub reports: Vec<String>,
+    /// The bodies implementing (citing, issuing) the entity of this name.
     pub initiative: Option<String>,
+    /// What the agency of this name implements, cites and issued.
     pub agency: Option<String>,
+    /// Reports of these years only.
+    pub years: Option<YearRange>,
+    /// Statements of reports whose jurisdiction, or about entities whose jurisdiction, has a name
+    /// containing this.
+    pub place: Option<String>,
+    /// Entities of these kinds and the relations between them (empty: all kinds); an entity
+    /// without such a relation is dropped unless no relation links its kind to a kept kind.
+    pub kinds: Vec<EntityKind>,
+    /// Nodes named in at least this many of the counted reports.
+    pub min_reports: usize,
+    /// At most this many nodes: those with most relations, then named in most reports (None: all).
+    pub max_nodes: Option<usize>,
+}
+
+impl Filter {
+    /// Whether it uses a filter that only the drawing's formats understand.
+    fn selects_drawing(&self) -> bool {
+        self.initiative.is_some()
+            || self.agency.is_some()
+            || self.years.is_some()
+            || self.place.is_some()
+            || !self.kinds.is_empty()
+            || self.min_reports > 0
+            || self.max_nodes.is_some()
+    }
 }
 
 /// The report graphs a filter selects (all when it names none); unknown names are an error.
-fn selected_graphs(store: &GovStore, filter: &Filter) -> Result<Vec<NamedNode>> {
+pub(crate) fn selected_graphs(store: &GovStore, filter: &Filter) -> Result<Vec<NamedNode>> {
     let all = store.report_graphs()?;
     if filter.reports.is_empty() {
         return Ok(all);
@@ -177,8 +214,8 @@ fn write_rdf_unsorted_prefixes(
     filter: &Filter,
     out: &mut impl Write,
 ) -> Result<usize> {
-    if filter.initiative.is_some() || filter.agency.is_some() {
-        bail!("--initiative and --agency select a DOT subgraph; use them with --format dot");
+    if filter.selects_drawing() {
+        bail!("--initiative, --agency, --year, --place, --kind, --min-reports and --max-nodes select part of the drawing; use them with --format dot, graphml, gexf, csv or json");
     }
     let graphs = selected_graphs(store, filter)?;
     let mut quads = sorted_quads(store, &graphs)?;
@@ -187,7 +224,7 @@ fn write_rdf_unsorted_prefixes(
         quads.extend(descriptions_of_entities_in(store, &quads)?);
     }
     let Some(rdf_format) = format.rdf_format() else {
-        bail!("DOT is not an RDF format");
+        bail!("{} is not an RDF format", format.name());
     };
     let mut serializer = RdfSerializer::from_format(rdf_format);
     if !matches!(rdf_format, RdfFormat::NQuads | RdfFormat::NTriples) {
@@ -242,210 +279,29 @@ fn xml_safe_blank_nodes(t: oxigraph::model::Triple) -> oxigraph::model::Triple {
     oxigraph::model::Triple::new(subject, t.predicate, object)
 }
 
-#[derive(Debug, Clone)]
-struct Node {
-    label: String,
-    kind: EntityKind,
-}
-
-impl std::fmt::Display for Node {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.label)
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Edge {
-    relation: RelationKind,
-    reports: usize,
-}
-
-impl std::fmt::Display for Edge {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let label = &self.relation.info().zh;
-        if self.reports > 1 {
-            write!(f, "{label} ×{}", self.reports)
-        } else {
-            f.write_str(label)
-        }
-    }
-}
-
-/// Every asserted relation with the number of reports asserting it; `#ONLY_GRAPH#` restricts it
-/// to one report graph.
-fn edges_query() -> String {
-    let predicates: Vec<String> = RelationKind::ALL
-        .iter()
-        .map(|k| format!("gk:{}", k.id()))
-        .collect();
-    format!(
-        r#"
-PREFIX gk: <https://w3id.org/govkg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?a ?aLabel ?p ?t ?tLabel ?reports WHERE {{
-  {{
-    SELECT ?a ?p ?t (COUNT(DISTINCT ?r) AS ?reports) WHERE {{
-      #ONLY_GRAPH#
-      GRAPH ?r {{ ?a ?p ?t . FILTER(?p IN ({})) }}
-    }} GROUP BY ?a ?p ?t
-  }}
-  ?a skos:prefLabel ?aLabel .
-  ?t skos:prefLabel ?tLabel .
-}}
-"#,
-        predicates.join(", ")
-    )
-}
-
-/// The relation kind whose ontology property is `iri`.
-fn relation_of_predicate(iri: &str) -> Option<RelationKind> {
-    let local = iri.strip_prefix(crate::rdf::ONTOLOGY)?;
-    RelationKind::ALL.into_iter().find(|k| k.id() == local)
-}
-
-/// The relations graph as DOT: one node per entity and one edge per relation, labelled in
-/// Chinese, drawn in the shapes and colours of the registry of kinds (data/kinds.toml).
-pub fn write_dot(
+/// Writes the drawing graph in one of its formats; CSV writes the nodes here and the edges to
+/// `edges`, which it needs. Returns the drawing, whose `left_out` says what the node limit cut.
+pub fn write_drawing(
     store: &GovStore,
+    format: ExportFormat,
     filter: &Filter,
     out: &mut impl Write,
-) -> Result<(usize, usize)> {
-    draw_dot(&relation_edges(store, filter)?, out)
-}
-
-/// (agent IRI, predicate IRI, target IRI) → (agent label, target label, reports asserting it).
-type Edges = BTreeMap<(String, String, String), (String, String, usize)>;
-
-/// The relations the filter keeps, each with the number of reports that assert it.
-fn relation_edges(store: &GovStore, filter: &Filter) -> Result<Edges> {
-    let graphs = if filter.reports.is_empty() {
-        Vec::new()
-    } else {
-        selected_graphs(store, filter)?
-    };
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let graph_params: Vec<Option<NamedNode>> = if graphs.is_empty() {
-        vec![None]
-    } else {
-        graphs.into_iter().map(Some).collect()
-    };
-    for graph in graph_params {
-        let restriction = graph
-            .map(|g| format!("VALUES ?r {{ {g} }}"))
-            .unwrap_or_default();
-        let sparql = edges_query().replace("#ONLY_GRAPH#", &restriction);
-        let table = query::select(store.oxigraph(), &sparql, &[], None)?;
-        for row in &table.rows {
-            rows.push(row.iter().map(|t| Table::cell_text(t.as_ref())).collect());
+    edges: Option<&mut dyn Write>,
+) -> Result<drawing::Drawing> {
+    let d = drawing::drawing(store, filter)?;
+    match format {
+        ExportFormat::Dot => drawing::write::dot(&d, out)?,
+        ExportFormat::GraphMl => drawing::write::graphml(&d, out)?,
+        ExportFormat::Gexf => drawing::write::gexf(&d, out)?,
+        ExportFormat::Json => serde_json::to_writer_pretty(&mut *out, &drawing::write::json(&d))?,
+        ExportFormat::Csv => {
+            let Some(mut edges) = edges else {
+                bail!("CSV writes two files, nodes and edges: give -o NAME.csv");
+            };
+            drawing::write::csv_nodes(&d, out)?;
+            drawing::write::csv_edges(&d, &mut edges)?;
         }
+        _ => bail!("{} is an RDF format, not a drawing", format.name()),
     }
-    let names_of = |labels: &str| -> Result<BTreeSet<String>> { entity_names(store, labels) };
-    let initiative_iris = filter.initiative.as_deref().map(names_of).transpose()?;
-    let agency_iris = filter.agency.as_deref().map(names_of).transpose()?;
-    if let (Some(set), Some(name)) = (&initiative_iris, &filter.initiative) {
-        if set.is_empty() {
-            bail!("no initiative named `{name}` in the store");
-        }
-    }
-    if let (Some(set), Some(name)) = (&agency_iris, &filter.agency) {
-        if set.is_empty() {
-            bail!("no agency named `{name}` in the store");
-        }
-    }
-    let mut edges = Edges::new();
-    for row in rows {
-        let [a, a_label, p, t, t_label, reports] =
-            <[String; 6]>::try_from(row).map_err(|_| anyhow::anyhow!("unexpected result shape"))?;
-        if initiative_iris
-            .as_ref()
-            .is_some_and(|set| !set.contains(&t))
-        {
-            continue;
-        }
-        if agency_iris.as_ref().is_some_and(|set| !set.contains(&a)) {
-            continue;
-        }
-        let n: usize = reports.parse().unwrap_or(1);
-        let entry = edges.entry((a, p, t)).or_insert((a_label, t_label, 0));
-        entry.2 += n;
-    }
-    Ok(edges)
-}
-
-/// The edges as a DOT drawing in the registry's shapes and colours; (nodes, edges) drawn.
-fn draw_dot(edges: &Edges, out: &mut impl Write) -> Result<(usize, usize)> {
-    let mut graph: DiGraph<Node, Edge> = DiGraph::new();
-    let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
-    let mut node = |graph: &mut DiGraph<Node, Edge>, iri: &str, label: &str, kind: EntityKind| {
-        *index.entry(iri.to_string()).or_insert_with(|| {
-            graph.add_node(Node {
-                label: label.to_string(),
-                kind,
-            })
-        })
-    };
-    for ((a, p, t), (a_label, t_label, reports)) in edges {
-        let Some(relation) = relation_of_predicate(p) else {
-            continue;
-        };
-        let (from_kind, to_kind) = relation.endpoints();
-        let from = node(&mut graph, a, a_label, from_kind);
-        let to = node(&mut graph, t, t_label, to_kind);
-        graph.add_edge(
-            from,
-            to,
-            Edge {
-                relation,
-                reports: *reports,
-            },
-        );
-    }
-    let node_attrs = |_, (_, n): (NodeIndex, &Node)| -> String {
-        let info = n.kind.info();
-        format!(
-            "{}, fillcolor=\"{}\", color=\"{}\"",
-            info.shape.dot(),
-            info.fill,
-            info.color
-        )
-    };
-    let edge_attrs = |_, e: petgraph::graph::EdgeReference<'_, Edge>| -> String {
-        let color = &e.weight().relation.info().color;
-        format!("color=\"{color}\", fontcolor=\"{color}\"")
-    };
-    let dot = Dot::with_attr_getters(
-        &graph,
-        &[Config::GraphContentOnly],
-        &edge_attrs,
-        &node_attrs,
-    );
-    writeln!(out, "digraph govkg {{")?;
-    writeln!(
-        out,
-        "    graph [rankdir=LR, fontname=\"Noto Sans CJK SC\", overlap=false];"
-    )?;
-    writeln!(
-        out,
-        "    node [fontname=\"Noto Sans CJK SC\", fontsize=11];"
-    )?;
-    writeln!(out, "    edge [fontname=\"Noto Sans CJK SC\", fontsize=9];")?;
-    write!(out, "{dot}")?;
-    writeln!(out, "}}")?;
-    Ok((graph.node_count(), graph.edge_count()))
-}
-
-/// IRIs of entities with this name as preferred or alternative label.
-fn entity_names(store: &GovStore, name: &str) -> Result<BTreeSet<String>> {
-    let sparql = r#"PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?e ?name WHERE { { ?e skos:prefLabel ?name } UNION { ?e skos:altLabel ?name } }"#;
-    let params = [Param {
-        variable: oxigraph::sparql::Variable::new_unchecked("name"),
-        value: oxigraph::model::Literal::new_language_tagged_literal_unchecked(name, "zh").into(),
-    }];
-    let table = query::select(store.oxigraph(), sparql, &params, None)?;
-    Ok(table
-        .rows
-        .iter()
-        .map(|r| Table::cell_text(r[0].as_ref()))
-        .collect())
+    Ok(d)
 }

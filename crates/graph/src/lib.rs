@@ -16,7 +16,8 @@
 //! - [`answer`]: [`answer::write_answer`] (a query's table or graph in the format asked for) and
 //!   [`answer::ambiguous_names`] (names given as parameters that more than one entity carries);
 //! - [`stats`]: [`stats::Stats`], what a store holds;
-//! - [`export`]: [`export::write_rdf`] and [`export::write_dot`] with an [`export::Filter`];
+//! - [`export`]: [`export::write_rdf`] and [`export::write_drawing`] with an [`export::Filter`];
+//! - [`drawing`]: the drawing graph ([`drawing::drawing`]) and its writers ([`drawing::write`]);
 //! - [`error_line`]: an error and its causes as one line, as every govkg program prints it.
 
 /// An enum of names users type on the command line (`--format trig`): the enum, `ALL`, `NAMES`
@@ -54,6 +55,7 @@ macro_rules! named_enum {
 }
 
 pub mod answer;
+pub mod drawing;
 pub mod export;
 pub mod query;
 pub mod rdf;

@@ -10,6 +10,9 @@
 //!   a separate child process
 //!   (`govkg build …`), so that its wall time and peak RSS (`ru_maxrss` from `wait4`) are its own;
 //! - queries: p50/p95 latency of every named query on the large on-disk store, in process;
+//! - drawing: `govkg export -f dot` of the large store with the default node limit, Graphviz's
+//!   `dot -Tsvg` layout of it, and a GraphML export of the whole network (`--drawing-of STORE`
+//!   measures only this, on a store already built);
 //!
 //! and prints one Markdown table with the project's bar beside the figures, also written to
 //! `<dir>/bench.md`. Corpora and stores are deleted afterwards unless `--keep`.
@@ -40,6 +43,8 @@ pub const BAR_BUILD_SECONDS: f64 = 60.0;
 pub const BAR_BUILD_RSS_BYTES: u64 = 2 << 30;
 pub const BAR_SELECTIVE_MS: f64 = 50.0;
 pub const BAR_AGGREGATE_MS: f64 = 1000.0;
+/// DOT export with the default node limit plus Graphviz's layout, for 2 000 reports.
+pub const BAR_DRAWING_SECONDS: f64 = 30.0;
 /// The corpus size the build bar is set for.
 pub const BAR_REPORTS: usize = 10_000;
 
@@ -81,6 +86,10 @@ pub struct BenchArgs {
     /// Only write the corpus of --reports reports to <dir>/corpus-<reports>, keep it, and stop.
     #[arg(long)]
     pub generate_only: bool,
+    /// Only measure the drawing (DOT export and Graphviz layout, GraphML export) of this store,
+    /// already built, and stop.
+    #[arg(long, value_name = "STORE")]
+    pub drawing_of: Option<PathBuf>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -134,6 +143,17 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         )
     };
 
+    if let Some(store) = &args.drawing_of {
+        let mut md = String::new();
+        let exe = govkg_executable(args)?;
+        write_drawing(
+            &mut md,
+            &store.display().to_string(),
+            &measure_drawing(&exe, store, &args.dir)?,
+        )?;
+        print!("{md}");
+        return Ok(());
+    }
     let large_n = args.reports;
     let small_n = (large_n / 10).max(1);
     let large_dir = args.dir.join(format!("corpus-{large_n}"));
@@ -246,6 +266,16 @@ fn measure(
         write_queries(&mut md, &rows)?;
     } else {
         writeln!(md, "n/a (the on-disk build of {large_n} reports failed)")?;
+    }
+    if disk_seconds(large_n).is_some() {
+        eprintln!("bench: drawing");
+        let store = args.dir.join(format!("store-{large_n}"));
+        let drawing = measure_drawing(&govkg_executable(args)?, &store, &args.dir)?;
+        write_drawing(
+            &mut md,
+            &format!("{large_n}-report on-disk store"),
+            &drawing,
+        )?;
     }
     writeln!(md)?;
     writeln!(
@@ -996,6 +1026,131 @@ fn ranked_entities(store: &oxigraph::store::Store, class: &str) -> Result<Vec<(S
         .collect())
 }
 
+/// The drawing of a store: `govkg export` of DOT (default node limit) and of the whole network
+/// as GraphML, and Graphviz's layout of the DOT.
+pub struct DrawingRun {
+    /// Wall seconds and the `wrote … (N nodes, M edges)` summary of the DOT export.
+    pub dot_export: (f64, String),
+    /// What the node limit left out, as govkg says it.
+    pub note: Option<String>,
+    /// Wall seconds of `dot -Tsvg` and the SVG's size, or why it did not run.
+    pub layout: Result<(f64, u64), String>,
+    pub graphml_export: (f64, String),
+}
+
+/// Runs a command to completion: wall seconds and standard error, or its last error line.
+fn timed(command: &mut Command) -> Result<(f64, String)> {
+    let started = Instant::now();
+    let out = command
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot run {command:?}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if !out.status.success() {
+        bail!("{command:?} failed: {}", stderr.trim());
+    }
+    Ok((seconds, stderr))
+}
+
+/// The `(N nodes, M edges)` of govkg's `wrote …` line.
+fn wrote_summary(stderr: &str) -> String {
+    stderr
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("wrote ")?
+                .split_once(" (")?
+                .1
+                .split_once(')')
+        })
+        .map_or_else(|| "?".to_string(), |(summary, _)| summary.to_string())
+}
+
+/// Measures the drawing of `store` with the govkg executable `exe`, writing files into `dir`.
+pub fn measure_drawing(exe: &Path, store: &Path, dir: &Path) -> Result<DrawingRun> {
+    let dot_file = dir.join("drawing.dot");
+    let svg_file = dir.join("drawing.svg");
+    let graphml_file = dir.join("network.graphml");
+    let export = |format: &str, file: &Path| {
+        timed(
+            Command::new(exe)
+                .args(["export", "-f", format, "--store"])
+                .arg(store)
+                .arg("-o")
+                .arg(file),
+        )
+    };
+    let (seconds, stderr) = export("dot", &dot_file)?;
+    let note = stderr
+        .lines()
+        .find(|l| l.contains("left out"))
+        .map(str::to_string);
+    let dot_export = (seconds, wrote_summary(&stderr));
+    let layout = match timed(
+        Command::new("dot")
+            .arg("-Tsvg")
+            .arg(&dot_file)
+            .arg("-o")
+            .arg(&svg_file),
+    ) {
+        Ok((seconds, _)) => Ok((seconds, fs::metadata(&svg_file).map_or(0, |m| m.len()))),
+        Err(e) => Err(format!(
+            "Graphviz `dot` did not run ({e:#}); install graphviz"
+        )),
+    };
+    let (seconds, stderr) = export("graphml", &graphml_file)?;
+    for file in [&dot_file, &svg_file, &graphml_file] {
+        fs::remove_file(file).ok();
+    }
+    Ok(DrawingRun {
+        dot_export,
+        note,
+        layout,
+        graphml_export: (seconds, wrote_summary(&stderr)),
+    })
+}
+
+fn write_drawing(md: &mut String, what: &str, run: &DrawingRun) -> Result<()> {
+    writeln!(md, "\n## drawing ({what}; each step a separate process)\n")?;
+    writeln!(md, "| step | wall s | result | bar | |")?;
+    writeln!(md, "|---|---:|---|---|:-:|")?;
+    let (export_s, summary) = &run.dot_export;
+    writeln!(
+        md,
+        "| `govkg export -f dot` (default --max-nodes) | {export_s:.2} | {summary} | | |"
+    )?;
+    match &run.layout {
+        Ok((layout_s, svg_bytes)) => {
+            let svg = format_bytes(*svg_bytes);
+            writeln!(
+                md,
+                "| `dot -Tsvg` of that | {layout_s:.2} | {svg} of SVG | | |"
+            )?;
+            let total = export_s + layout_s;
+            let bar = format!("≤ {BAR_DRAWING_SECONDS:.0} s (2 000 reports)");
+            writeln!(
+                md,
+                "| export + layout | {total:.2} | | {bar} | {} |",
+                mark(total <= BAR_DRAWING_SECONDS)
+            )?;
+        }
+        Err(reason) => writeln!(md, "| `dot -Tsvg` of that | n/a | {reason} | | |")?,
+    }
+    let (graphml_s, summary) = &run.graphml_export;
+    writeln!(
+        md,
+        "| `govkg export -f graphml` (whole network) | {graphml_s:.2} | {summary} | | |\n"
+    )?;
+    if let Some(note) = &run.note {
+        writeln!(
+            md,
+            "The DOT's note: {}\n",
+            note.trim_start_matches("govkg: ")
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1021,5 +1176,13 @@ mod tests {
         assert_eq!(percentile(&mut v, 0.95), 19.0);
         assert_eq!(percentile(&mut [3.0], 0.95), 3.0);
         assert_eq!(percentile(&mut [], 0.5), 0.0);
+    }
+
+    #[test]
+    fn export_summary_is_parsed() {
+        let stderr =
+            "govkg: showing the 150 nodes…\nwrote /t/d.dot (150 nodes, 2143 edges) in 3.70 s\n";
+        assert_eq!(wrote_summary(stderr), "150 nodes, 2143 edges");
+        assert_eq!(wrote_summary("nothing"), "?");
     }
 }
