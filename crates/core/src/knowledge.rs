@@ -186,6 +186,10 @@ pub struct InitiativeRules {
     pub genus_words: Vec<String>,
     pub action_verbs: Vec<String>,
     pub unquoted_heads: Vec<String>,
+    /// The longest unquoted name, in characters (优化营商环境规范监管执法专项攻坚行动 is 18).
+    pub unquoted_max_chars: usize,
+    /// Characters after which an unquoted name starts (等, 的).
+    pub name_start_breaks: String,
     /// Programme words that carry a name on past its quote (“铁拳”行动).
     pub continuing_heads: Vec<String>,
     /// Words that stop such a continuation (的, 进行).

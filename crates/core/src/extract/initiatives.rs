@@ -110,7 +110,10 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
             };
             let name = &cx.text[start..end];
             let chars = name.chars().count();
-            if chars < head.chars().count() + 2 || chars > 16 || !name.chars().all(super::is_han) {
+            if chars < head.chars().count() + 2
+                || chars > rules.unquoted_max_chars
+                || !name.chars().all(super::is_han)
+            {
                 return;
             }
             out.push(Mention {
@@ -124,7 +127,7 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
 /// Where a name ending at `at` begins: right after an action verb within twelve characters, or
 /// else at the first of the noun-like words jieba finds before the head.
 fn name_start(cx: &Context<'_>, at: usize) -> Option<usize> {
-    let before = cx.before(at, 12);
+    let before = cx.before(at, cx.knowledge.rules.unquoted_max_chars);
     let window_start = at - before.len();
     // Stop at punctuation.
     let run_start = before
@@ -132,6 +135,12 @@ fn name_start(cx: &Context<'_>, at: usize) -> Option<usize> {
         .rev()
         .find(|(_, c)| !super::is_han(*c))
         .map_or(window_start, |(i, c)| window_start + i + c.len_utf8());
+    // 等 ends a list and 的 a description: the name starts after them (…机构等涉及无证无照专项行动).
+    let run_start = cx.text[run_start..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| cx.knowledge.rules.name_start_breaks.contains(c))
+        .map_or(run_start, |(i, c)| run_start + i + c.len_utf8());
     let run = &cx.text[run_start..at];
     // The name starts where the last action verb in the run ends.
     let verb_end = run
