@@ -77,9 +77,9 @@ pub(crate) enum Command {
     },
     /// Run a SPARQL query: a named query, a .rq file, or --sparql TEXT.
     ///
-    /// Named queries: implementers, laws-cited, initiative-adoption, agency-profile, agencies,
-    /// entity-profile (`govkg query --list` prints what each answers and its parameters). The
-    /// default graph is the union of all report graphs. SELECT and ASK answer a table, CONSTRUCT
+    /// Named queries: implementers, laws-cited, initiative-adoption, adoption-by-province,
+    /// agency-profile, agencies, entity-profile (`govkg query --list` prints what each answers
+    /// and its parameters). The default graph is the union of all report graphs. SELECT and ASK answer a table, CONSTRUCT
     /// and DESCRIBE a graph (Turtle unless --format says otherwise).
     Query {
         /// Named query or .rq file; `-` reads the query text from standard input.

@@ -669,3 +669,45 @@ fn a_dash_reads_standard_input() {
     );
     assert_eq!(answer.lines().next().map(str::trim), Some("n"), "{answer}");
 }
+
+#[test]
+fn adoption_rolls_up_from_districts_and_counties_to_the_province() {
+    // ext/04 (郑州市中原区: 推进“放管服”改革) and ext/05 (浚县, a county of 鹤壁市: 放管服) are both
+    // in 河南省; neither report names the province, the place hierarchy does.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let ext = repo().join("tests/corpus/ext");
+    ok(govkg()
+        .args(["build", "--quiet", "--store"])
+        .arg(&store)
+        .arg(ext.join("04_zhengzhou_zhongyuan.txt"))
+        .arg(ext.join("05_xunxian.txt"))
+        .arg(ext.join("01_beijing_chaoyang.txt")));
+    let out = ok(govkg()
+        .args(["query", "adoption-by-province", "-f", "csv"])
+        .args(["--param", "initiative=放管服", "--store"])
+        .arg(&store));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("放管服,河南省,2,2,2024,2024")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("放管服,北京市,1,1,")),
+        "{out}"
+    );
+    // The chain itself: 浚县 → 鹤壁市 → 河南省 → 中华人民共和国.
+    let chain = ok(govkg()
+        .args(["query", "-f", "tsv", "--store"])
+        .arg(&store)
+        .args([
+            "--sparql",
+            "PREFIX gk: <https://w3id.org/govkg/ontology#> \
+             PREFIX skos: <http://www.w3.org/2004/02/skos/core#> \
+             SELECT ?up WHERE { ?p skos:prefLabel \"浚县\"@zh ; gk:parentPlace+ ?u . \
+             ?u skos:prefLabel ?up }",
+        ]));
+    for up in ["鹤壁市", "河南省", "中华人民共和国"] {
+        assert!(chain.contains(up), "{up} not above 浚县:\n{chain}");
+    }
+}

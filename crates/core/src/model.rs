@@ -215,6 +215,11 @@ pub struct Extraction {
     pub cites: Vec<CitesRecord>,
     #[serde(default)]
     pub issued: Vec<IssuedRecord>,
+    /// Every place this extraction names (its places, the jurisdictions of its agencies and of
+    /// the report) and every place above them up to the nation, each with its level and parent:
+    /// the hierarchy that lets a query roll adoption up to the province.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub place_hierarchy: Vec<PlaceLink>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -266,6 +271,15 @@ pub struct PlaceRecord {
     pub level: Option<String>,
     #[serde(default)]
     pub spans: Vec<MentionSpan>,
+}
+
+/// One place of [`Extraction::place_hierarchy`]: its level and the place it lies in.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PlaceLink {
+    pub place: String,
+    pub level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// The agency carries out the initiative; `evidence` is the verbatim fragment that says so.

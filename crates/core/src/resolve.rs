@@ -102,7 +102,37 @@ pub fn resolve<'a>(
     out.policy_documents = resolver.documents.records;
     out.initiatives = resolver.initiatives.records;
     out.places = resolver.places.records;
+    out.place_hierarchy = place_hierarchy(knowledge, &out);
     out
+}
+
+/// The places `x` names and all places above them, each once, in name order.
+fn place_hierarchy(k: &Knowledge, x: &Extraction) -> Vec<PlaceLink> {
+    let named = x
+        .places
+        .iter()
+        .map(|p| p.canonical.as_str())
+        .chain(x.agencies.iter().filter_map(|a| a.jurisdiction.as_deref()))
+        .chain(x.jurisdiction.as_deref());
+    let mut seen: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for name in named {
+        if let Some(place) = k.place(name) {
+            seen.extend(k.place_chain(place));
+        }
+    }
+    let mut links: Vec<PlaceLink> = seen
+        .into_iter()
+        .map(|p| {
+            let entry = &k.places[p];
+            PlaceLink {
+                place: entry.canonical.clone(),
+                level: entry.level.as_str().to_string(),
+                parent: entry.parent.map(|q| k.places[q].canonical.clone()),
+            }
+        })
+        .collect();
+    links.sort();
+    links
 }
 
 /// The state of resolving one report: what each mention named, and the records so far.

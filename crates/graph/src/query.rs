@@ -85,6 +85,10 @@ pub const NAMED_QUERIES: &[NamedQuery] = &[
         text: include_str!("../../../queries/initiative-adoption.rq"),
     },
     NamedQuery {
+        name: "adoption-by-province",
+        text: include_str!("../../../queries/adoption-by-province.rq"),
+    },
+    NamedQuery {
         name: "agency-profile",
         text: include_str!("../../../queries/agency-profile.rq"),
     },

@@ -261,6 +261,19 @@ impl Writer {
             }
         }
     }
+
+    /// The places above those the report names, with their levels: `gk:parentPlace` links
+    /// each to the place it lies in (a district to its city, a city to its province).
+    fn place_hierarchy(&mut self, x: &Extraction) {
+        for link in &x.place_hierarchy {
+            let node = self.place(&link.place);
+            self.describe(&node, gk("level"), Literal::new_simple_literal(&link.level));
+            if let Some(parent) = &link.parent {
+                let parent = self.place(parent);
+                self.describe(&node, gk("parentPlace"), parent);
+            }
+        }
+    }
     fn place(&mut self, canonical: &str) -> NamedNode {
         let node = entity_iri(EntityKind::Place.id(), canonical);
         self.describe(&node, rdf::TYPE.into_owned(), gk("Place"));
@@ -318,6 +331,7 @@ pub fn report_quads(x: &Extraction) -> ReportQuads {
         let node = w.place(place);
         w.add(&report, gk("jurisdiction"), node);
     }
+    w.place_hierarchy(x);
     if !x.format.is_empty() {
         w.add(
             &report,
