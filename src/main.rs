@@ -340,11 +340,15 @@ fn run_eval(
     json: bool,
 ) -> Result<ExitCode> {
     let scores = build::evaluate(paths, gold, knowledge)?;
-    if json {
-        println!("{}", govkg_core::eval::json(&scores));
+    let text = if json {
+        format!("{}\n", govkg_core::eval::json(&scores))
     } else {
-        print!("{}", govkg_core::eval::render(&scores, verbose));
-    }
+        govkg_core::eval::render(&scores, verbose)
+    };
+    // Written, not printed: a closed pipe is an error that ends quietly, not a panic.
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

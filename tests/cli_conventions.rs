@@ -532,3 +532,21 @@ fn json_lines_give_one_flat_object_per_row() {
         );
     }
 }
+
+#[test]
+fn eval_into_a_closed_pipe_ends_quietly() {
+    // `govkg eval … | head -1`: the reader goes away after one line.
+    let mut child = govkg()
+        .args(["eval", "--verbose", "--gold"])
+        .arg(repo().join("tests/gold/ext"))
+        .arg(repo().join("tests/corpus/ext"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
