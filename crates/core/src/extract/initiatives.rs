@@ -222,7 +222,11 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         let span = Span::new(quote.outer.start, quote.outer.end + rest.len());
         initiative(span, format!("{}{rest}", display()))
     };
-    let no_name_alone = slogan_shape || name_chars < rules.min_chars || name.contains('、');
+    // A quote without a Chinese word (“153”, “5S”) names nothing until the words after it.
+    let no_name_alone = slogan_shape
+        || name_chars < rules.min_chars
+        || name.contains('、')
+        || !name.chars().any(super::is_han);
     // What is opposed (反对“台独”分裂活动) is nobody's programme.
     let opposed = words.opposing.is_suffix_of(cx.before(quote.outer.start, 4));
     if opposed {
