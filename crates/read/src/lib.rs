@@ -14,6 +14,7 @@ mod decode;
 mod detect;
 mod docx;
 mod html;
+mod html_bound;
 mod inputs;
 mod markdown;
 mod normalize;

@@ -25,6 +25,10 @@ pub enum Pathology {
     NestedClosedHtml,
     /// HTML: one element with a huge number of attributes.
     ManyAttributesHtml,
+    /// HTML: end tags that do not match the open elements (`<b><div></b>`, `<span><div></span>`),
+    /// which html5ever ignores or answers by re-opening the formatting element, so that nesting
+    /// grows though every tag has its end tag.
+    MisnestedHtml,
     /// HTML: paragraphs and list items never closed (`<p>…<li>…`), as old CMS pages write them,
     /// a realistic page shape that must stay shallow however long the page is.
     UnclosedParagraphsHtml,
@@ -33,7 +37,7 @@ pub enum Pathology {
 }
 
 impl Pathology {
-    pub const ALL: [Pathology; 9] = [
+    pub const ALL: [Pathology; 10] = [
         Pathology::NoPunctuation,
         Pathology::ManyNamesClause,
         Pathology::ManyQuotations,
@@ -41,6 +45,7 @@ impl Pathology {
         Pathology::NestedUnclosedInlineHtml,
         Pathology::NestedClosedHtml,
         Pathology::ManyAttributesHtml,
+        Pathology::MisnestedHtml,
         Pathology::UnclosedParagraphsHtml,
         Pathology::NestedMarkdown,
     ];
@@ -55,6 +60,7 @@ impl Pathology {
             Pathology::NestedUnclosedInlineHtml => "nested-unclosed-inline.html",
             Pathology::NestedClosedHtml => "nested-closed.html",
             Pathology::ManyAttributesHtml => "many-attributes.html",
+            Pathology::MisnestedHtml => "misnested.html",
             Pathology::UnclosedParagraphsHtml => "unclosed-paragraphs.html",
             Pathology::NestedMarkdown => "nested.md",
         }
@@ -75,6 +81,10 @@ impl Pathology {
                 html_page("<div>".repeat(depth), &"</div>".repeat(depth))
             }
             Pathology::ManyAttributesHtml => many_attributes(bytes),
+            Pathology::MisnestedHtml => html_page(
+                repeat_to("<b><div></b>字<span><section></span>字", bytes),
+                "",
+            ),
             Pathology::UnclosedParagraphsHtml => unclosed_paragraphs(bytes),
             Pathology::NestedMarkdown => nested_markdown(bytes),
         }
