@@ -14,6 +14,9 @@ use crate::segment::Enclosed;
 pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
     let mut out = Vec::new();
     for title in &cx.titles {
+        if cx.budget.spent() {
+            break;
+        }
         let inner = cx.slice(title.inner);
         if let Some(law) = classify_law(cx.knowledge, inner) {
             out.push(Mention {
