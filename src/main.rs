@@ -218,6 +218,7 @@ fn extract_stdin(
 ) -> Result<govkg_core::model::Extraction> {
     let bytes = read_stdin(limits.max_bytes, " (raise it with --max-file-size)")?;
     // The budget starts once the report is in: a terminal may take its time to send it.
+    build::prepare(knowledge, limits);
     let budget = limits.budget();
     let source = govkg_read::read_bytes("stdin", &bytes).map_err(|e| anyhow!("stdin: {e}"))?;
     let doc = govkg_core::model::Document::new(
