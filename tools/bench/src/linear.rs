@@ -191,16 +191,18 @@ pub fn linear(args: &BenchArgs, exe: &Path) -> Result<String> {
         )?;
         eprintln!("bench: {mb} MB in {:.2} s", run.seconds);
         timed.push((bytes, run.seconds));
-        fs::remove_file(&path).ok();
+        if !args.keep {
+            fs::remove_file(&path).ok();
+        }
     }
     if let (Some(&(b0, t0)), Some(&(b1, t1))) = (timed.first(), timed.last()) {
-        let size = b1 / b0.max(1.0);
-        let net = |t: f64| (t - startup.seconds).max(1e-3);
         writeln!(
             md,
-            "\ntime(largest)/time(smallest)/size ratio = {:.2} (≈ 1: linear); net of startup: {:.2}",
-            t1 / t0.max(1e-9) / size,
-            net(t1) / net(t0) / size
+            "\ntime({})/time({})/{:.0} = {:.2} (≈ 1: linear; below 1 where startup weighs on the smallest)",
+            args.linear_mb.last().copied().unwrap_or(0.0),
+            args.linear_mb.first().copied().unwrap_or(0.0),
+            b1 / b0.max(1.0),
+            t1 / t0.max(1e-9) / (b1 / b0.max(1.0))
         )?;
     }
     Ok(md)
