@@ -67,7 +67,7 @@ impl Budget {
             return true;
         }
         let polls = self.polls.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-        polls % POLL_EVERY == 0 && self.check()
+        polls.is_multiple_of(POLL_EVERY) && self.check()
     }
 
     /// Between stages: reads the clock now.

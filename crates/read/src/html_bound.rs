@@ -432,10 +432,8 @@ impl<'s> Pass<'s> {
             "dd" | "dt" => {
                 self.close_in_scope(|n| matches!(n, "dd" | "dt"), |n| SPECIAL.contains(&n))
             }
-            n if is_heading(n) => {
-                if self.stack.last().is_some_and(|o| is_heading(&o.name)) {
-                    self.pop();
-                }
+            n if is_heading(n) && self.stack.last().is_some_and(|o| is_heading(&o.name)) => {
+                self.pop();
             }
             "td" | "th" | "tr" | "tbody" | "thead" | "tfoot" | "caption" | "colgroup" => {
                 if !self.open(|n| n == "table", |n| matches!(n, "html" | "template")) {

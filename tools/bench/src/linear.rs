@@ -232,9 +232,9 @@ pub fn pathological(args: &BenchArgs, exe: &Path) -> Result<String> {
             let text = kind.generate((mb * 1e6) as usize);
             let path = write_input(&dir, kind.file_name(), &text)?;
             let run = run_extract(exe, &path, timeout)?;
-            write!(
+            writeln!(
                 row,
-                "| {} | {} | {:.2} s | {:.1} | {} | {} |\n",
+                "| {} | {} | {:.2} s | {:.1} | {} | {} |",
                 kind.file_name(),
                 text.len(),
                 run.seconds,
