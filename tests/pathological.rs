@@ -123,7 +123,7 @@ fn a_file_over_the_size_limit_is_left_out_with_one_line() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("big.txt: 1.3 MB is over the size limit of 1 MB"),
+        err.contains("big.txt: 1.2 MB is over the size limit of 1 MB"),
         "{err}"
     );
 }

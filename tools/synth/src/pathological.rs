@@ -131,6 +131,11 @@ fn no_punctuation(bytes: usize) -> String {
     while out.len() < bytes {
         out.push_str(&words);
     }
+    let mut end = bytes.min(out.len());
+    while !out.is_char_boundary(end) {
+        end += 1;
+    }
+    out.truncate(end);
     out
 }
 
