@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,6 +16,7 @@ use oxigraph::model::{NamedNode, Quad};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+use govkg_core::budget::Budget;
 use govkg_core::eval::{self, GoldKey, ReportScore};
 use govkg_core::kinds::{EntityKind, RelationKind};
 use govkg_core::knowledge::Knowledge;
@@ -33,6 +34,65 @@ const CHUNK: usize = 256;
 pub struct BuildOptions {
     pub threads: Option<usize>,
     pub progress: bool,
+    pub limits: FileLimits,
+}
+
+/// The default of [`FileLimits::max_bytes`]: 64 MB. Reports are 10–60 KB; at this size a file
+/// of the worst shape known takes a few seconds and about 2 GB of memory to extract.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 64_000_000;
+/// The default of [`FileLimits::timeout`]: a minute, a thousand times what a large report takes.
+pub const DEFAULT_FILE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What one file may cost: files larger than `max_bytes` are refused before they are read, and
+/// a file whose reading and extraction take longer than `timeout` is left out (the budget is
+/// polled by extraction's loops, see `govkg_core::budget`). Either way the file gets a one-line
+/// error and the others are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLimits {
+    pub max_bytes: u64,
+    /// `None`: no time budget.
+    pub timeout: Option<Duration>,
+}
+
+impl Default for FileLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: DEFAULT_MAX_FILE_BYTES,
+            timeout: Some(DEFAULT_FILE_TIMEOUT),
+        }
+    }
+}
+
+impl FileLimits {
+    /// No size limit below the reader's own ([`govkg_read::MAX_INPUT_BYTES`]), no time budget.
+    pub fn unlimited() -> Self {
+        Self {
+            max_bytes: govkg_read::MAX_INPUT_BYTES,
+            timeout: None,
+        }
+    }
+
+    /// The budget of a file whose work starts now.
+    pub fn budget(&self) -> Budget {
+        self.timeout
+            .map_or_else(Budget::unlimited, Budget::from_now)
+    }
+}
+
+/// A byte count for people: "64 MB", "1.5 GB", "900 bytes".
+pub fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000_000 => format!("{} GB", round1(b as f64 / 1e9)),
+        b if b >= 1_000_000 => format!("{} MB", round1(b as f64 / 1e6)),
+        b if b >= 1_000 => format!("{} KB", round1(b as f64 / 1e3)),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// One decimal, none when it is zero (64 → "64", 1.25 → "1.2").
+fn round1(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
 /// What a build did.
@@ -57,6 +117,12 @@ pub enum FailureReason {
     /// The file could not be read as a report.
     #[error("{0}")]
     Read(govkg_read::ReadError),
+    /// The file is larger than the limit per file.
+    #[error("{} is over the size limit of {} per file (raise it with --max-file-size)", human_bytes(*.size), human_bytes(*.limit))]
+    TooLarge { size: u64, limit: u64 },
+    /// Reading and extracting the file took longer than the budget per file.
+    #[error("took longer than the budget of {} s per file; left out (raise it with --file-timeout)", .0.as_secs_f64())]
+    OverBudget(Duration),
     /// Another file of the build has the same report id (stem), so they would share a graph.
     #[error("same report id `{id}` as {}; rename one of them", first.display())]
     DuplicateId { id: String, first: PathBuf },
@@ -145,7 +211,14 @@ pub fn read_document(path: &Path) -> Result<Document> {
 }
 
 fn read_report(path: &Path) -> std::result::Result<Document, govkg_read::ReadError> {
-    let source = govkg_read::read_source(path)?;
+    read_report_within(path, govkg_read::MAX_INPUT_BYTES)
+}
+
+fn read_report_within(
+    path: &Path,
+    max_bytes: u64,
+) -> std::result::Result<Document, govkg_read::ReadError> {
+    let source = govkg_read::read_source_within(path, max_bytes)?;
     Ok(Document::new(
         file_name_text(path),
         source.text,
@@ -221,23 +294,43 @@ const LOAD_BATCH: usize = 400_000;
 /// incremental builds add few files and skip it.
 const COMPACT_AFTER: usize = 1_000_000;
 
+/// Builds what the knowledge builds lazily (the word segmenter, a few tenths of a second) before
+/// any file's time budget starts, so that the first file does not pay for it.
+pub fn prepare(knowledge: &Knowledge, limits: &FileLimits) {
+    if limits.timeout.is_some() {
+        knowledge.segmenter();
+    }
+}
+
+/// Reads and extracts one file within `limits`: its time budget starts before reading.
 fn extract_one(
     path: &Path,
     knowledge: &Knowledge,
+    limits: &FileLimits,
 ) -> std::result::Result<(Document, Extraction), FileFailure> {
-    let doc = read_report(path).map_err(|e| FileFailure {
+    let failure = |reason| FileFailure {
         path: path.to_path_buf(),
-        reason: FailureReason::Read(e),
+        reason,
+    };
+    let budget = limits.budget();
+    let doc = read_report_within(path, limits.max_bytes).map_err(|e| {
+        failure(match e {
+            govkg_read::ReadError::TooLarge { size, limit } => {
+                FailureReason::TooLarge { size, limit }
+            }
+            e => FailureReason::Read(e),
+        })
     })?;
-    let extraction = pipeline::process(&doc, knowledge);
+    let extraction = pipeline::process_within(&doc, knowledge, &budget)
+        .map_err(|over| failure(FailureReason::OverBudget(over.0)))?;
     Ok((doc, extraction))
 }
 
-fn process_chunk(chunk: &[PathBuf], knowledge: &Knowledge) -> Vec<Processed> {
+fn process_chunk(chunk: &[PathBuf], knowledge: &Knowledge, limits: &FileLimits) -> Vec<Processed> {
     chunk
         .par_iter()
         .map(|path| {
-            let (doc, extraction) = extract_one(path, knowledge)?;
+            let (doc, extraction) = extract_one(path, knowledge, limits)?;
             let rdf::ReportQuads {
                 graph,
                 quads,
@@ -270,10 +363,11 @@ pub fn build(
     let files = inputs(paths)?;
     let (files, mut failures) = check_unique_ids(files);
     let pool = thread_pool(options.threads)?;
+    prepare(knowledge, &options.limits);
     let progress = progress_bar(options.progress, files.len());
     let mut chunks = files.chunks(CHUNK);
     let process = |chunk: &[PathBuf]| {
-        let results = pool.install(|| process_chunk(chunk, knowledge));
+        let results = pool.install(|| process_chunk(chunk, knowledge, &options.limits));
         progress.inc(chunk.len() as u64);
         results
     };
@@ -522,16 +616,18 @@ pub fn extract_paths(
     paths: &[PathBuf],
     knowledge: &Knowledge,
     threads: Option<usize>,
+    limits: &FileLimits,
 ) -> Result<(Vec<Extraction>, Vec<FileFailure>)> {
     let files = inputs(paths)?;
     let pool = thread_pool(threads)?;
+    prepare(knowledge, limits);
     let mut extractions = Vec::new();
     let mut failures = Vec::new();
     for chunk in files.chunks(CHUNK) {
         let results: Vec<_> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|p| extract_one(p, knowledge))
+                .map(|p| extract_one(p, knowledge, limits))
                 .collect()
         });
         for result in results {

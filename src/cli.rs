@@ -3,10 +3,12 @@
 //! this module is the only place that knows clap.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
+use govkg::build::FileLimits;
 use govkg::push::{PushOptions, PushProtocol};
 use govkg::serve::ServeOptions;
 use govkg_core::kinds::EntityKind;
@@ -56,6 +58,8 @@ pub(crate) enum Command {
         /// No progress bar and no summary.
         #[arg(long, short = 'q')]
         quiet: bool,
+        #[command(flatten)]
+        limits: FileLimitArgs,
     },
     /// Print what is extracted from each report as one JSON object per line (no store).
     ///
@@ -74,6 +78,8 @@ pub(crate) enum Command {
         /// removed) instead of the JSON: the text that the character offsets of `spans` count in.
         #[arg(long)]
         text: bool,
+        #[command(flatten)]
+        limits: FileLimitArgs,
     },
     /// Run a SPARQL query: a named query, a .rq file, or --sparql TEXT.
     ///
@@ -223,6 +229,68 @@ impl NetworkArgs {
             min_reports: self.min_reports,
             max_nodes,
         }
+    }
+}
+
+/// What one report file may cost (`build` and `extract`).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct FileLimitArgs {
+    /// Refuse files larger than this (a one-line error; the other files are still built):
+    /// e.g. 64MB, 500KB, 1.5GB, 2GiB, or a number of bytes. Also GOVKG_MAX_FILE_SIZE.
+    #[arg(long, value_name = "SIZE", default_value = "64MB", value_parser = parse_size, env = "GOVKG_MAX_FILE_SIZE")]
+    max_file_size: u64,
+    /// Leave out a file whose reading and extraction take longer than this many seconds (a
+    /// one-line error; the other files are still built); 0: no limit. Also GOVKG_FILE_TIMEOUT.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds, env = "GOVKG_FILE_TIMEOUT")]
+    file_timeout: f64,
+}
+
+impl From<FileLimitArgs> for FileLimits {
+    fn from(args: FileLimitArgs) -> Self {
+        Self {
+            max_bytes: args.max_file_size,
+            timeout: (args.file_timeout > 0.0).then(|| Duration::from_secs_f64(args.file_timeout)),
+        }
+    }
+}
+
+/// A size: a number of bytes, or a number with a unit — KB, MB, GB (powers of 1000) or KiB,
+/// MiB, GiB (powers of 1024); K, M, G alone are the decimal ones; case does not matter.
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (e.g. 64MB, 500KB, 2GiB)"))?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` (use KB, MB, GB, KiB, MiB or GiB)"
+            ))
+        }
+    };
+    let bytes = number * scale;
+    if !bytes.is_finite() || bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err(format!("`{text}` is not a size of at least one byte"));
+    }
+    Ok(bytes as u64)
+}
+
+/// Seconds, at least 0 (0: no limit).
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err(format!("`{text}` is not a number of seconds (0 or more)")),
     }
 }
 
@@ -376,6 +444,42 @@ mod tests {
             "0"
         ])
         .is_err());
+    }
+
+    #[derive(Parser)]
+    struct LimitsCli {
+        #[command(flatten)]
+        limits: FileLimitArgs,
+    }
+
+    #[test]
+    fn file_limits_default_to_the_library_defaults() {
+        let parsed = LimitsCli::parse_from(["govkg"]).limits;
+        assert_eq!(FileLimits::from(parsed), FileLimits::default());
+        let parsed =
+            LimitsCli::parse_from(["govkg", "--max-file-size", "2GiB", "--file-timeout", "0"])
+                .limits;
+        assert_eq!(
+            FileLimits::from(parsed),
+            FileLimits {
+                max_bytes: 2 << 30,
+                timeout: None
+            }
+        );
+        assert!(LimitsCli::try_parse_from(["govkg", "--file-timeout", "-1"]).is_err());
+    }
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        assert_eq!(parse_size("64MB"), Ok(64_000_000));
+        assert_eq!(parse_size("64 mb"), Ok(64_000_000));
+        assert_eq!(parse_size("1.5GB"), Ok(1_500_000_000));
+        assert_eq!(parse_size("500k"), Ok(500_000));
+        assert_eq!(parse_size("2MiB"), Ok(2 << 20));
+        assert_eq!(parse_size("12345"), Ok(12_345));
+        for bad in ["", "MB", "0", "64XB", "-1MB", "1e999"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

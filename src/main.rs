@@ -11,7 +11,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
-use govkg::build::{self, BuildOptions};
+use govkg::build::{self, BuildOptions, FileLimits};
 use govkg_core::knowledge::Knowledge;
 use govkg_graph::answer;
 use govkg_graph::export::{self, ExportFormat, Filter};
@@ -72,6 +72,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             export,
             output,
             quiet,
+            limits,
         } => {
             let location = if memory {
                 StoreLocation::Memory
@@ -81,6 +82,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let options = BuildOptions {
                 threads,
                 progress: !quiet && std::io::stderr().is_terminal(),
+                limits: limits.into(),
             };
             let after = AfterBuild {
                 queries,
@@ -91,11 +93,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             run_build(&knowledge(&cli.data)?, &paths, location, &options, &after)
         }
         Command::Extract {
-            paths, text: true, ..
-        } => run_extract_text(&paths),
-        Command::Extract { paths, pretty, .. } => {
-            run_extract(&knowledge(&cli.data)?, &paths, pretty)
-        }
+            paths,
+            text: true,
+            limits,
+            ..
+        } => run_extract_text(&paths, &limits.into()),
+        Command::Extract {
+            paths,
+            pretty,
+            limits,
+            ..
+        } => run_extract(&knowledge(&cli.data)?, &paths, pretty, &limits.into()),
         Command::Query { list: true, .. } => list_queries(),
         Command::Query {
             query,
@@ -173,11 +181,16 @@ fn run_build(
 }
 
 /// `govkg extract`: one JSON object per readable report on standard output.
-fn run_extract(knowledge: &Knowledge, paths: &[PathBuf], pretty: bool) -> Result<ExitCode> {
+fn run_extract(
+    knowledge: &Knowledge,
+    paths: &[PathBuf],
+    pretty: bool,
+    limits: &FileLimits,
+) -> Result<ExitCode> {
     let (extractions, failures) = if paths.len() == 1 && paths[0].as_os_str() == "-" {
-        (vec![extract_stdin(knowledge)?], Vec::new())
+        (vec![extract_stdin(knowledge, limits)?], Vec::new())
     } else {
-        build::extract_paths(paths, knowledge, None)?
+        build::extract_paths(paths, knowledge, None, limits)?
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -199,14 +212,17 @@ fn run_extract(knowledge: &Knowledge, paths: &[PathBuf], pretty: bool) -> Result
 
 /// `govkg extract --text`: the text of one report exactly as govkg read it, which the character
 /// offsets of `extract` count in.
-fn run_extract_text(paths: &[PathBuf]) -> Result<ExitCode> {
+fn run_extract_text(paths: &[PathBuf], limits: &FileLimits) -> Result<ExitCode> {
     let [path] = paths else {
         bail!("--text prints one report: give one file (or `-` for standard input)");
     };
+    let hint = " (raise it with --max-file-size)";
     let source = if path.as_os_str() == "-" {
-        govkg_read::read_bytes("stdin", &read_stdin()?).map_err(|e| anyhow!("stdin: {e}"))?
+        let bytes = read_stdin(limits.max_bytes, hint)?;
+        govkg_read::read_bytes("stdin", &bytes).map_err(|e| anyhow!("stdin: {e}"))?
     } else {
-        govkg_read::read_source(path).map_err(|e| anyhow!("{}: {e}", path.display()))?
+        govkg_read::read_source_within(path, limits.max_bytes)
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?
     };
     let mut out = std::io::stdout().lock();
     out.write_all(source.text.as_bytes())?;
@@ -215,8 +231,14 @@ fn run_extract_text(paths: &[PathBuf]) -> Result<ExitCode> {
 }
 
 /// The extraction of the one report on standard input (its name, and so its id, is `stdin`).
-fn extract_stdin(knowledge: &Knowledge) -> Result<govkg_core::model::Extraction> {
-    let bytes = read_stdin()?;
+fn extract_stdin(
+    knowledge: &Knowledge,
+    limits: &FileLimits,
+) -> Result<govkg_core::model::Extraction> {
+    let bytes = read_stdin(limits.max_bytes, " (raise it with --max-file-size)")?;
+    // The budget starts once the report is in: a terminal may take its time to send it.
+    build::prepare(knowledge, limits);
+    let budget = limits.budget();
     let source = govkg_read::read_bytes("stdin", &bytes).map_err(|e| anyhow!("stdin: {e}"))?;
     let doc = govkg_core::model::Document::new(
         "stdin".to_string(),
@@ -224,13 +246,13 @@ fn extract_stdin(knowledge: &Knowledge) -> Result<govkg_core::model::Extraction>
         source.format.as_str(),
         source.encoding,
     );
-    Ok(govkg_core::pipeline::process(&doc, knowledge))
+    govkg_core::pipeline::process_within(&doc, knowledge, &budget)
+        .map_err(|over| anyhow!("stdin: {}", build::FailureReason::OverBudget(over.0)))
 }
 
-/// Standard input, up to the size a report file may have.
-fn read_stdin() -> Result<Vec<u8>> {
+/// Standard input, up to `limit` bytes; `hint` ends the error beyond it.
+fn read_stdin(limit: u64, hint: &str) -> Result<Vec<u8>> {
     use std::io::Read;
-    let limit = govkg_read::MAX_INPUT_BYTES;
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
@@ -238,7 +260,10 @@ fn read_stdin() -> Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .context("stdin: cannot read")?;
     if bytes.len() as u64 > limit {
-        bail!("stdin: more than {} MiB", limit >> 20);
+        bail!(
+            "stdin: over the size limit of {}{hint}",
+            build::human_bytes(limit)
+        );
     }
     Ok(bytes)
 }
@@ -260,7 +285,7 @@ fn list_queries() -> Result<ExitCode> {
 fn query_or_sparql(query: Option<&str>, sparql: Option<String>) -> Result<String> {
     match (query, sparql) {
         (_, Some(text)) => Ok(text),
-        (Some("-"), None) => String::from_utf8(read_stdin()?)
+        (Some("-"), None) => String::from_utf8(read_stdin(govkg_read::MAX_INPUT_BYTES, "")?)
             .map_err(|_| anyhow!("stdin: the query is not UTF-8 text")),
         (Some(name), None) => Ok(query_text(name)?.1),
         (None, None) => bail!("give a named query, a .rq file or --sparql"),

@@ -6,6 +6,7 @@
 //! why this crate's dependencies are string-search and serde crates only, and why
 //! `cargo test -p govkg-core` runs without compiling RocksDB.
 
+pub mod budget;
 pub mod eval;
 pub mod extract;
 pub mod kinds;

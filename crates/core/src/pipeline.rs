@@ -1,6 +1,7 @@
 //! The pure part of the pipeline for one document, in the order the data needs it: each step
 //! reads what the steps before it made, and nothing after.
 
+use crate::budget::{Budget, OverBudget, UNLIMITED};
 use crate::extract::{self, metadata, relations, Context};
 use crate::knowledge::Knowledge;
 use crate::model::{Document, Extraction};
@@ -8,18 +9,36 @@ use crate::resolve::{self, ReportContext};
 
 /// Everything govkg knows about one report, as the published record.
 pub fn process(doc: &Document, knowledge: &Knowledge) -> Extraction {
+    // An unlimited budget is never spent: this is always the extraction.
+    process_within(doc, knowledge, &UNLIMITED).unwrap_or_default()
+}
+
+/// [`process`] within a time budget: the same record, or [`OverBudget`] when the budget runs
+/// out first (the stages look at it between them and in their loops, see [`crate::budget`]).
+pub fn process_within(
+    doc: &Document,
+    knowledge: &Knowledge,
+    budget: &Budget,
+) -> Result<Extraction, OverBudget> {
+    let over = |spent: bool| if spent { Err(budget.over()) } else { Ok(()) };
     // Segment: titles, quotations and the tables' names found in the text.
-    let context = Context::new(&doc.text, knowledge);
+    let context = Context::with_budget(&doc.text, knowledge, budget);
+    over(budget.check())?;
     // The report's context first: its heading, author and place chain, decided once from the
     // heading and the names of bodies and places.
     let bodies_and_places = extract::bodies_and_places(&context);
+    over(budget.check())?;
     let heading = metadata::read(&context, &bodies_and_places);
     let report = ReportContext::decide(knowledge, &context, &heading, &bodies_and_places);
     // Then every mention, then the relation candidates between them.
     let mentions = extract::all_mentions(&context, bodies_and_places);
+    over(budget.check())?;
     let candidates = relations::find(&context, &mentions);
+    over(budget.check())?;
     // Last, mentions and relations resolved against the report's context.
-    resolve::resolve(doc, knowledge, &report, &heading, &mentions, &candidates)
+    let extraction = resolve::resolve(doc, knowledge, &report, &heading, &mentions, &candidates);
+    over(budget.check())?;
+    Ok(extraction)
 }
 
 #[cfg(test)]
@@ -226,6 +245,27 @@ mod tests {
         let partner = run("区市场监管局关于2023年法治政府建设情况的报告\n\
                            我局与四川省成都市新都区联合执法。\n");
         assert_eq!(partner.jurisdiction, None);
+    }
+
+    /// Within its budget a report gives what it gives without one; a spent budget is an error
+    /// naming it.
+    #[test]
+    fn a_budget_changes_nothing_until_it_is_spent() {
+        use std::time::Duration;
+        let knowledge = Knowledge::embedded().unwrap();
+        let d = doc(include_str!("../../../data/reports/002_efc6be8a1984df28.txt").to_string());
+        let free = process(&d, &knowledge);
+        let within = process_within(&d, &knowledge, &Budget::from_now(Duration::from_secs(600)));
+        assert_eq!(
+            serde_json::to_string(&within.unwrap()).unwrap(),
+            serde_json::to_string(&free).unwrap()
+        );
+        let spent = process_within(&d, &knowledge, &Budget::from_now(Duration::ZERO));
+        assert_eq!(spent.unwrap_err(), OverBudget(Duration::ZERO));
+        assert_eq!(
+            OverBudget(Duration::from_secs(60)).to_string(),
+            "took longer than its budget of 60 s"
+        );
     }
 
     /// Characters the rules react to, mixed with anything else.

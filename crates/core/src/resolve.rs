@@ -156,6 +156,8 @@ struct Resolver<'a> {
     /// The initiative record of each initiatives.tsv row named so far.
     record_of_known: Vec<Option<usize>>,
     places: Grouped<PlaceRecord>,
+    /// The document records by the last characters of their titles, for abbreviated titles.
+    document_endings: Endings,
     /// (issuer, document record, evidence, mention index) of every document whose issuer is known.
     issued: Vec<(usize, usize, Span, usize)>,
 }
@@ -186,6 +188,7 @@ impl<'a> Resolver<'a> {
             initiatives: Grouped::default(),
             record_of_known: Vec::new(),
             places: Grouped::default(),
+            document_endings: Endings::default(),
             issued: Vec::new(),
         }
     }
@@ -265,17 +268,12 @@ impl<'a> Resolver<'a> {
         let issuer = issued_by.map(|(id, _)| self.memo.resolved[id].canonical.clone());
         // 《通知》 after 《关于…的通知》 is that document, abbreviated.
         let key = crate::knowledge::normalize_name(&document.title);
-        let abbreviated_from = (key.chars().count() <= 4)
-            .then(|| {
-                self.documents
-                    .records
-                    .iter()
-                    .rev()
-                    .find(|d| d.title != document.title && d.title.ends_with(key.as_str()))
-            })
+        let abbreviated_from = (key.chars().count() <= MAX_ABBREVIATION_CHARS)
+            .then(|| self.document_endings.latest_other(&key, &document.title))
             .flatten()
-            .map(|d| crate::knowledge::normalize_name(&d.title));
+            .map(|d| crate::knowledge::normalize_name(&self.documents.records[d].title));
         let key = abbreviated_from.unwrap_or(key);
+        let known = self.documents.records.len();
         let record = self.documents.index_of(&key, || PolicyDocumentRecord {
             title: document.title.clone(),
             issuer,
@@ -283,6 +281,10 @@ impl<'a> Resolver<'a> {
             mentions: Vec::new(),
             spans: Vec::new(),
         });
+        if self.documents.records.len() > known {
+            let title = &self.documents.records[record].title;
+            self.document_endings.add(title, record);
+        }
         self.documents.push_span(record, span);
         if let Some((agency, evidence)) = issued_by {
             self.issued
@@ -438,6 +440,65 @@ impl<'a> AgencyMemo<'a> {
             self.author = Some(id);
         }
         id
+    }
+}
+
+/// A title this short (《通知》, 《意见》) may stand for a longer one named before it.
+const MAX_ABBREVIATION_CHARS: usize = 4;
+
+/// Document records by each ending of their titles of up to [`MAX_ABBREVIATION_CHARS`]
+/// characters: the latest record with that ending, and the latest whose title differs from
+/// that one's. Looking an abbreviation up among all the records before it made a text of many
+/// documents cost their square.
+#[derive(Default)]
+struct Endings {
+    by_ending: FxHashMap<String, (EndingRecord, Option<EndingRecord>)>,
+}
+
+/// A document record and its title.
+#[derive(Clone)]
+struct EndingRecord {
+    record: usize,
+    title: String,
+}
+
+impl Endings {
+    fn add(&mut self, title: &str, record: usize) {
+        let new = EndingRecord {
+            record,
+            title: title.to_string(),
+        };
+        let starts: Vec<usize> = title
+            .char_indices()
+            .rev()
+            .take(MAX_ABBREVIATION_CHARS)
+            .map(|(i, _)| i)
+            .collect();
+        for start in starts {
+            let ending = &title[start..];
+            match self.by_ending.get_mut(ending) {
+                Some((latest, other)) => {
+                    if latest.title != new.title {
+                        *other = Some(latest.clone());
+                    }
+                    *latest = new.clone();
+                }
+                None => {
+                    self.by_ending
+                        .insert(ending.to_string(), (new.clone(), None));
+                }
+            }
+        }
+    }
+
+    /// The latest record whose title ends with `ending` and is not `title`.
+    fn latest_other(&self, ending: &str, title: &str) -> Option<usize> {
+        let (latest, other) = self.by_ending.get(ending)?;
+        if latest.title != title {
+            Some(latest.record)
+        } else {
+            other.as_ref().map(|o| o.record)
+        }
     }
 }
 
@@ -804,11 +865,31 @@ fn issuer_named_in_title<'a>(
     mentions: &'a [Mention],
     title_span: crate::model::Span,
 ) -> Option<usize> {
-    mentions
+    // Mentions are sorted by span: a binary search finds those starting with the title (a scan
+    // from the first mention for every title made a text of many titles cost their square).
+    let first = mentions.partition_point(|m| m.span.start < title_span.start);
+    mentions[first..]
         .iter()
-        .find(|m| m.span.start == title_span.start && title_span.contains(m.span))
+        .take_while(|m| m.span.start == title_span.start)
+        .find(|m| title_span.contains(m.span))
         .and_then(|m| match &m.referent {
             Referent::Agency(a) => memo.id(k, cx, a),
             _ => None,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    /// An abbreviated title stands for the latest longer title with its ending, never itself.
+    #[test]
+    fn endings_find_the_latest_other_title() {
+        let mut endings = super::Endings::default();
+        endings.add("关于甲的通知", 0);
+        endings.add("关于乙的通知", 1);
+        endings.add("通知", 2);
+        assert_eq!(endings.latest_other("通知", "通知"), Some(1));
+        assert_eq!(endings.latest_other("的通知", "通知"), Some(1));
+        assert_eq!(endings.latest_other("通知", "关于丙的通知"), Some(2));
+        assert_eq!(endings.latest_other("意见", "意见"), None);
+    }
 }

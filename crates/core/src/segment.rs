@@ -63,23 +63,47 @@ fn split_keeping(text: &str, ends: &[char]) -> Vec<Span> {
     spans
 }
 
+/// How far a clause reaches beyond its mention on either side, in bytes (200 Chinese
+/// characters): the clauses of real reports are under 130 characters, and a text without
+/// punctuation (one clause of megabytes) would otherwise make every relation's evidence the
+/// whole text — output as large as the text times the number of relations.
+pub const MAX_CLAUSE_REACH: usize = 600;
+
+/// Where the clause reach before `at` ends: [`MAX_CLAUSE_REACH`] bytes back, on a character.
+fn reach_back(text: &str, at: usize) -> usize {
+    let mut i = at.saturating_sub(MAX_CLAUSE_REACH);
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Where the clause reach after `at` ends: [`MAX_CLAUSE_REACH`] bytes on, on a character.
+fn reach_ahead(text: &str, at: usize) -> usize {
+    let mut i = at.saturating_add(MAX_CLAUSE_REACH).min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The clause containing `span`: from just after the previous clause break to just before the
-/// next one, widened to whole characters, and trimmed of white space and list markers.
+/// next one (at most [`MAX_CLAUSE_REACH`] beyond the span on either side), widened to whole
+/// characters, and trimmed of white space and list markers.
 /// A mention that itself contains breaks (a quoted list) keeps them.
 pub fn clause_around(text: &str, span: Span, marks: Enumeration<'_>) -> Span {
-    let before = &text[..span.start];
+    let from = reach_back(text, span.start);
+    let before = &text[from..span.start];
     let start = before
         .char_indices()
         .rev()
         .find(|&(_, c)| is_clause_end(c))
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    let after = &text[span.end..];
+        .map_or(from, |(i, c)| from + i + c.len_utf8());
+    let after = &text[span.end..reach_ahead(text, span.end)];
     let end = after
         .char_indices()
         .find(|&(_, c)| is_clause_end(c))
-        .map(|(i, _)| span.end + i)
-        .unwrap_or(text.len());
+        .map_or(span.end + after.len(), |(i, _)| span.end + i);
     trim_span(text, Span::new(start, end), marks)
 }
 
@@ -129,11 +153,9 @@ impl<'t> ClauseCursor<'t> {
                 .find(|&(_, c)| is_clause_end(c))
                 .map_or(self.text.len(), |(i, _)| span.end + i);
         }
-        trim_span(
-            self.text,
-            Span::new(self.last_break_end, self.ahead_at),
-            self.marks,
-        )
+        let start = self.last_break_end.max(reach_back(self.text, span.start));
+        let end = self.ahead_at.min(reach_ahead(self.text, span.end));
+        trim_span(self.text, Span::new(start, end), self.marks)
     }
 }
 
@@ -341,7 +363,11 @@ mod tests {
         /// (nested, overlapping and repeated ones included) and for spans out of order.
         #[test]
         fn clause_cursor_agrees_with_the_outward_search(
-            pieces in prop::collection::vec(prop::sample::select(vec!["甲", "乙丙", "，", "。", "\n", " ", "一是", ";", "a"]), 0..40),
+            pieces in prop::collection::vec(prop::sample::select(
+                ["甲", "乙丙", "，", "。", "\n", " ", "一是", ";", "a", &"长".repeat(150), &"b".repeat(250)]
+                    .map(str::to_string)
+                    .to_vec()
+            ), 0..40),
             cuts in prop::collection::vec((0usize..200, 0usize..12), 0..20),
         ) {
             let text: String = pieces.concat();
@@ -379,6 +405,36 @@ mod tests {
         let m = t.find("证照").unwrap();
         let c = clause_around(t, Span::new(m, m + "证照分离".len()), MARKS);
         assert_eq!(slice(t, c), "落实“证照分离”改革");
+    }
+
+    /// A clause without breaks for megabytes is cut at the reach on both sides, on characters.
+    #[test]
+    fn a_clause_reaches_at_most_so_far_around_its_span() {
+        let t = format!(
+            "前文，{}证照分离{}，后文",
+            "甲".repeat(1_000),
+            "乙".repeat(1_000)
+        );
+        let m = t.find("证照").unwrap();
+        let span = Span::new(m, m + "证照分离".len());
+        let c = clause_around(&t, span, MARKS);
+        assert_eq!(
+            c,
+            Span::new(m - MAX_CLAUSE_REACH, span.end + MAX_CLAUSE_REACH)
+        );
+        assert_eq!(ClauseCursor::new(&t, MARKS).clause_around(span), c);
+        // Off a character boundary: inwards to the next whole character.
+        let t = format!(
+            "前文，{}a证照分离b{}，后文",
+            "甲".repeat(1_000),
+            "乙".repeat(1_000)
+        );
+        let m = t.find("证照").unwrap();
+        let span = Span::new(m, m + "证照分离".len());
+        let c = clause_around(&t, span, MARKS);
+        assert_eq!(span.start - c.start, MAX_CLAUSE_REACH - 2);
+        assert_eq!(c.end - span.end, MAX_CLAUSE_REACH - 2);
+        assert_eq!(ClauseCursor::new(&t, MARKS).clause_around(span), c);
     }
 
     #[test]

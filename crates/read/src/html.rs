@@ -12,7 +12,8 @@ type NodeR<'a> = NodeRef<'a, Node>;
 
 /// Extracts the report text of an HTML page (see the module documentation).
 pub(crate) fn extract(source: &str) -> String {
-    let doc = Html::parse_document(source);
+    // Nesting and attributes bounded first: html5ever's work per tag grows with both.
+    let doc = Html::parse_document(&crate::html_bound::bound(source));
     let root = doc.tree.root();
 
     // CJK counts ignoring only what is never visible, to tell layout wrappers from chrome.

@@ -14,6 +14,7 @@ mod decode;
 mod detect;
 mod docx;
 mod html;
+mod html_bound;
 mod inputs;
 mod markdown;
 mod normalize;
@@ -25,7 +26,8 @@ use std::path::{Path, PathBuf};
 pub use inputs::collect_inputs;
 pub use normalize::normalize;
 
-/// Inputs larger than this are refused before reading (no report is anywhere near this size).
+/// Inputs larger than this are refused before reading by [`read_source`] (no report is anywhere
+/// near this size; `govkg` sets its own, smaller limit through [`read_source_within`]).
 pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
 /// `word/document.xml` larger than this (uncompressed) is refused as a possible zip bomb.
 pub const MAX_DOCX_XML_BYTES: u64 = 64 * 1024 * 1024;
@@ -93,7 +95,7 @@ pub enum ReadError {
     /// A named pipe, socket or device, which reading could block on or never finish.
     #[error("not a regular file (a named pipe, socket or device); skipped")]
     NotRegularFile,
-    /// The file is larger than [`MAX_INPUT_BYTES`].
+    /// The file is larger than the limit ([`MAX_INPUT_BYTES`] unless the caller set another).
     #[error("file too large ({size} bytes; the limit is {limit} bytes)")]
     TooLarge { size: u64, limit: u64 },
     /// Zero bytes.
@@ -135,7 +137,6 @@ pub enum ReadError {
     Internal(String),
 }
 
-/// Reads one file and returns its report text. Never panics on any bytes.
 /// A file's name as text. Bytes that are not UTF-8 are written `%XX`, so names that differ only
 /// there still give different report ids.
 pub fn file_name_text(path: &Path) -> String {
@@ -160,7 +161,14 @@ pub fn file_name_text(path: &Path) -> String {
     }
 }
 
+/// Reads one file and returns its report text. Never panics on any bytes.
 pub fn read_source(path: &Path) -> Result<SourceText, ReadError> {
+    read_source_within(path, MAX_INPUT_BYTES)
+}
+
+/// [`read_source`] refusing files larger than `max_bytes` ([`ReadError::TooLarge`]) before
+/// reading them.
+pub fn read_source_within(path: &Path, max_bytes: u64) -> Result<SourceText, ReadError> {
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if meta.is_dir() {
         return Err(ReadError::IsDirectory);
@@ -169,22 +177,22 @@ pub fn read_source(path: &Path) -> Result<SourceText, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegularFile);
     }
-    if meta.len() > MAX_INPUT_BYTES {
+    if meta.len() > max_bytes {
         return Err(ReadError::TooLarge {
             size: meta.len(),
-            limit: MAX_INPUT_BYTES,
+            limit: max_bytes,
         });
     }
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
+    file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
     let size = bytes.len() as u64;
-    if size > MAX_INPUT_BYTES {
+    if size > max_bytes {
         return Err(ReadError::TooLarge {
             size,
-            limit: MAX_INPUT_BYTES,
+            limit: max_bytes,
         });
     }
     let name = path

@@ -2,6 +2,8 @@
 //! Lines stay lines (apart from front matter, fences, rules, link definitions and comments, which
 //! are removed).
 
+use std::collections::HashMap;
+
 /// Strips Markdown markup: YAML/TOML front matter, HTML comments, heading markers, blockquote
 /// markers, list markers, fenced-code fences, thematic breaks, link reference definitions,
 /// emphasis/strikethrough delimiters, code-span backticks, backslash escapes, link syntax
@@ -270,8 +272,18 @@ fn inline(line: &str) -> String {
 fn tokenize(line: &str) -> Vec<Tok> {
     let chars: Vec<char> = line.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
-    // Backtick run lengths known to have no closing run further on (keeps this linear).
-    let mut unclosed: Vec<usize> = Vec::new();
+    // Where each run of backticks starts, by its length: a code span closes at the next run of
+    // the opening run's length. Looked up, not searched for: searching from every opening run
+    // cost a line of runs of many different lengths the square of its length.
+    let mut runs: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let m = chars[k..].iter().take_while(|&&x| x == '`').count();
+        if m > 0 {
+            runs.entry(m).or_default().push(k);
+        }
+        k += m.max(1);
+    }
     let mut i = 0;
     while let Some(&c) = chars.get(i) {
         if c == '\\' {
@@ -288,27 +300,11 @@ fn tokenize(line: &str) -> Vec<Tok> {
             let n = chars
                 .get(i..)
                 .map_or(0, |s| s.iter().take_while(|&&x| x == '`').count());
-            // Find a closing run of exactly n backticks.
-            let mut j = if unclosed.contains(&n) {
-                chars.len()
-            } else {
-                i + n
-            };
-            let mut close = None;
-            while j < chars.len() {
-                if chars.get(j) == Some(&'`') {
-                    let m = chars
-                        .get(j..)
-                        .map_or(0, |s| s.iter().take_while(|&&x| x == '`').count());
-                    if m == n {
-                        close = Some(j);
-                        break;
-                    }
-                    j += m;
-                } else {
-                    j += 1;
-                }
-            }
+            // The first run of exactly n backticks after this one.
+            let close = runs.get(&n).and_then(|starts| {
+                let after = starts.partition_point(|&start| start < i + n);
+                starts.get(after).copied()
+            });
             match close {
                 Some(j) => {
                     let content = chars.get(i + n..j).unwrap_or(&[]);
@@ -316,7 +312,6 @@ fn tokenize(line: &str) -> Vec<Tok> {
                     i = j + n;
                 }
                 None => {
-                    unclosed.push(n);
                     out.extend(std::iter::repeat_n(
                         Tok {
                             c: '`',
@@ -338,23 +333,27 @@ fn tokenize(line: &str) -> Vec<Tok> {
 /// How far ahead a bracket's partner is looked for (bounds the work on pathological lines).
 const MAX_LINK_SPAN: usize = 4096;
 
-/// The index of the `close` matching the `open` at `start` (nesting counted), markup only.
-fn matching(toks: &[Tok], start: usize, open: char, close: char) -> Option<usize> {
-    let mut depth = 0usize;
-    for (k, t) in toks.iter().enumerate().skip(start).take(MAX_LINK_SPAN) {
+/// For every markup `open` token, the index of the `close` that matches it (nesting counted),
+/// if there is one within [`MAX_LINK_SPAN`] tokens. One pass with a stack: looking for the
+/// partner of each bracket separately cost MAX_LINK_SPAN steps per bracket on a line of them.
+fn partners(toks: &[Tok], open: char, close: char) -> Vec<Option<usize>> {
+    let mut partner = vec![None; toks.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
         if t.literal {
             continue;
         }
         if t.c == open {
-            depth += 1;
+            stack.push(k);
         } else if t.c == close {
-            depth = depth.saturating_sub(1);
-            if depth == 0 {
-                return Some(k);
+            if let Some(start) = stack.pop() {
+                if k - start < MAX_LINK_SPAN {
+                    partner[start] = Some(k);
+                }
             }
         }
     }
-    None
+    partner
 }
 
 /// `[text](url)`, `[text][ref]`, `[text][]` → text; `![alt](src)` and `![alt][ref]` → removed.
@@ -372,6 +371,9 @@ fn links(toks: Vec<Tok>) -> Vec<Tok> {
 }
 
 fn links_once(toks: &[Tok]) -> (Vec<Tok>, bool) {
+    let brackets = partners(toks, '[', ']');
+    let parentheses = partners(toks, '(', ')');
+    let matching = |table: &[Option<usize>], at: usize| table.get(at).copied().flatten();
     let mut out = Vec::with_capacity(toks.len());
     let mut changed = false;
     let mut i = 0;
@@ -379,11 +381,11 @@ fn links_once(toks: &[Tok]) -> (Vec<Tok>, bool) {
         let image = is_markup(Some(&t), '!') && is_markup(toks.get(i + 1), '[');
         let open = if image { i + 1 } else { i };
         if image || is_markup(Some(&t), '[') {
-            if let Some(close) = matching(toks, open, '[', ']') {
+            if let Some(close) = matching(&brackets, open) {
                 let target_end = if is_markup(toks.get(close + 1), '(') {
-                    matching(toks, close + 1, '(', ')')
+                    matching(&parentheses, close + 1)
                 } else if is_markup(toks.get(close + 1), '[') {
-                    matching(toks, close + 1, '[', ']')
+                    matching(&brackets, close + 1)
                 } else {
                     None
                 };
@@ -620,11 +622,22 @@ mod tests {
             "_a ".repeat(50_000),
             "``a`".repeat(20_000),
             "<a".repeat(50_000),
+            // Brackets that never close: each used to look MAX_LINK_SPAN tokens ahead.
+            "[(".repeat(500_000),
+            // Backtick runs of 1, 2, … 2 000: each length used to search to the end of the line.
+            (1..2_000).map(|n| format!("{}a", "`".repeat(n))).collect(),
         ] {
             let out = strip(&line);
             assert!(!out.is_empty());
         }
         assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn code_spans_close_at_the_next_run_of_their_length() {
+        assert_eq!(strip("a `b` c ``d`e`` f `g"), "a b c d`e f `g");
+        assert_eq!(strip("\\``x` y"), "`x y");
+        assert_eq!(strip("[a](b) [c] (d) [[e]](f)"), "a [c] (d) [e]");
     }
 
     #[test]

@@ -17,6 +17,8 @@
 //! and prints one Markdown table with the project's bar beside the figures, also written to
 //! `<dir>/bench.md`. Corpora and stores are deleted afterwards unless `--keep`.
 
+mod linear;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::hint::black_box;
@@ -90,6 +92,26 @@ pub struct BenchArgs {
     /// already built, and stop.
     #[arg(long, value_name = "STORE")]
     pub drawing_of: Option<PathBuf>,
+    /// Only measure whether extraction is linear: `govkg extract` on one file of generated
+    /// report text per size of --linear-mb (time, MB/s, peak memory, and the time ratio).
+    #[arg(long)]
+    pub linear: bool,
+    /// Sizes of the --linear inputs, in MB.
+    #[arg(long, value_delimiter = ',', default_values_t = [1.0, 10.0, 100.0], value_name = "MB,…")]
+    pub linear_mb: Vec<f64>,
+    /// Only time `govkg extract` on each pathological input (synth's `pathological` module)
+    /// of each size of --pathological-mb.
+    #[arg(long)]
+    pub pathological: bool,
+    /// Sizes of the --pathological inputs, in MB.
+    #[arg(long, value_delimiter = ',', default_values_t = [5.0], value_name = "MB,…")]
+    pub pathological_mb: Vec<f64>,
+    /// Only these --pathological inputs (file names as listed, without extension; default all).
+    #[arg(long, value_delimiter = ',', value_name = "NAME,…")]
+    pub pathological_inputs: Vec<String>,
+    /// With --linear and --pathological: kill a `govkg extract` that runs longer than this.
+    #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
+    pub child_timeout: f64,
 }
 
 fn main() -> std::process::ExitCode {
@@ -127,6 +149,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     }
     fs::create_dir_all(&args.dir)
         .with_context(|| format!("{}: cannot create folder", args.dir.display()))?;
+    if args.linear || args.pathological {
+        return run_linear(args);
+    }
     let sources = if args.bundled_only {
         Vec::new()
     } else {
@@ -182,6 +207,29 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     let md = args.dir.join("bench.md");
     fs::write(&md, &report).with_context(|| format!("{}: cannot write", md.display()))?;
     eprintln!("bench: wrote {}", md.display());
+    Ok(())
+}
+
+/// `--linear` and/or `--pathological`: print their tables and write them to
+/// `<dir>/linear.md`.
+fn run_linear(args: &BenchArgs) -> Result<()> {
+    let exe = govkg_executable(args)?;
+    let machine = Machine::probe();
+    let mut md = format!(
+        "{} cores, {:.1} GiB RAM, {}; load average at the start: {}\n\n",
+        machine.cores, machine.ram_gib, machine.cpu, machine.load
+    );
+    if args.linear {
+        md.push_str(&linear::linear(args, &exe)?);
+        md.push('\n');
+    }
+    if args.pathological {
+        md.push_str(&linear::pathological(args, &exe)?);
+    }
+    print!("{md}");
+    let path = args.dir.join("linear.md");
+    fs::write(&path, &md).with_context(|| format!("{}: cannot write", path.display()))?;
+    eprintln!("bench: wrote {}", path.display());
     Ok(())
 }
 

@@ -19,6 +19,8 @@
 //! their bodies from `data/agency_forms.tsv`, the initiatives from `data/initiatives.tsv`, and the
 //! report templates and the choice among them from `data/synth_corpus.toml`.
 
+pub mod pathological;
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::io::Write;

@@ -132,7 +132,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let hits = &cx.hits;
     let mut i = 0;
-    while i < hits.len() {
+    while i < hits.len() && !cx.budget.spent() {
         let (start, end, entry) = hits[i];
         match entry {
             Entry::Place(place) => {

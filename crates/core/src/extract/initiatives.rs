@@ -33,6 +33,9 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         known.get(i).is_some_and(|k| k.overlaps(span))
     };
     for quote in &cx.quotes {
+        if cx.budget.spent() {
+            break;
+        }
         if overlaps_known(quote.inner) {
             continue;
         }

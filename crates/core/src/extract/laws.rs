@@ -14,6 +14,9 @@ use crate::segment::Enclosed;
 pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
     let mut out = Vec::new();
     for title in &cx.titles {
+        if cx.budget.spent() {
+            break;
+        }
         let inner = cx.slice(title.inner);
         if let Some(law) = classify_law(cx.knowledge, inner) {
             out.push(Mention {
@@ -168,15 +171,24 @@ fn strip_edition<'t>(title: &'t str, note_words: &[String]) -> &'t str {
     title
 }
 
+/// How many agency mentions back from a title the search for its issuer goes: the issuer ends
+/// within 8 characters of the title, so it is among the last few that start before it.
+const MAX_AGENCIES_BACK: usize = 32;
+
 /// The issuer named right before the title (国家发改委《…》, 区政府重大行政决策《…》), or the
 /// author when the title follows an issuing verb (制定《…》); the evidence runs from the issuer's
 /// name or the verb to the end of the title.
 fn issuer(cx: &Context<'_>, title: &Enclosed, agencies: &[Mention]) -> Option<Issuer> {
     let before = cx.before(title.outer.start, 8);
     let window_start = title.outer.start - before.len();
-    if let Some(agency) = agencies
+    // `agencies` are sorted by span: only those starting before the title can end before it,
+    // and the nearest of them are the last few (a scan from the end of all agencies for every
+    // title made a text of many titles cost titles × agencies).
+    let before_title = agencies.partition_point(|m| m.span.start < title.outer.start);
+    if let Some(agency) = agencies[..before_title]
         .iter()
         .rev()
+        .take(MAX_AGENCIES_BACK)
         .find(|m| m.span.end <= title.outer.start && m.span.end >= window_start)
         .filter(|m| !cx.text[m.span.end..title.outer.start].contains(['，', '。', '；', ',', ';']))
     {

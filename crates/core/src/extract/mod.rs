@@ -14,6 +14,7 @@ use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 
+use crate::budget::{Budget, UNLIMITED};
 use crate::knowledge::{Entry, Knowledge, PlaceName};
 use crate::model::Span;
 use crate::segment::{self, Enclosed};
@@ -147,6 +148,8 @@ pub struct Mention {
 pub struct Context<'a> {
     pub text: &'a str,
     pub knowledge: &'a Knowledge,
+    /// The report's time budget: the rules' loops stop early once it is spent.
+    pub budget: &'a Budget,
     pub hits: Vec<(usize, usize, Entry)>,
     pub titles: Vec<Enclosed>,
     pub quotes: Vec<Enclosed>,
@@ -188,10 +191,16 @@ fn first_mark<'m>(
 
 impl<'a> Context<'a> {
     pub fn new(text: &'a str, knowledge: &'a Knowledge) -> Self {
+        Self::with_budget(text, knowledge, &UNLIMITED)
+    }
+
+    /// [`Context::new`] for a report with a time budget.
+    pub fn with_budget(text: &'a str, knowledge: &'a Knowledge, budget: &'a Budget) -> Self {
         let (titles, quotes) = segment::titles_and_quotations(text, 120, 40);
         Self {
             text,
             knowledge,
+            budget,
             hits: knowledge.scan(text),
             title_reach: reach(&titles),
             quote_reach: reach(&quotes),

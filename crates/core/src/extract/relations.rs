@@ -35,6 +35,9 @@ pub fn find(cx: &Context<'_>, mentions: &[Mention]) -> Vec<RelationCandidate> {
     let mut out = Vec::new();
     let mut clauses = segment::ClauseCursor::new(cx.text, cx.knowledge.vocabulary.enumeration());
     for (index, mention) in mentions.iter().enumerate() {
+        if cx.budget.spent() {
+            break;
+        }
         let kind = match &mention.referent {
             Referent::Initiative(_) => RelationKind::Implements,
             Referent::Law(_) => RelationKind::Cites,
