@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing govkg needs on a fresh Debian machine, and nothing when it
-# is already there: libclang (Oxigraph's RocksDB bindings), a C++ compiler, Graphviz (DOT tests),
-# NetworkX (network-export tests).
+# is already there: libclang (Oxigraph's RocksDB bindings), a C++ compiler, Graphviz (DOT tests)
+# with a CJK font, NetworkX (network-export tests).
 # Rust itself comes from rustup (https://rustup.rs) and is not installed here.
 set -euo pipefail
 
@@ -9,6 +9,10 @@ missing=()
 command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust first (rustup)" >&2; exit 1; }
 command -v c++ >/dev/null || missing+=(g++)
 command -v dot >/dev/null || missing+=(graphviz)
+# A font with Chinese characters, or every DOT label renders as boxes (Noto Sans CJK, Debian).
+if ! { command -v fc-list >/dev/null && fc-list :lang=zh family | grep -q .; }; then
+  missing+=(fonts-noto-cjk fontconfig)
+fi
 # bindgen (RocksDB's bindings) loads libclang.so or libclang-N.so, not libclang-cpp.so (which
 # LLVM packages install on their own), and needs clang's own headers (stddef.h, from
 # libclang-common-N-dev). Look for both; a glob like libclang*.so* would accept libclang-cpp.
