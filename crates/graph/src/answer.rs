@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{BlankNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{Term, Triple};
 use oxigraph::sparql::QueryResults;
 use oxigraph::store::Store;
 
@@ -77,7 +77,10 @@ fn fitting_format(graph: bool, given: Option<OutputFormat>) -> Result<OutputForm
 fn write_graph(mut triples: Vec<Triple>, format: RdfFormat, out: &mut impl Write) -> Result<usize> {
     if format == RdfFormat::RdfXml {
         // An rdf:nodeID must be an XML name; govkg's mention ids are hex digits.
-        triples = triples.into_iter().map(xml_safe_blank_nodes).collect();
+        triples = triples
+            .into_iter()
+            .map(crate::export::xml_safe_blank_nodes)
+            .collect();
     }
     let mut keyed: Vec<(String, Triple)> =
         triples.into_iter().map(|t| (t.to_string(), t)).collect();
@@ -100,38 +103,8 @@ fn write_graph(mut triples: Vec<Triple>, format: RdfFormat, out: &mut impl Write
     if buffer.last().is_some_and(|&b| b != b'\n') {
         buffer.push(b'\n');
     }
-    out.write_all(&sorted_prefix_lines(&buffer))?;
+    out.write_all(&crate::export::sort_prefix_lines(&buffer))?;
     Ok(keyed.len())
-}
-
-/// The serializer keeps prefixes in a hash map, whose order varies from run to run: sort the
-/// leading `@prefix` lines.
-fn sorted_prefix_lines(serialized: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(serialized);
-    let mut prefixes: Vec<&str> = Vec::new();
-    let mut rest = text.as_ref();
-    while rest.starts_with("@prefix ") {
-        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-        prefixes.push(&rest[..end]);
-        rest = &rest[end..];
-    }
-    prefixes.sort_unstable();
-    let mut out = prefixes.concat();
-    out.push_str(rest);
-    out.into_bytes()
-}
-
-fn xml_safe_blank_nodes(t: Triple) -> Triple {
-    let rename = |b: &BlankNode| BlankNode::new_unchecked(format!("b{}", b.as_str()));
-    let subject = match t.subject {
-        NamedOrBlankNode::BlankNode(b) => NamedOrBlankNode::BlankNode(rename(&b)),
-        other => other,
-    };
-    let object = match t.object {
-        Term::BlankNode(b) => Term::BlankNode(rename(&b)),
-        other => other,
-    };
-    Triple::new(subject, t.predicate, object)
 }
 
 /// An entity a name belongs to.

@@ -193,7 +193,7 @@ pub fn write_rdf(
 
 /// The serializer keeps prefixes in a hash map, so their order varies from run to run; sort the
 /// leading `@prefix` lines to make the output byte-identical for identical content.
-fn sort_prefix_lines(serialized: &[u8]) -> Vec<u8> {
+pub(crate) fn sort_prefix_lines(serialized: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(serialized);
     let mut prefixes: Vec<&str> = Vec::new();
     let mut rest = text.as_ref();
@@ -265,7 +265,7 @@ fn write_rdf_unsorted_prefixes(
 
 /// RDF/XML writes a blank node's id as an `rdf:nodeID`, which must be an XML name: govkg's
 /// mention ids are hex digits, so they get a letter in front (Oxigraph writes them as they are).
-fn xml_safe_blank_nodes(t: oxigraph::model::Triple) -> oxigraph::model::Triple {
+pub(crate) fn xml_safe_blank_nodes(t: oxigraph::model::Triple) -> oxigraph::model::Triple {
     use oxigraph::model::{BlankNode, NamedOrBlankNode, Term};
     let rename = |b: &BlankNode| BlankNode::new_unchecked(format!("b{}", b.as_str()));
     let subject = match t.subject {
