@@ -275,10 +275,20 @@ pub(crate) fn evaluate(
 ) -> Result<(QueryResults<'static>, Watchdog), QueryError> {
     let token = CancellationToken::new();
     let order = defer_order(&mut query);
+    // FROM / FROM NAMED choose the dataset themselves; only without them is the default graph
+    // the union of the report graphs.
+    let names_dataset = match &query {
+        spargebra::Query::Select { dataset, .. }
+        | spargebra::Query::Construct { dataset, .. }
+        | spargebra::Query::Describe { dataset, .. }
+        | spargebra::Query::Ask { dataset, .. } => dataset.is_some(),
+    };
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token.clone())
         .for_query(query);
-    prepared.dataset_mut().set_default_graph_as_union();
+    if !names_dataset {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
     let watchdog = Watchdog::arm(token, timeout);
     let results = prepared
         .on_store(store)
@@ -1071,6 +1081,31 @@ mod tests {
         let q = "ASK { ?s <http://e/name> ?name }";
         let table = select(&store, q, &[param("name=丙")], None).unwrap();
         assert_eq!(Table::cell_text(table.rows[0][0].as_ref()), "false");
+    }
+
+    /// Without FROM the default graph is the union of the report graphs; FROM picks graphs.
+    #[test]
+    fn from_chooses_the_default_graph_and_its_absence_means_all() {
+        let store = Store::new().unwrap();
+        store
+            .load_from_reader(
+                oxigraph::io::RdfFormat::NQuads,
+                r#"<http://e/a> <http://e/p> "1" <http://e/g1> .
+<http://e/b> <http://e/p> "2" <http://e/g2> .
+"#
+                .as_bytes(),
+            )
+            .unwrap();
+        let count = |q: &str| select(&store, q, &[], None).unwrap().rows.len();
+        assert_eq!(count("SELECT ?s WHERE { ?s <http://e/p> ?o }"), 2);
+        assert_eq!(
+            count("SELECT ?s FROM <http://e/g2> WHERE { ?s <http://e/p> ?o }"),
+            1
+        );
+        assert_eq!(
+            count("SELECT ?s FROM <http://e/none> WHERE { ?s <http://e/p> ?o }"),
+            0
+        );
     }
 
     #[test]
