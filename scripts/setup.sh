@@ -47,6 +47,14 @@ if ! python3 -c 'import networkx' 2>/dev/null && ! "$VENV/bin/python3" -c 'impor
   "$VENV/bin/pip" install --disable-pip-version-check --quiet "networkx==$NETWORKX_VERSION"
 fi
 
+# rdflib, pandas and pyoxigraph, which the README's Python recipes use (tests/python.rs runs them).
+PYTHON_PACKAGES=("rdflib==7.1.4" "pandas==2.3.3" "pyoxigraph==0.5.13")
+if ! "$VENV/bin/python3" -c 'import rdflib, pandas, pyoxigraph' 2>/dev/null; then
+  echo "setup: installing ${PYTHON_PACKAGES[*]} (PyPI) into $VENV" >&2
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --disable-pip-version-check --quiet "${PYTHON_PACKAGES[@]}"
+fi
+
 # The SPARQL servers the push tests talk to (Oxigraph from PyPI into .venv-test/, Virtuoso from Debian).
 if [ "${GOVKG_SETUP_SERVERS:-1}" = 1 ]; then
   bash "$(dirname "$0")/test-server.sh" install all >&2

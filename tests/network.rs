@@ -67,24 +67,6 @@ fn dot_counts(dot: &str) -> (usize, usize) {
     (nodes, edges)
 }
 
-/// A Python that has NetworkX: the project's test venv (scripts/setup.sh; GOVKG_TEST_VENV),
-/// else python3.
-fn python_with_networkx() -> String {
-    let venv = std::env::var_os("GOVKG_TEST_VENV")
-        .map_or_else(|| repo().join(".venv-test"), PathBuf::from)
-        .join("bin/python3");
-    let candidates = [venv.to_string_lossy().into_owned(), "python3".to_string()];
-    candidates
-        .into_iter()
-        .find(|python| {
-            std::process::Command::new(python)
-                .args(["-c", "import networkx"])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .expect("NetworkX is installed (scripts/setup.sh installs it)")
-}
-
 const NETWORKX_COUNTS: &str = r#"
 import sys, networkx as nx
 g = nx.read_graphml(sys.argv[1])
@@ -103,7 +85,7 @@ fn graphml_gexf_csv_and_dot_hold_the_same_network() {
     let (dot, _) = export(dir.path(), "net.dot", &all);
     let (nodes, edges) = csv_export(dir.path(), "net", &all);
     let one_thing = "https://w3id.org/govkg/id/initiative/高效办成一件事";
-    let out = ok(std::process::Command::new(python_with_networkx())
+    let out = ok(std::process::Command::new(python_with("networkx"))
         .args(["-c", NETWORKX_COUNTS])
         .args([&graphml, &gexf])
         .arg(one_thing));

@@ -91,3 +91,22 @@ pub fn names(x: &serde_json::Value, field: &str, key: &str) -> Vec<String> {
         .map(|e| e[key].as_str().unwrap().to_string())
         .collect()
 }
+
+/// A Python that can `import` all of `modules`: the project's test venv (scripts/setup.sh
+/// installs them there; GOVKG_TEST_VENV), else python3. Panics when neither can: setup was skipped.
+#[allow(dead_code)]
+pub fn python_with(modules: &str) -> String {
+    let venv = std::env::var_os("GOVKG_TEST_VENV")
+        .map_or_else(|| repo().join(".venv-test"), PathBuf::from)
+        .join("bin/python3");
+    let candidates = [venv.to_string_lossy().into_owned(), "python3".to_string()];
+    candidates
+        .into_iter()
+        .find(|python| {
+            std::process::Command::new(python)
+                .args(["-c", &format!("import {modules}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .unwrap_or_else(|| panic!("Python with {modules} (scripts/setup.sh installs them)"))
+}
