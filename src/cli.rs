@@ -309,6 +309,14 @@ pub(crate) struct ServeArgs {
     /// Largest accepted request body / query string, in bytes.
     #[arg(long, default_value_t = 64 * 1024)]
     max_request_bytes: usize,
+    /// A web origin whose pages may read the answers (CORS), e.g. http://localhost:8888 for a
+    /// notebook; repeatable; `*` for any. By default no other site's page can read them.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// A host name a loopback server also answers to (it refuses other names in `Host`, which
+    /// is how DNS-rebinding pages reach local servers); repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
 }
 
 impl From<ServeArgs> for ServeOptions {
@@ -318,6 +326,8 @@ impl From<ServeArgs> for ServeOptions {
             bind: args.bind,
             timeout: args.timeout,
             max_request_bytes: args.max_request_bytes,
+            cors_origins: args.cors_origins,
+            allowed_hosts: args.allowed_hosts,
         }
     }
 }

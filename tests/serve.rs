@@ -218,10 +218,8 @@ fn get_query_returns_w3c_json_results() {
     assert_eq!(binding["type"], "literal");
     assert_eq!(binding["value"], "天津市东丽区司法局");
     assert_eq!(binding["xml:lang"], "zh");
-    assert_eq!(
-        reply.headers.get("access-control-allow-origin").unwrap(),
-        "*"
-    );
+    // No origin is allowed by default (--cors-origin): no page elsewhere may read the answer.
+    assert!(reply.headers.get("access-control-allow-origin").is_none());
 }
 
 #[test]
@@ -426,7 +424,7 @@ fn raw_exchange(request: &[u8]) -> String {
 fn absurd_sizes_are_refused_without_harm() {
     // A body announced far beyond memory is refused from its Content-Length, unread.
     let answer = raw_exchange(
-        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100000000000000\r\n\r\nASK {}",
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 100000000000000\r\n\r\nASK {}",
     );
     assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
     // A chunked body over the limit, too.
@@ -574,10 +572,7 @@ fn page_assets_and_json_routes() {
 
     let options = answer(agent().options(url(server(), "/sparql")).call());
     assert_eq!(options.status, 204);
-    assert_eq!(
-        options.headers.get("access-control-allow-origin").unwrap(),
-        "*"
-    );
+    assert!(options.headers.get("access-control-allow-origin").is_none());
 }
 
 #[test]
@@ -655,6 +650,7 @@ fn run_refuses_a_missing_store() {
         bind: "127.0.0.1:0".into(),
         timeout: 10.0,
         max_request_bytes: 1024,
+        ..Default::default()
     };
     let err = govkg::serve::run(&args).unwrap_err().to_string();
     assert!(err.contains("no govkg store here"), "{err}");
@@ -786,4 +782,56 @@ fn network_is_the_export_drawing_with_its_filters() {
     assert!(graphml.content_type.starts_with("application/graphml+xml"));
     assert_eq!(get("/network?format=turtle").status, 400);
     assert_eq!(get("/network?year=soon").status, 400);
+}
+
+#[test]
+fn other_sites_can_neither_reach_nor_read_the_local_endpoint() {
+    // DNS rebinding: a page on evil.example resolves its name to 127.0.0.1; the Host header
+    // still says evil.example.
+    let rebound = raw_exchange(
+        b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: evil.example:7878\r\nAccept: text/csv\r\n\r\n",
+    );
+    assert!(rebound.starts_with("HTTP/1.1 403"), "{rebound}");
+    assert!(rebound.contains("--allow-host"), "{rebound}");
+    // A page of another origin gets its answer, but no CORS header lets its script read it.
+    let cross = raw_exchange(
+        b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\nAccept: text/csv\r\n\r\n",
+    );
+    assert!(cross.starts_with("HTTP/1.1 200"), "{cross}");
+    assert!(!cross.contains("Access-Control-Allow-Origin"), "{cross}");
+}
+
+#[test]
+fn a_request_that_trickles_in_is_cut_off_at_the_deadline() {
+    use std::io::{Read, Write};
+    // One header byte every second never runs out a single read's timeout (5 s), but the whole
+    // request must arrive within its deadline (10 s): the server answers 408 while bytes still
+    // come, with the deadline's own message.
+    let mut stream = std::net::TcpStream::connect(server().addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    stream
+        .write_all(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_secs(1));
+        let mut chunk = [0u8; 4096];
+        match stream.read(&mut chunk) {
+            Ok(n) if n > 0 => {
+                answer.extend_from_slice(&chunk[..n]);
+                break;
+            }
+            _ => {}
+        }
+        if stream.write_all(b"X").is_err() {
+            break;
+        }
+    }
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("whole request"), "{answer}");
 }

@@ -3,6 +3,7 @@
 //! the routes need (URL-encoded forms, `Accept`). Every connection answers one request and closes.
 
 use std::io::{self, Read, Write};
+use std::time::Instant;
 
 /// A request with its body read (within the size limit) and its target split into path and query.
 #[derive(Debug, Clone, Default)]
@@ -106,9 +107,6 @@ impl Reply {
             let value: String = value.chars().filter(|c| !c.is_control()).collect();
             head.push_str(&format!("{name}: {value}\r\n"));
         };
-        header("Access-Control-Allow-Origin", "*");
-        header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-        header("Access-Control-Allow-Headers", "Content-Type, Accept");
         header("X-Content-Type-Options", "nosniff");
         if let Some(content_type) = &self.content_type {
             header("Content-Type", content_type);
@@ -158,6 +156,8 @@ const HEAD_SLACK: usize = 16 * 1024;
 struct Input<'s, S> {
     buf: Vec<u8>,
     stream: &'s mut S,
+    /// The whole request must have arrived by then, however slowly each part comes.
+    deadline: Instant,
 }
 
 impl<S: Read> Input<'_, S> {
@@ -165,6 +165,12 @@ impl<S: Read> Input<'_, S> {
     fn fill(&mut self) -> Result<bool, Reply> {
         let mut chunk = [0u8; 16 * 1024];
         loop {
+            if Instant::now() >= self.deadline {
+                return Err(Reply::error(
+                    408,
+                    "request timeout: the whole request did not arrive in time",
+                ));
+            }
             match self.stream.read(&mut chunk) {
                 Ok(0) => return Ok(false),
                 Ok(n) => {
@@ -205,10 +211,12 @@ impl<S: Read> Input<'_, S> {
 pub(crate) fn read_request<S: Read + Write>(
     stream: &mut S,
     max_bytes: usize,
+    deadline: Instant,
 ) -> Result<Option<Request>, Reply> {
     let mut input = Input {
         buf: Vec::new(),
         stream,
+        deadline,
     };
     let Some((head_length, mut request)) = read_head(&mut input, max_bytes)? else {
         return Ok(None);
@@ -505,7 +513,8 @@ mod tests {
             input: io::Cursor::new(raw.to_vec()),
             output: Vec::new(),
         };
-        let result = read_request(&mut pipe, max).map_err(|r| r.status);
+        let far = Instant::now() + std::time::Duration::from_secs(60);
+        let result = read_request(&mut pipe, max, far).map_err(|r| r.status);
         (result, String::from_utf8(pipe.output).unwrap())
     }
 

@@ -42,6 +42,12 @@ pub struct ServeOptions {
     pub timeout: f64,
     /// Largest accepted request body / query string, in bytes.
     pub max_request_bytes: usize,
+    /// Web origins whose pages may read the answers (CORS); `*` for any. None by default, so a
+    /// page the user visits elsewhere cannot read the local endpoint.
+    pub cors_origins: Vec<String>,
+    /// Host names besides localhost, 127.0.0.1 and [::1] that a loopback server answers to
+    /// (a check against DNS rebinding).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for ServeOptions {
@@ -51,6 +57,8 @@ impl Default for ServeOptions {
             bind: "127.0.0.1:7878".into(),
             timeout: 10.0,
             max_request_bytes: 64 * 1024,
+            cors_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -61,7 +69,10 @@ const WORKERS: usize = 4;
 /// Connections open at once (each has a thread that only reads the request and writes the reply).
 const MAX_CONNECTIONS: usize = 64;
 /// How long a client may take to send its request, and to take the reply.
-const READ_TIMEOUT: Duration = Duration::from_secs(20);
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// The whole request (line, header and body) must arrive within this, so clients that send
+/// slowly cannot hold a connection slot for longer.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Opens the store read-only and serves it until the process is stopped.
@@ -86,6 +97,8 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             timeout,
             max_request_bytes: options.max_request_bytes,
             log: true,
+            cors_origins: options.cors_origins.clone(),
+            allowed_hosts: options.allowed_hosts.clone(),
         },
     )?;
     if !handle.addr().ip().is_loopback() {
@@ -114,6 +127,8 @@ pub fn spawn(
             timeout,
             max_request_bytes,
             log: false,
+            cors_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
         },
     )
 }
@@ -123,6 +138,41 @@ pub(crate) struct Config {
     pub timeout: Duration,
     pub max_request_bytes: usize,
     pub log: bool,
+    pub cors_origins: Vec<String>,
+    pub allowed_hosts: Vec<String>,
+}
+
+impl Config {
+    /// The `Access-Control-Allow-Origin` value for a request from `origin`, if it is allowed.
+    fn cors_for(&self, origin: Option<&str>) -> Option<String> {
+        if self.cors_origins.iter().any(|o| o == "*") {
+            return Some("*".into());
+        }
+        let origin = origin?.trim();
+        self.cors_origins
+            .iter()
+            .any(|o| o.trim_end_matches('/') == origin)
+            .then(|| origin.to_string())
+    }
+
+    /// Whether a loopback server answers to the name in a `Host` header (port aside). Names
+    /// other than its own are how a DNS-rebinding page reaches it.
+    fn answers_to(&self, host: Option<&str>) -> bool {
+        let Some(host) = host.map(str::trim) else {
+            return true; // HTTP/1.0 clients send none; browsers always do.
+        };
+        let name = match host.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().unwrap_or(""),
+            None => host.split(':').next().unwrap_or(""),
+        };
+        ["localhost", "127.0.0.1", "::1"]
+            .iter()
+            .any(|own| name.eq_ignore_ascii_case(own))
+            || self
+                .allowed_hosts
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
+    }
 }
 
 struct Shared {
@@ -323,10 +373,22 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
     let started = Instant::now();
+    let loopback = stream.local_addr().is_ok_and(|a| a.ip().is_loopback());
+    let deadline = started + REQUEST_DEADLINE;
+    let mut cors = None;
     let (reply, method, target) =
-        match http::read_request(&mut stream, shared.config.max_request_bytes) {
+        match http::read_request(&mut stream, shared.config.max_request_bytes, deadline) {
             Ok(None) => return,
+            Ok(Some(request)) if loopback && !shared.config.answers_to(request.header("host")) => (
+                Reply::error(
+                    403,
+                    "this server answers to localhost and 127.0.0.1 only; to reach it by another name, start it with --allow-host NAME",
+                ),
+                request.method,
+                request.path,
+            ),
             Ok(Some(request)) => {
+                cors = shared.config.cors_for(request.header("origin"));
                 let evaluates =
                     matches!(request.path.as_str(), "/sparql" | "/profile" | "/network");
                 let _slot = evaluates.then(|| {
@@ -361,6 +423,14 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
             started.elapsed().as_millis()
         );
     }
+    let reply = match cors {
+        Some(origin) => reply
+            .with_header("Access-Control-Allow-Origin", origin)
+            .with_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            .with_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+            .with_header("Vary", "Origin"),
+        None => reply.with_header("Vary", "Origin"),
+    };
     let _ = reply.write_to(&mut stream, method == "HEAD");
     linger(stream);
 }
@@ -478,6 +548,52 @@ fn named_queries_json() -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(cors: &[&str], hosts: &[&str]) -> Config {
+        Config {
+            timeout: Duration::from_secs(1),
+            max_request_bytes: 1024,
+            log: false,
+            cors_origins: cors.iter().map(|s| s.to_string()).collect(),
+            allowed_hosts: hosts.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn cross_origin_reads_only_for_the_origins_allowed() {
+        let none = config(&[], &[]);
+        assert_eq!(none.cors_for(Some("https://evil.example")), None);
+        let notebook = config(&["http://localhost:8888/"], &[]);
+        assert_eq!(
+            notebook.cors_for(Some("http://localhost:8888")).as_deref(),
+            Some("http://localhost:8888")
+        );
+        assert_eq!(notebook.cors_for(Some("https://evil.example")), None);
+        assert_eq!(config(&["*"], &[]).cors_for(None).as_deref(), Some("*"));
+    }
+
+    #[test]
+    fn a_loopback_server_answers_only_to_its_own_names() {
+        let c = config(&[], &["govkg.internal"]);
+        for host in [
+            "localhost:7878",
+            "127.0.0.1:7878",
+            "[::1]:7878",
+            "LOCALHOST",
+            "govkg.internal:80",
+        ] {
+            assert!(c.answers_to(Some(host)), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:7878",
+            "127.0.0.1.evil.example",
+            "[::2]:7878",
+        ] {
+            assert!(!c.answers_to(Some(host)), "{host}");
+        }
+        assert!(c.answers_to(None));
+    }
 
     #[test]
     fn documented_parameters_are_listed() {
