@@ -126,13 +126,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reports,
             network,
             output,
-        } => {
-            let format = export_format(format, output.as_deref())?;
-            let filter = network.filter(reports, format);
-            let gov = GovStore::open_existing(&store)?;
-            write_export(&gov, format, &filter, output.as_deref())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        } => run_export(format, &store, reports, network, output.as_deref()),
         Command::Eval {
             gold,
             paths,
@@ -393,6 +387,21 @@ fn query_text(name: &str) -> Result<(String, String)> {
         "no named query `{name}` (named queries: {}; or give a .rq file or --sparql)",
         names.join(", ")
     )
+}
+
+/// `govkg export`: the format (given or guessed from the output's extension), the filter, the file.
+fn run_export(
+    format: Option<ExportFormat>,
+    store: &Path,
+    reports: Vec<String>,
+    network: cli::NetworkArgs,
+    output: Option<&Path>,
+) -> Result<ExitCode> {
+    let format = export_format(format, output)?;
+    let filter = network.filter(reports, format);
+    let gov = GovStore::open_existing(store)?;
+    write_export(&gov, format, &filter, output)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The export format: as given, or named by the output file's extension.

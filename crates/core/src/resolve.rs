@@ -751,42 +751,8 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
             jurisdiction: None,
         },
         AgencyRef::Author => cx.author.clone()?,
-        AgencyRef::PartyGroupOf(body) => {
-            let body = resolve_agency(k, cx, body)?;
-            if body.kind == "party" {
-                return None;
-            }
-            ResolvedAgency {
-                canonical: k
-                    .vocabulary
-                    .names
-                    .party_group
-                    .replace("{J}", &body.canonical),
-                level: body.level,
-                kind: "party".into(),
-                jurisdiction: body.jurisdiction,
-            }
-        }
-        AgencyRef::PartyCommitteeOfAuthor => {
-            // Only a department has one of its own: not a government or a party body.
-            let author = cx.author.as_ref()?;
-            if author.kind != "government"
-                || author
-                    .canonical
-                    .ends_with(&k.vocabulary.names.government_ending)
-            {
-                return None;
-            }
-            ResolvedAgency {
-                canonical: k
-                    .vocabulary
-                    .names
-                    .party_committee
-                    .replace("{J}", &author.canonical),
-                kind: "party".into(),
-                ..author.clone()
-            }
-        }
+        AgencyRef::PartyGroupOf(body) => party_group_of(k, resolve_agency(k, cx, body)?)?,
+        AgencyRef::PartyCommitteeOfAuthor => party_committee_of(k, cx.author.as_ref()?)?,
         AgencyRef::IntermediateCourt {
             number,
             jurisdiction,
@@ -821,6 +787,37 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 jurisdiction: Some(place),
             }
         }
+    })
+}
+
+/// The party group (党组) of a body that is not itself a party body.
+fn party_group_of(k: &Knowledge, body: ResolvedAgency) -> Option<ResolvedAgency> {
+    if body.kind == "party" {
+        return None;
+    }
+    Some(ResolvedAgency {
+        canonical: k
+            .vocabulary
+            .names
+            .party_group
+            .replace("{J}", &body.canonical),
+        level: body.level,
+        kind: "party".into(),
+        jurisdiction: body.jurisdiction,
+    })
+}
+
+/// The party committee of the department that wrote the report (局党委); a government or a
+/// party body has none of its own.
+fn party_committee_of(k: &Knowledge, author: &ResolvedAgency) -> Option<ResolvedAgency> {
+    let names = &k.vocabulary.names;
+    if author.kind != "government" || author.canonical.ends_with(&names.government_ending) {
+        return None;
+    }
+    Some(ResolvedAgency {
+        canonical: names.party_committee.replace("{J}", &author.canonical),
+        kind: "party".into(),
+        ..author.clone()
     })
 }
 

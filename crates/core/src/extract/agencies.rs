@@ -158,16 +158,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
                     referent: Referent::Place(PlaceRef::Known(place)),
                 });
             }
-            Entry::AgencyForm(form) => {
-                if let Some((span, jurisdiction)) = relative_form(cx, start, end, form) {
-                    push_agency(cx, &mut out, span, AgencyRef::Form { form, jurisdiction });
-                } else if let Some(span) = own_party_committee(cx, start, end, form) {
-                    out.push(Mention {
-                        span,
-                        referent: Referent::Agency(AgencyRef::PartyCommitteeOfAuthor),
-                    });
-                }
-            }
+            Entry::AgencyForm(form) => agency_form(cx, &mut out, start, end, form),
             Entry::NationalAgency(n) => {
                 push_agency(cx, &mut out, Span::new(start, end), AgencyRef::National(n))
             }
@@ -261,6 +252,19 @@ fn relative_form(
             Some((Span::new(start, end), JurisdictionRef::Own))
         }
         _ => None,
+    }
+}
+
+/// A form of agency_forms.tsv where the gazetteer found it: relative to a level or a place, or
+/// a department's own party committee (局党委).
+fn agency_form(cx: &Context<'_>, out: &mut Vec<Mention>, start: usize, end: usize, form: usize) {
+    if let Some((span, jurisdiction)) = relative_form(cx, start, end, form) {
+        push_agency(cx, out, span, AgencyRef::Form { form, jurisdiction });
+    } else if let Some(span) = own_party_committee(cx, start, end, form) {
+        out.push(Mention {
+            span,
+            referent: Referent::Agency(AgencyRef::PartyCommitteeOfAuthor),
+        });
     }
 }
 

@@ -205,18 +205,9 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     };
     let words = &k.rule_words;
     // Rule 3 first for short terms: “八五”普法 names 八五普法 even though 八五 alone is too short.
-    if let Some(word) = words.completing.first_prefix(after) {
-        if !slogan_shape || name_chars < rules.min_chars {
-            let span = Span::new(quote.outer.start, quote.outer.end + word.len());
-            return initiative(span, format!("{name}{word}"));
-        }
-    }
-    // Rule 3b.
-    if name_chars < rules.min_chars && !slogan_shape {
-        if let Some(word) = words.short_term_completing.first_prefix(after) {
-            let span = Span::new(quote.outer.start, quote.outer.end + word.len());
-            return initiative(span, format!("{name}{word}"));
-        }
+    if let Some(word) = completing_word(k, after, slogan_shape, name_chars) {
+        let span = Span::new(quote.outer.start, quote.outer.end + word.len());
+        return initiative(span, format!("{name}{word}"));
     }
     // Rule 3c: a quoted part that is no name on its own (short, numbered, a list, an -化 label)
     // goes on past the quote to a programme word (“铁拳”行动, “153”工作机制, “大综合一体化”行政
@@ -252,7 +243,39 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     if words.name_heads.is_suffix_of(&name) {
         return initiative(quote.inner, display());
     }
-    // Rule 4.
+    if named_by_context(cx, quote, name_chars, after) {
+        return initiative(quote.inner, display());
+    }
+    // Rule 3c for a name that needs the words after it (“法治先锋”巡回宣讲活动).
+    continuing_name(k, after).and_then(continued)
+}
+
+/// Rules 3 and 3b: a completing word right after the quote joins the name (“八五”普法), unless
+/// the quoted part is a slogan long enough to stand alone.
+fn completing_word<'t>(
+    k: &Knowledge,
+    after: &'t str,
+    slogan_shape: bool,
+    name_chars: usize,
+) -> Option<&'t str> {
+    let short = name_chars < k.rules.min_chars;
+    if let Some(word) = k.rule_words.completing.first_prefix(after) {
+        if !slogan_shape || short {
+            return Some(word);
+        }
+    }
+    if short && !slogan_shape {
+        return k.rule_words.short_term_completing.first_prefix(after);
+    }
+    None
+}
+
+/// Rules 4 and 5: a genus word right after the quote or ending the words after it
+/// (“对标先进谋提升”主题活动), or an action verb right before the quote or before the run of
+/// quotes it ends, make the quoted name alone an initiative.
+fn named_by_context(cx: &Context<'_>, quote: &Enclosed, name_chars: usize, after: &str) -> bool {
+    let rules = &cx.knowledge.rules;
+    let words = &cx.knowledge.rule_words;
     let window = cx.after(quote.outer.end, rules.genus_window_chars);
     let run = &window[..window
         .find(|c: char| !super::is_han(c))
@@ -263,18 +286,12 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         .map(|(i, c)| &run[..i + c.len_utf8()])
         .any(|prefix| words.window_genus.is_suffix_of(prefix));
     if genus_follows || genus_ends_run {
-        return initiative(quote.inner, display());
+        return true;
     }
-    // Rule 5: an action verb right before the quote, or before the run of quotes it ends.
-    if name_chars >= rules.verb_rule_min_chars {
+    name_chars >= rules.verb_rule_min_chars && {
         let start = start_of_quote_run(cx, quote);
-        let before = cx.before(start, 4);
-        if words.action_verbs.is_suffix_of(before) {
-            return initiative(quote.inner, display());
-        }
+        words.action_verbs.is_suffix_of(cx.before(start, 4))
     }
-    // Rule 3c for a name that needs the words after it (“法治先锋”巡回宣讲活动).
-    continuing_name(k, after).and_then(continued)
 }
 
 /// An ideological formula or phrases joined into one (思想, 精神…; 领导带头—科室联动).
