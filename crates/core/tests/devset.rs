@@ -30,7 +30,7 @@ use govkg_core::pipeline;
 const REPORTS: usize = 39;
 const AUTHOR_FLOOR: usize = 32;
 const JURISDICTION_FLOOR: usize = 35;
-const RELATIVE_FORMS_FLOOR: usize = 124;
+const RELATIVE_FORMS_FLOOR: usize = 125;
 
 #[derive(Deserialize)]
 struct Expected {
