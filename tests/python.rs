@@ -9,22 +9,18 @@ use common::*;
 #[test]
 fn rdflib_pandas_and_pyoxigraph_read_what_govkg_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    ok(govkg()
-        .args(["build", "--quiet", "--store"])
-        .arg(&store)
-        .arg(reports()));
+    let store = bundled_store();
     let trig = dir.path().join("graph.trig");
     ok(govkg()
         .args(["export", "--store"])
-        .arg(&store)
+        .arg(store)
         .arg("-o")
         .arg(&trig));
     let mut answers = Vec::new();
     for format in ["jsonl", "csv"] {
         let out = ok(govkg()
             .args(["query", "implementers", "-f", format, "--store"])
-            .arg(&store));
+            .arg(store));
         let path = dir.path().join(format!("implementers.{format}"));
         std::fs::write(&path, &out).unwrap();
         answers.push((path, out));
@@ -34,7 +30,7 @@ fn rdflib_pandas_and_pyoxigraph_read_what_govkg_answers() {
     let out = ok(
         std::process::Command::new(python_with("pandas, pyoxigraph, rdflib"))
             .arg(repo().join("tests/python/use_from_python.py"))
-            .arg(&store)
+            .arg(store)
             .arg(&trig)
             .arg(&answers[0].0)
             .arg(&answers[1].0)

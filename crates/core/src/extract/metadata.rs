@@ -25,8 +25,6 @@ pub struct Metadata {
 /// in order.
 pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     let words = &cx.knowledge.vocabulary.metadata;
-    // Web-page furniture and document-number lines never belong to a title.
-    let furniture = &cx.knowledge.heading_furniture;
     let mut heading: Vec<Span> = Vec::new();
     let mut heading_end = 0;
     let mut after_body = false;
@@ -34,9 +32,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     for (index, line) in segment::lines(cx.text).take(12).enumerate() {
         let raw = cx.slice(line);
         let cleaned = clean_heading_line(raw);
-        let skipped = cleaned.is_empty()
-            || furniture.iter().any(|w| raw.contains(w.as_str()))
-            || is_salutation(&cleaned);
+        let skipped = cleaned.is_empty() || is_furniture(cx, raw) || is_salutation(&cleaned);
         if skipped {
             if heading.is_empty() {
                 continue;
@@ -104,6 +100,14 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     meta
 }
 
+/// A line of web-page furniture or metadata (来源, 发布时间, 首页 >): never title, never body.
+fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
+    cx.knowledge
+        .heading_furniture
+        .iter()
+        .any(|w| line.contains(w.as_str()))
+}
+
 /// Lines above a heading that may be a slogan or lead text, not yet the report.
 const LEAD_LINES: usize = 4;
 /// The longest column name a portal puts above a title (通知公告, 区内新闻).
@@ -128,13 +132,7 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
         .find(|l| {
             let raw = cx.slice(*l);
             let cleaned = clean_heading_line(raw);
-            !cleaned.is_empty()
-                && !is_salutation(&cleaned)
-                && !cx
-                    .knowledge
-                    .heading_furniture
-                    .iter()
-                    .any(|w| raw.contains(w.as_str()))
+            !cleaned.is_empty() && !is_salutation(&cleaned) && !is_furniture(cx, raw)
         })
     else {
         return;
