@@ -109,6 +109,10 @@ pub struct BenchArgs {
     /// Only these --pathological inputs (file names as listed, without extension; default all).
     #[arg(long, value_delimiter = ',', value_name = "NAME,…")]
     pub pathological_inputs: Vec<String>,
+    /// Only measure extraction against jieba-rs on a generated corpus of --reports reports
+    /// (the bar "extraction ≥ 1.0× jieba"), and stop: a quick check after a rule change.
+    #[arg(long)]
+    pub extraction_only: bool,
     /// With --linear and --pathological: kill a `govkg extract` that runs longer than this.
     #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
     pub child_timeout: f64,
@@ -182,6 +186,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     let large_n = args.reports;
     let small_n = (large_n / 10).max(1);
     let large_dir = args.dir.join(format!("corpus-{large_n}"));
+    if args.extraction_only {
+        return run_extraction_only(args, &sources, &source_note, &large_dir);
+    }
     if args.generate_only {
         remove_dir(&large_dir)?;
         let stats = synth::generate(args.seed, large_n, &large_dir, &sources)?;
@@ -207,6 +214,26 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     let md = args.dir.join("bench.md");
     fs::write(&md, &report).with_context(|| format!("{}: cannot write", md.display()))?;
     eprintln!("bench: wrote {}", md.display());
+    Ok(())
+}
+
+/// `--extraction-only`: generate the corpus, print the extraction table, remove the corpus
+/// unless --keep.
+fn run_extraction_only(
+    args: &BenchArgs,
+    sources: &[String],
+    source_note: &str,
+    corpus: &Path,
+) -> Result<()> {
+    remove_dir(corpus)?;
+    let stats = synth::generate(args.seed, args.reports, corpus, sources)?;
+    let mut md = format!("{}\n\n", corpus_line(&stats, args.seed, source_note));
+    let extraction = measure_extraction(corpus);
+    if !args.keep {
+        remove_dir(corpus)?;
+    }
+    write_extraction(&mut md, &extraction?)?;
+    print!("{md}");
     Ok(())
 }
 
