@@ -331,12 +331,13 @@ try {
     await page.click('#results th[data-var="agency"]');
     const descending = await columnOf(page, 'agency');
     check(JSON.stringify(descending) === JSON.stringify([...ascending].reverse()), 'second click is not descending');
-    await page.fill('#query', 'SELECT ?n ?s WHERE { VALUES (?n ?s) { (9 "b") (10 "a") (2 "c") (100 "d") } }');
+    // Negative numbers tell numbers from text, even text compared digit run by digit run.
+    await page.fill('#query', 'SELECT ?n ?s WHERE { VALUES (?n ?s) { (9 "b") (-2 "e") (10 "a") (2 "c") (-10 "f") (100 "d") } }');
     await ran(page, () => page.click('#run'));
     await page.click('#results th[data-var="n"]');
-    check((await columnOf(page, 'n')).join(' ') === '2 9 10 100', `numbers sort as text: ${await columnOf(page, 'n')}`);
+    check((await columnOf(page, 'n')).join(' ') === '-10 -2 2 9 10 100', `numbers sort as text: ${await columnOf(page, 'n')}`);
     await page.click('#results th[data-var="n"]');
-    check((await columnOf(page, 'n')).join(' ') === '100 10 9 2', 'numbers not descending');
+    check((await columnOf(page, 'n')).join(' ') === '100 10 9 2 -2 -10', 'numbers not descending');
   });
 
   await step('a capped table says how many rows it shows of how many', async () => {
