@@ -5,7 +5,9 @@
 #    tests/browser/package-lock.json; never a browser download),
 # 2. builds the release binary and a store from data/reports,
 # 3. starts `govkg serve` on a free loopback port,
-# 4. runs tests/browser/e2e.mjs (named query → profile → graph, screenshot),
+# 4. runs tests/browser/e2e.mjs (named query → profile → graph, screenshot; search, parameter
+#    fields checked against `govkg query --param`, shareable address, downloads, sorting, the
+#    "showing N of M" notice),
 # 5. stops the server; exits non-zero on any failure.
 #
 # Environment: CARGO_TARGET_DIR (where the release binary is built), GOVKG_BIN (use this binary
@@ -97,6 +99,8 @@ mkdir -p "$out_dir" docs
 status=0
 GOVKG_URL=$url \
 GOVKG_NODE_DIR=$node_dir \
+GOVKG_CLI_BIN=$bin \
+GOVKG_STORE=$work/store \
 GOVKG_SCREENSHOTS="${GOVKG_DOC_SCREENSHOT:+$root/docs/screenshot-serve.png:}$out_dir/screenshot-serve.png" \
 CHROMIUM=$chromium \
   timeout 300 node tests/browser/e2e.mjs || status=$?

@@ -835,3 +835,131 @@ fn a_request_that_trickles_in_is_cut_off_at_the_deadline() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("whole request"), "{answer}");
 }
+
+fn search(q: &str, limit: Option<&str>) -> Answer {
+    let mut request = agent().get(url(server(), "/search")).query("q", q);
+    if let Some(limit) = limit {
+        request = request.query("limit", limit);
+    }
+    answer(request.call())
+}
+
+#[test]
+fn search_finds_entities_by_any_of_their_names() {
+    let reply = search("司法局", None);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.content_type, "application/json");
+    let found = json(&reply);
+    let first = &found["results"][0];
+    assert_eq!(
+        first["iri"],
+        "https://w3id.org/govkg/id/agency/天津市东丽区司法局"
+    );
+    assert_eq!(first["kind"], "agency");
+    assert_eq!(first["label"], "天津市东丽区司法局");
+    assert_eq!(first["matched"], serde_json::json!(["区司法局"]));
+    // An other name (skos:altLabel) alone finds its entity.
+    let court = json(&search("三中院", None));
+    assert_eq!(
+        court["results"][0]["label"], "天津市第三中级人民法院",
+        "{court}"
+    );
+    assert_eq!(
+        court["results"][0]["matched"],
+        serde_json::json!(["三中院"])
+    );
+    // The report count is the number of report graphs that mention the entity.
+    let initiative = json(&search("高效", None));
+    assert_eq!(initiative["results"][0]["iri"], INITIATIVE, "{initiative}");
+    assert_eq!(initiative["results"][0]["reports"], 2, "{initiative}");
+    // A name equal to what was typed comes first, before names that only contain it.
+    let exact = json(&search("天津市东丽区", None));
+    assert_eq!(exact["results"][0]["kind"], "place", "{exact}");
+    assert!(exact["results"].as_array().unwrap().len() >= 3, "{exact}");
+}
+
+#[test]
+fn search_binds_what_was_typed_and_bounds_the_answer() {
+    // Quotes and braces are data: nothing is spliced into the query text.
+    for typed in [
+        "\"} ?s ?p ?o . FILTER(true) #",
+        "') } UNION { ?x ?y ?z } #",
+        "\\",
+    ] {
+        let reply = search(typed, None);
+        assert_eq!(reply.status, 200, "{typed}: {}", reply.body);
+        assert_eq!(json(&reply)["results"], serde_json::json!([]), "{typed}");
+    }
+    let one = json(&search("天津", Some("1")));
+    assert_eq!(one["results"].as_array().unwrap().len(), 1, "{one}");
+    assert_eq!(json(&search("天津", Some("100000")))["limit"], 100);
+    for limit in ["0", "-1", "many"] {
+        assert_eq!(search("天津", Some(limit)).status, 400, "limit={limit}");
+    }
+    assert_eq!(search("  ", None).status, 400);
+    assert_eq!(get("/search").status, 400);
+    assert_eq!(search(&"局".repeat(101), None).status, 400);
+}
+
+#[test]
+fn query_parameters_are_bound_as_the_command_line_binds_them() {
+    let implementers = govkg_graph::query::named_query("implementers")
+        .unwrap()
+        .text;
+    let run = |params: &[(&str, &str)]| {
+        let mut request = agent().post(url(server(), "/sparql"));
+        for (name, value) in params {
+            request = request.query(format!("param.{name}"), *value);
+        }
+        answer(
+            request
+                .header("Content-Type", "application/sparql-query")
+                .send(implementers),
+        )
+    };
+    let bound = run(&[("initiative", "证照分离")]);
+    assert_eq!(bound.status, 200, "{}", bound.body);
+    let bound = json(&bound);
+    assert_eq!(column(&bound, "initiative"), ["证照分离"], "{bound}");
+    assert_eq!(
+        column(&bound, "agency"),
+        ["天津市东丽区人民政府政务服务办公室"]
+    );
+    // An empty value leaves the variable unbound: every row.
+    assert_eq!(
+        column(&json(&run(&[("initiative", "")])), "agency").len(),
+        4
+    );
+    let unknown = run(&[("nobody", "1")]);
+    assert_eq!(unknown.status, 400);
+    assert!(
+        unknown.body.contains("no variable ?nobody"),
+        "{}",
+        unknown.body
+    );
+    // `<…>` is an IRI, as with --param; GET with a result format, as the page's download links.
+    let profile = answer(
+        agent()
+            .get(url(server(), "/sparql"))
+            .query("query", "SELECT ?o WHERE { ?entity a ?o }")
+            .query("param.entity", format!("<{INITIATIVE}>"))
+            .query("format", "csv")
+            .call(),
+    );
+    assert_eq!(profile.status, 200, "{}", profile.body);
+    assert_eq!(
+        profile.body,
+        "o\r\nhttps://w3id.org/govkg/ontology#Initiative\r\n"
+    );
+    assert_eq!(
+        answer(
+            agent()
+                .get(url(server(), "/sparql"))
+                .query("query", "SELECT ?o WHERE { ?entity a ?o }")
+                .query("param.entity", "<not an iri>")
+                .call()
+        )
+        .status,
+        400
+    );
+}

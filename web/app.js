@@ -1,4 +1,4 @@
-// govkg serve: the page. Vanilla JS over /sparql, /queries and /profile; cytoscape for the graph.
+// govkg serve: the page. Vanilla JS over /sparql, /queries, /search and /profile; cytoscape for the graph.
 // Everything from the store is inserted as text (never as HTML).
 (function () {
   'use strict';
@@ -23,9 +23,15 @@
   };
   var MAX_ROWS = 2000;
   var MAX_NODES = 300;
+  var SEARCH_LIMIT = 20;
+  // Datatypes whose values a column sorts as numbers.
+  var NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|(non)?(Negative|Positive)Integer|negativeInteger|positiveInteger|unsigned(Int|Long|Short|Byte))$/;
 
   var $ = function (id) { return document.getElementById(id); };
-  var state = { queries: [], labels: {}, lastResult: null, runSeq: 0, profileSeq: 0, view: 'results', ready: false };
+  var state = {
+    queries: [], labels: {}, lastResult: null, runSeq: 0, profileSeq: 0, searchSeq: 0, view: 'results', ready: false,
+    named: null, runHash: null, sort: { v: null, desc: false }
+  };
   window.govkg = state;
 
   // ------------------------------------------------------------------ helpers
@@ -81,8 +87,15 @@
       });
     }, function (e) { throw new Error('cannot reach the server: ' + e.message); });
   }
-  function sparql(query) {
-    return fetchText('/sparql', {
+  // Parameters go as `param.NAME=VALUE`, which the server binds as `govkg query --param` does.
+  function paramsQuery(params) {
+    return params.map(function (p) {
+      return encodeURIComponent('param.' + p[0]) + '=' + encodeURIComponent(p[1]);
+    }).join('&');
+  }
+  function sparql(query, params) {
+    var extra = paramsQuery(params || []);
+    return fetchText('/sparql' + (extra ? '?' + extra : ''), {
       method: 'POST',
       headers: {
         'Content-Type': 'application/sparql-query',
@@ -100,7 +113,7 @@
       KINDS[k.id] = k;
       CLASS_TO_KIND[k['class']] = k.id;
       rules.push('.kind-' + k.id + ' { color: ' + k.color + '; }');
-      rules.push('#profile .badge.' + k.id + ', .legend .' + k.id + '::before { background: ' + k.color + '; }');
+      rules.push('#profile .badge.' + k.id + ', #search-results .badge.' + k.id + ', .legend .' + k.id + '::before { background: ' + k.color + '; }');
     });
     registry.relations.forEach(function (r) {
       RELATION_KINDS.push(r);
@@ -127,35 +140,162 @@
         button.addEventListener('click', function () { runNamed(q.name); });
         box.appendChild(button);
       });
-      if (!$('query').value && state.queries.length) $('query').value = state.queries[0].text;
+      if (!$('query').value && state.queries.length) selectNamed(state.queries[0].name, {});
     }).catch(function (e) { showError('cannot load the named queries: ' + e.message); });
   }
-  function runNamed(name) {
-    var q = state.queries.filter(function (x) { return x.name === name; })[0];
-    if (!q) return;
-    $('query').value = q.text;
+  function namedQuery(name) {
+    return state.queries.filter(function (x) { return x.name === name; })[0] || null;
+  }
+  // A named query's text starts with its comment header (queries/*.rq): `# name — what it
+  // answers`, `# Parameter ?name: what to give` lines and notes on how it is written. The editor
+  // shows the query without it; what it answers is the summary above the editor.
+  function queryBody(text) {
+    var lines = text.split('\n');
+    var i = 0;
+    while (i < lines.length && (/^\s*#/.test(lines[i]) || !lines[i].trim())) i++;
+    return lines.slice(i).join('\n');
+  }
+  // The parameters /queries lists, each with what the header says to give and its example.
+  function parameterHelp(q) {
+    var about = {};
+    q.text.split('\n').forEach(function (line) {
+      var m = /^#\s*Parameter \?(\w+):\s*(.*)$/.exec(line);
+      if (m) about[m[1]] = m[2];
+    });
+    return (q.parameters || []).map(function (name) {
+      var text = about[name] || '';
+      var example = /e\.g\. --param '?\w+=([^'\s)]+)/.exec(text);
+      return {
+        name: name,
+        about: text.replace(/--param '?\w+=([^'\s)]+)'?/, '$1'),
+        example: example ? example[1] : ''
+      };
+    });
+  }
+  function selectNamed(name, values) {
+    var q = namedQuery(name);
+    if (!q) return null;
+    state.named = name;
+    $('query').value = queryBody(q.text);
     Array.prototype.forEach.call(document.querySelectorAll('#named-queries button'), function (b) {
       b.classList.toggle('active', b.getAttribute('data-name') === name);
     });
-    $('query-summary').textContent = q.summary + (q.parameters && q.parameters.length
-      ? '  (parameter ?' + q.parameters.join(', ?') + ' unbound: all rows)' : '');
-    if (location.hash && location.hash !== '#/') {
-      history.pushState(null, '', '#/');
-    }
-    showView('results');
+    $('query-summary').textContent = '';
+    $('query-summary').appendChild(el('b', { text: q.name }));
+    $('query-summary').appendChild(document.createTextNode(' — ' + q.summary));
+    renderParamFields(q, values || {});
+    return q;
+  }
+  function clearNamed() {
+    state.named = null;
+    Array.prototype.forEach.call(document.querySelectorAll('#named-queries button'), function (b) {
+      b.classList.remove('active');
+    });
+    $('query-summary').textContent = '';
+    renderParamFields({ text: '', parameters: [] }, {});
+  }
+  // One field per declared parameter; an empty field leaves its variable unbound (all rows).
+  function renderParamFields(q, values) {
+    var box = $('query-params');
+    box.textContent = '';
+    var params = parameterHelp(q);
+    box.hidden = !params.length;
+    if (!params.length) return;
+    box.appendChild(el('div', { class: 'label', text: '参数 Parameters · 留空 = 全部 empty = every row' }));
+    params.forEach(function (p) {
+      var input = el('input', {
+        type: 'text', id: 'param-' + p.name, 'data-param': p.name, spellcheck: 'false',
+        placeholder: p.example ? 'e.g. ' + p.example : '', title: p.about
+      });
+      input.value = values[p.name] || '';
+      input.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter') { e.preventDefault(); runQuery(); }
+      });
+      box.appendChild(el('label', { class: 'param' }, [
+        el('code', { text: '?' + p.name }), input, el('span', { class: 'about', text: p.about })
+      ]));
+    });
+  }
+  // The filled-in parameters whose variable the editor's query still uses, as [name, value].
+  function currentParams(text) {
+    var params = [];
+    Array.prototype.forEach.call(document.querySelectorAll('#query-params input[data-param]'), function (input) {
+      var name = input.getAttribute('data-param'), value = input.value.trim();
+      if (value && new RegExp('[?$]' + name + '\\b').test(text)) params.push([name, value]);
+    });
+    return params;
+  }
+  function runNamed(name) {
+    if (!selectNamed(name, {})) return;
     runQuery();
   }
 
+  // ------------------------------------------------------------------ the address of a query
+  // #/query?name=NAMED&param.NAME=VALUE&q=TEXT: the named query chosen, its parameters, and the
+  // text when it is not the named query's own. Opening the address restores and runs the query.
+  function shareHash(text, params) {
+    var sp = new URLSearchParams();
+    var q = state.named && namedQuery(state.named);
+    if (q) sp.append('name', q.name);
+    params.forEach(function (p) { sp.append('param.' + p[0], p[1]); });
+    if (!q || queryBody(q.text).trim() !== text.trim()) sp.append('q', text);
+    return '#/query?' + sp.toString();
+  }
+  function restoreQuery(search) {
+    var sp = new URLSearchParams(search);
+    var values = {};
+    sp.forEach(function (value, key) {
+      if (key.indexOf('param.') === 0) values[key.slice('param.'.length)] = value;
+    });
+    var name = sp.get('name');
+    if (!(name && selectNamed(name, values))) clearNamed();
+    if (sp.has('q')) $('query').value = sp.get('q');
+    return runQuery({ replace: true });
+  }
+  // The address already holds the query; this copies it, or offers it to copy by hand where
+  // the browser allows no clipboard (a page not on localhost).
+  function copyShareLink() {
+    var address = location.href;
+    var shown = $('status').textContent.replace(/ · 地址已复制 address copied$/, '');
+    var byHand = function () { window.prompt('复制此地址 copy this address', address); };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(address).then(function () {
+        setStatus(shown + ' · 地址已复制 address copied');
+      }, byHand);
+    } else {
+      byHand();
+    }
+  }
+
   // ------------------------------------------------------------------ running a query
-  function runQuery() {
+  function setDownloads(text, params) {
+    var base = '/sparql?query=' + encodeURIComponent(text) + (params.length ? '&' + paramsQuery(params) : '');
+    var stem = 'govkg-' + (state.named || 'result');
+    $('download-csv').href = base + '&format=csv';
+    $('download-csv').setAttribute('download', stem + '.csv');
+    $('download-json').href = base + '&format=json';
+    $('download-json').setAttribute('download', stem + '.json');
+  }
+  function rowSummary(json) {
+    var total = json.results.bindings.length;
+    return total > MAX_ROWS ? 'showing ' + MAX_ROWS + ' of ' + total + ' rows' : total + ' rows';
+  }
+  // Runs the editor's query with the parameters filled in, and puts it in the address (a new
+  // history entry, or in place of the current one when the address was what asked for it).
+  function runQuery(options) {
     var query = $('query').value;
+    var params = currentParams(query);
+    var hash = shareHash(query, params);
+    if (location.hash !== hash) history[options && options.replace ? 'replaceState' : 'pushState'](null, '', hash);
+    state.runHash = location.hash;
     var seq = ++state.runSeq;
     var started = performance.now();
     showError('');
     setStatus('running…');
     $('run').disabled = true;
+    $('downloads').hidden = true;
     showView('results');
-    return sparql(query).then(function (r) {
+    return sparql(query, params).then(function (r) {
       if (seq !== state.runSeq) return;
       var ms = Math.round(performance.now() - started);
       if (r.type.indexOf('application/sparql-results+json') === 0) {
@@ -166,11 +306,14 @@
           return;
         }
         state.lastResult = json;
+        state.sort = { v: null, desc: false };
         return resolveLabels(json).then(function () {
           if (seq !== state.runSeq) return;
           renderTable(json);
           renderResultGraph(json);
-          setStatus(json.results.bindings.length + ' rows · ' + ms + ' ms');
+          setDownloads(query, params);
+          $('downloads').hidden = false;
+          setStatus(rowSummary(json) + ' · ' + ms + ' ms');
         });
       }
       renderRaw(r.text);
@@ -221,11 +364,68 @@
 
   function renderRaw(text) {
     $('results').textContent = '';
+    $('row-note').hidden = true;
     $('raw-output').hidden = false;
     $('raw-output').querySelector('pre').textContent = text;
     clearGraph('结果 Result');
   }
 
+  // Sorting: a click on a header sorts by that column, ascending, a second click descending.
+  // A column whose values all have a numeric datatype sorts as numbers, others as text
+  // (Chinese in pinyin order, digits within text by value); empty cells go last either way.
+  function isNumeric(cell) { return cell.type === 'literal' && !!cell.datatype && NUMERIC.test(cell.datatype); }
+  function sortedBindings(json) {
+    var rows = json.results.bindings;
+    var v = state.sort.v;
+    if (!v) return rows;
+    var filled = rows.filter(function (b) { return b[v]; });
+    var numeric = filled.length > 0 && filled.every(function (b) { return isNumeric(b[v]); });
+    var collator = new Intl.Collator('zh-CN', { numeric: true });
+    var sign = state.sort.desc ? -1 : 1;
+    return rows.slice().sort(function (a, b) {
+      var x = a[v], y = b[v];
+      if (!x || !y) return x ? -1 : (y ? 1 : 0);
+      var c = numeric ? Number(x.value) - Number(y.value) : collator.compare(x.value, y.value);
+      return sign * c;
+    });
+  }
+  function sortBy(v) {
+    state.sort = state.sort.v === v ? { v: v, desc: !state.sort.desc } : { v: v, desc: false };
+    if (state.lastResult) renderTable(state.lastResult);
+  }
+  function headerCell(v, pairs) {
+    var sorted = state.sort.v === v;
+    var th = el('th', {
+      text: v, class: 'sortable', tabindex: '0', 'data-var': v,
+      'aria-sort': sorted ? (state.sort.desc ? 'descending' : 'ascending') : 'none',
+      title: (pairs[v] ? 'linked through ?' + pairs[v] + ' · ' : '') + '点击排序 click to sort'
+    });
+    if (sorted) th.appendChild(el('span', { class: 'arrow', text: state.sort.desc ? ' ▼' : ' ▲' }));
+    th.addEventListener('click', function () { sortBy(v); });
+    th.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sortBy(v); }
+    });
+    return th;
+  }
+  function tableRow(b, shown, pairs) {
+    var tr = el('tr');
+    shown.forEach(function (v) {
+      var cell = b[v];
+      var td = el('td', { 'data-var': v });
+      if (/evidence/i.test(v)) td.className = 'evidence';
+      if (cell) {
+        var pairIri = pairs[v] && b[pairs[v]];
+        if (pairIri && pairIri.type === 'uri' && isEntity(pairIri.value)) {
+          td.appendChild(entityLink(pairIri.value, cell.value));
+        } else {
+          td.appendChild(renderCell(cell));
+          if (isNumeric(cell)) td.className = 'num';
+        }
+      }
+      tr.appendChild(td);
+    });
+    return tr;
+  }
   function renderTable(json) {
     $('raw-output').hidden = true;
     var table = $('results');
@@ -235,34 +435,17 @@
     var hidden = {};
     if (!$('show-iris').checked) Object.keys(pairs).forEach(function (k) { hidden[pairs[k]] = true; });
     var shown = vars.filter(function (v) { return !hidden[v]; });
-    var head = el('tr', null, shown.map(function (v) {
-      return el('th', { text: v, title: pairs[v] ? 'linked through ?' + pairs[v] : null });
-    }));
-    table.appendChild(el('thead', null, [head]));
+    table.appendChild(el('thead', null, [el('tr', null, shown.map(function (v) { return headerCell(v, pairs); }))]));
     var body = el('tbody');
-    json.results.bindings.slice(0, MAX_ROWS).forEach(function (b) {
-      var tr = el('tr');
-      shown.forEach(function (v) {
-        var cell = b[v];
-        var td = el('td', { 'data-var': v });
-        if (/evidence/i.test(v)) td.className = 'evidence';
-        if (cell) {
-          var pairIri = pairs[v] && b[pairs[v]];
-          if (pairIri && pairIri.type === 'uri' && isEntity(pairIri.value)) {
-            td.appendChild(entityLink(pairIri.value, cell.value));
-          } else {
-            td.appendChild(renderCell(cell));
-            if (cell.type === 'literal' && cell.datatype && /#(integer|decimal|double)$/.test(cell.datatype)) td.className = 'num';
-          }
-        }
-        tr.appendChild(td);
-      });
-      body.appendChild(tr);
-    });
+    sortedBindings(json).slice(0, MAX_ROWS).forEach(function (b) { body.appendChild(tableRow(b, shown, pairs)); });
     table.appendChild(body);
-    if (json.results.bindings.length > MAX_ROWS) {
-      setStatus('showing ' + MAX_ROWS + ' of ' + json.results.bindings.length + ' rows');
-    }
+    var total = json.results.bindings.length;
+    var note = $('row-note');
+    note.hidden = total <= MAX_ROWS;
+    note.textContent = total > MAX_ROWS
+      ? '表格显示前 ' + MAX_ROWS + ' 行，共 ' + total + ' 行（排序针对全部行，下载包含全部行） showing ' + MAX_ROWS + ' of ' +
+        total + ' rows: sorting covers all ' + total + ', the downloads hold every row'
+      : '';
   }
 
   function renderCell(cell) {
@@ -462,7 +645,7 @@
     box.textContent = '';
     var kind = CLASS_TO_KIND[p.kind] || kindOf(p.iri);
     var kindInfo = KINDS[kind];
-    box.appendChild(el('a', { class: 'back', href: '#/', text: '← 返回查询结果 back to results' }));
+    box.appendChild(el('a', { class: 'back', href: state.runHash || '#/', text: '← 返回查询结果 back to results' }));
     box.appendChild(el('h2', { 'data-iri': p.iri }, [
       p.label || labelFromIri(p.iri),
       el('span', { class: 'badge ' + (kind || ''), text: kindInfo ? kindInfo.zh + ' ' + kindInfo.en : (p.kind || '?') })
@@ -599,6 +782,94 @@
     drawGraph('实体图 Entity graph · ' + (p.label || labelFromIri(center)) + ' · ' + (nodeList.length - 1) + ' neighbours', nodeList, edgeList, layout);
   }
 
+  // ------------------------------------------------------------------ search
+  // Names of entities (preferred and other names, substring) from GET /search, as the user types;
+  // nothing is sent while an input method is still composing a Chinese word.
+  var searchTimer = null;
+  function scheduleSearch() {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(runSearch, 200);
+  }
+  function runSearch() {
+    var q = $('search').value.trim();
+    var seq = ++state.searchSeq;
+    var list = $('search-results');
+    if (!q) {
+      list.textContent = '';
+      list.hidden = true;
+      return Promise.resolve();
+    }
+    return fetchText('/search?q=' + encodeURIComponent(q) + '&limit=' + SEARCH_LIMIT).then(function (r) {
+      if (seq === state.searchSeq) renderSearch(JSON.parse(r.text));
+    }).catch(function (e) {
+      if (seq !== state.searchSeq) return;
+      list.textContent = '';
+      list.appendChild(el('li', { class: 'empty', text: e.message }));
+      list.hidden = false;
+    });
+  }
+  function searchItem(m, query) {
+    state.labels[m.iri] = m.label;
+    var kind = KINDS[m.kind];
+    // Other names are shown when the preferred one does not contain what was typed.
+    var also = m.label.toLowerCase().indexOf(query.toLowerCase()) < 0 && m.matched.length
+      ? el('span', { class: 'also', text: '（' + m.matched.slice(0, 3).join('、') + '）' }) : null;
+    return el('li', { 'data-iri': m.iri, role: 'option' }, [
+      el('a', { href: profileHref(m.iri), class: 'entity kind-' + m.kind, title: m.iri, text: m.label }),
+      also,
+      el('span', { class: 'badge ' + m.kind, text: kind ? kind.zh : m.kind }),
+      el('span', { class: 'count', text: m.reports + ' 份报告 reports' })
+    ]);
+  }
+  function renderSearch(answer) {
+    var list = $('search-results');
+    list.textContent = '';
+    answer.results.forEach(function (m) { list.appendChild(searchItem(m, answer.query)); });
+    if (!answer.results.length) {
+      list.appendChild(el('li', { class: 'empty', text: '没有名称包含“' + answer.query + '”的实体 no entity has such a name' }));
+    } else if (answer.results.length >= answer.limit) {
+      list.appendChild(el('li', { class: 'more', text: '只列出前 ' + answer.limit + ' 个 the first ' + answer.limit + ' only: type more to narrow' }));
+    }
+    list.hidden = false;
+  }
+  function moveSearchSelection(step) {
+    var items = Array.prototype.slice.call(document.querySelectorAll('#search-results li[data-iri]'));
+    if (!items.length) return;
+    var at = items.findIndex(function (li) { return li.classList.contains('active'); });
+    items.forEach(function (li) { li.classList.remove('active'); });
+    var next = items[(at + step + items.length) % items.length];
+    next.classList.add('active');
+    next.scrollIntoView({ block: 'nearest' });
+  }
+  function searchKeys(e) {
+    var list = $('search-results');
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      list.hidden = false;
+      moveSearchSelection(e.key === 'ArrowDown' ? 1 : -1);
+    } else if (e.key === 'Enter' && !e.isComposing) {
+      var chosen = list.querySelector('li.active[data-iri]') || list.querySelector('li[data-iri]');
+      if (chosen) {
+        e.preventDefault();
+        list.hidden = true;
+        location.hash = profileHref(chosen.getAttribute('data-iri'));
+      }
+    } else if (e.key === 'Escape') {
+      list.hidden = true;
+    }
+  }
+  function initSearch() {
+    var input = $('search'), list = $('search-results');
+    var composing = false;
+    input.addEventListener('compositionstart', function () { composing = true; });
+    input.addEventListener('compositionend', function () { composing = false; scheduleSearch(); });
+    input.addEventListener('input', function () { if (!composing) scheduleSearch(); });
+    input.addEventListener('keydown', searchKeys);
+    input.addEventListener('focus', function () { if (list.childNodes.length) list.hidden = false; });
+    list.addEventListener('click', function (e) { if (e.target.closest('a')) list.hidden = true; });
+    document.addEventListener('click', function (e) { if (!e.target.closest('.search')) list.hidden = true; });
+  }
+
   // ------------------------------------------------------------------ routing
   function route() {
     var hash = location.hash || '';
@@ -611,7 +882,17 @@
     m = /^#\/network(?:\?(.*))?$/.exec(hash);
     if (m) return showNetwork(m[1] || '');
     m = /^#\/query\/([\w-]+)$/.exec(hash);
-    if (m) return runNamed(m[1]);
+    if (m && selectNamed(m[1], {})) return runQuery({ replace: true });
+    m = /^#\/query\?(.*)$/.exec(hash);
+    if (m) {
+      // Back from a profile to the query that is already shown: no need to run it again.
+      if (hash === state.runHash && state.lastResult) {
+        showView('results');
+        renderResultGraph(state.lastResult);
+        return Promise.resolve();
+      }
+      return restoreQuery(m[1]);
+    }
     showView('results');
     if (state.lastResult) renderResultGraph(state.lastResult);
     return Promise.resolve();
@@ -624,6 +905,8 @@
     });
     $('show-iris').addEventListener('change', function () { if (state.lastResult) renderTable(state.lastResult); });
     $('fit').addEventListener('click', function () { if (cy) cy.fit(undefined, 20); });
+    $('share').addEventListener('click', copyShareLink);
+    initSearch();
     window.addEventListener('hashchange', route);
     clearGraph('图 Graph');
     loadKinds().then(loadNamedQueries).then(route).then(function () { state.ready = true; document.body.setAttribute('data-ready', 'true'); });

@@ -15,6 +15,7 @@
 mod http;
 mod network;
 mod profile;
+mod search;
 mod sparql;
 
 use std::io::Read;
@@ -390,7 +391,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
             Ok(Some(request)) => {
                 cors = shared.config.cors_for(request.header("origin"));
                 let evaluates =
-                    matches!(request.path.as_str(), "/sparql" | "/profile" | "/network");
+                    matches!(request.path.as_str(), "/sparql" | "/profile" | "/network" | "/search");
                 let _slot = evaluates.then(|| {
                     shared.evaluating.take(WORKERS);
                     Taken(&shared.evaluating)
@@ -476,6 +477,7 @@ fn handle(request: &Request, shared: &Shared) -> Reply {
         // The registry of kinds: the page names and draws entities and relations from it.
         "/kinds" => Reply::json(200, &kinds_json()),
         "/profile" => profile::handle(request, store, config),
+        "/search" => search::handle(request, store, config),
         // The drawing graph of `govkg export`, with its filters.
         "/network" => network::handle(request, &shared.store),
         path => match static_file(path) {
@@ -487,7 +489,10 @@ fn handle(request: &Request, shared: &Shared) -> Reply {
 }
 
 fn is_api_route(path: &str) -> bool {
-    matches!(path, "/queries" | "/profile" | "/kinds" | "/network")
+    matches!(
+        path,
+        "/queries" | "/profile" | "/kinds" | "/network" | "/search"
+    )
 }
 
 /// The page and its assets, embedded in the binary.

@@ -7,7 +7,7 @@ use oxigraph::store::Store;
 
 use super::http::{parse_accept, parse_form, Reply, Request};
 use super::Config;
-use govkg_graph::query::QueryError;
+use govkg_graph::query::{Param, QueryError};
 
 pub(crate) const READ_ONLY: &str = "read-only endpoint: SPARQL Update is not accepted";
 
@@ -83,9 +83,11 @@ fn answer(request: &Request, store: &Store, config: &Config) -> Result<Reply, Re
         _ => return Err(Reply::error(400, "give format= at most once")),
     };
     let accept = request.header("accept");
+    let bindings = parameters(&params)?;
 
-    let (results, watchdog) = govkg_graph::query::run(store, &text, &[], Some(config.timeout))
-        .map_err(|e| run_error(&e, &text))?;
+    let (results, watchdog) =
+        govkg_graph::query::run(store, &text, &bindings, Some(config.timeout))
+            .map_err(|e| run_error(&e, &text))?;
     let kind = match &results {
         QueryResults::Graph(_) => Kind::Graph,
         _ => Kind::Solutions,
@@ -94,6 +96,28 @@ fn answer(request: &Request, store: &Store, config: &Config) -> Result<Reply, Re
     let reply = serialize(results, output, config);
     drop(watchdog);
     reply
+}
+
+/// The `param.NAME=VALUE` pairs of a request, read as `govkg query --param NAME=VALUE` reads
+/// them ([`Param`]: `<…>` an IRI, a whole number a number, anything else a `@zh` name) and bound
+/// in the parsed query, never spliced into its text. An empty value leaves the variable unbound.
+fn parameters(params: &[(String, String)]) -> Result<Vec<Param>, Reply> {
+    params
+        .iter()
+        .filter_map(|(name, value)| Some((name.strip_prefix("param.")?, value)))
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(name, value)| {
+            if name.contains('=') {
+                return Err(Reply::error(
+                    400,
+                    &format!("param.{name}: not a variable name"),
+                ));
+            }
+            format!("{name}={}", value.trim())
+                .parse::<Param>()
+                .map_err(|e| Reply::error(400, &format!("param.{name}: {e}")))
+        })
+        .collect()
 }
 
 /// Maps an error from [`govkg_graph::query::run`] to a status: text that is not a query may be

@@ -5,8 +5,11 @@
 //   GOVKG_SCREENSHOTS  colon-separated PNG paths to write the screenshot to
 //   GOVKG_NODE_DIR     folder whose node_modules holds playwright-core (default: this folder)
 //   CHROMIUM           browser executable (default /usr/bin/chromium)
+//   GOVKG_CLI_BIN, GOVKG_STORE  the govkg binary and the store the server serves: parameters set
+//                      on the page must give what `govkg query --param` gives
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +42,49 @@ async function step(name, fn) {
 }
 function check(condition, message) {
   if (!condition) throw new Error(message);
+}
+// RFC 4180 CSV (the SPARQL CSV results format) into rows of cells.
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+// What `govkg query NAME --param …` answers on the served store, as SPARQL JSON (null without
+// GOVKG_CLI_BIN).
+function cliRows(name, params) {
+  if (!process.env.GOVKG_CLI_BIN || !process.env.GOVKG_STORE) return null;
+  const args = ['query', name, '--store', process.env.GOVKG_STORE, '--format', 'json'];
+  for (const [k, v] of Object.entries(params)) args.push('--param', `${k}=${v}`);
+  const out = execFileSync(process.env.GOVKG_CLI_BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return JSON.parse(out).results.bindings.length;
+}
+async function tableRows(page) {
+  return page.$$eval('#results tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+}
+async function columnOf(page, name) {
+  const vars = await page.$$eval('#results thead th', (ths) => ths.map((th) => th.getAttribute('data-var')));
+  const at = vars.indexOf(name);
+  check(at >= 0, `no column ${name} in ${vars.join(',')}`);
+  return (await tableRows(page)).map((r) => r[at]);
+}
+// Clicks Run (or presses Enter somewhere) and waits for the answer.
+async function ran(page, action) {
+  await action();
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  const error = await page.locator('#error').isVisible() ? await page.locator('#error').textContent() : '';
+  check(!error, `error shown: ${error}`);
 }
 
 const browser = await chromium.launch({
@@ -154,6 +200,158 @@ try {
     await page.click('#run');
     await page.locator('#error', { hasText: 'malformed SPARQL' }).waitFor();
     expectedStatus = null;
+  });
+
+  await step('search finds entities by any of their names and opens a profile', async () => {
+    await page.goto(url + '#/');
+    await page.locator('#named-queries button').first().waitFor();
+    let searches = 0;
+    page.on('request', (r) => { if (r.url().includes('/search?')) searches += 1; });
+    // While an input method composes a word nothing is sent; when it commits, the search runs.
+    await page.evaluate(() => {
+      const input = document.getElementById('search');
+      input.focus();
+      input.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
+      input.value = 'sifa';
+      input.dispatchEvent(new InputEvent('input', { isComposing: true, data: 'sifa' }));
+    });
+    await page.waitForTimeout(600);
+    check(searches === 0, `searched while composing (${searches} requests)`);
+    await page.evaluate(() => {
+      const input = document.getElementById('search');
+      input.value = '司法局';
+      input.dispatchEvent(new CompositionEvent('compositionend', { data: '司法局' }));
+    });
+    const hit = page.locator('#search-results li[data-iri]', { hasText: '东丽区司法局' }).first();
+    await hit.waitFor();
+    check(searches === 1, `one search after the word was committed, not ${searches}`);
+    check(await hit.locator('.badge').textContent() === '机构', `kind badge: ${await hit.locator('.badge').textContent()}`);
+    const count = /^(\d+) 份报告/.exec(await hit.locator('.count').textContent());
+    check(count && Number(count[1]) >= 1, `report count: ${await hit.locator('.count').textContent()}`);
+    // An other name (altLabel) finds the entity too, and is shown beside its preferred name.
+    await page.fill('#search', '高效办成一次办');
+    const alt = page.locator('#search-results li[data-iri]', { hasText: INITIATIVE }).first();
+    await alt.waitFor();
+    check((await alt.locator('.also').textContent()).includes('高效办成一次办'), 'the matching other name is not shown');
+    // What is typed is data, never query text.
+    await page.fill('#search', '") } SELECT * WHERE { ?s ?p ?o } #');
+    await page.locator('#search-results li.empty').waitFor();
+    await page.fill('#search', '司法局');
+    await hit.waitFor();
+    await page.press('#search', 'Enter');
+    await page.locator('#profile h2', { hasText: '东丽区司法局' }).waitFor();
+    check(await page.locator('#search-results').isHidden(), 'the matches stay open over the profile');
+  });
+
+  let boundRows;
+  await step('a named query shows its purpose and one field per parameter', async () => {
+    await page.goto(url + '#/');
+    await ran(page, () => page.click('#named-queries button[data-name="implementers"]'));
+    const text = await page.locator('#query').inputValue();
+    check(text.startsWith('PREFIX'), `the editor starts with ${JSON.stringify(text.slice(0, 30))}`);
+    check(!text.includes('Oxigraph') && !/^#/m.test(text), 'the editor still holds the comment header');
+    const summary = await page.locator('#query-summary').textContent();
+    check(summary.includes('Which bodies implement which reforms'), `summary: ${summary}`);
+    const fields = await page.$$eval('#query-params input', (xs) => xs.map((x) => x.getAttribute('data-param')));
+    check(fields.join(',') === 'initiative,agency', `parameter fields: ${fields}`);
+    check((await page.getAttribute('#param-initiative', 'placeholder')).includes('证照分离'), 'no example in the field');
+    const all = (await tableRows(page)).length;
+    await page.fill('#param-initiative', INITIATIVE);
+    await ran(page, () => page.press('#param-initiative', 'Enter'));
+    const initiatives = await columnOf(page, 'initiative');
+    boundRows = initiatives.length;
+    check(boundRows >= 1 && boundRows < all, `bound: ${boundRows} rows of ${all}`);
+    check(initiatives.every((t) => t === INITIATIVE), `rows of other initiatives: ${initiatives}`);
+    const cli = cliRows('implementers', { initiative: INITIATIVE });
+    check(cli === null || cli === boundRows, `govkg query --param gives ${cli} rows, the page ${boundRows}`);
+    if (cli !== null) console.log(`       implementers: ${all} rows; initiative=${INITIATIVE}: ${boundRows} (CLI ${cli})`);
+  });
+
+  await step('the address holds the query and its parameters, and opening it runs them again', async () => {
+    const address = page.url();
+    check(address.includes('#/query?') && address.includes('name=implementers'), `address: ${address}`);
+    // The share button puts that address on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+    await page.click('#share');
+    await page.locator('#status', { hasText: 'address copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    check(copied === address, `copied ${copied}`);
+    const before = await tableRows(page);
+    const other = await page.context().newPage();
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    await other.goto(address);
+    await other.locator('#results tbody tr').first().waitFor();
+    await other.waitForFunction(() => document.body.getAttribute('data-ready') === 'true' && !document.getElementById('run').disabled);
+    check(await other.inputValue('#param-initiative') === INITIATIVE, 'the parameter was not restored');
+    check(await other.locator('#named-queries button.active').textContent() === 'implementers', 'the named query is not chosen');
+    check(JSON.stringify(await tableRows(other)) === JSON.stringify(before), 'the restored query answers other rows');
+    // A query of one's own travels whole in the address.
+    const custom = 'SELECT ?n WHERE { VALUES ?n { 9 10 2 100 } }';
+    await other.fill('#query', custom);
+    await ran(other, () => other.click('#run'));
+    const customAddress = other.url();
+    check(customAddress.includes('q=SELECT'), `the edited text is not in the address: ${customAddress}`);
+    await other.close();
+    for (const address of [customAddress, url + '#/query?q=' + encodeURIComponent(custom)]) {
+      const third = await page.context().newPage();
+      third.on('pageerror', (e) => pageErrors.push(e.message));
+      await third.goto(address);
+      await third.locator('#results tbody tr').first().waitFor();
+      check(await third.inputValue('#query') === custom, 'the query text did not round-trip');
+      check((await tableRows(third)).length === 4, 'the restored custom query did not run');
+      const chosen = await third.locator('#named-queries button.active').allTextContents();
+      const expected = address === customAddress ? ['implementers'] : [];
+      check(JSON.stringify(chosen) === JSON.stringify(expected), `named query chosen: ${chosen}`);
+      await third.close();
+    }
+  });
+
+  await step('the result downloads as CSV and JSON, every row, with the parameters', async () => {
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const csv = parseCsv(readFileSync(await csvDownload.path(), 'utf8'));
+    check(csv[0].join(',') === 'initiative,agency,reports,firstYear,lastYear,initiativeIri,agencyIri', `CSV header: ${csv[0]}`);
+    check(csv.length - 1 === boundRows, `CSV rows ${csv.length - 1}, table ${boundRows}`);
+    check(csv.slice(1).every((r) => r[0] === INITIATIVE), 'the CSV is not the bound query');
+    check(csvDownload.suggestedFilename() === 'govkg-implementers.csv', csvDownload.suggestedFilename());
+    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+    const json = JSON.parse(readFileSync(await jsonDownload.path(), 'utf8'));
+    check(json.head.vars.includes('agency') && json.results.bindings.length === boundRows, 'JSON download differs from the table');
+  });
+
+  await step('clicking a header sorts the rows, numbers as numbers', async () => {
+    await page.fill('#param-initiative', '');
+    await ran(page, () => page.click('#run'));
+    const original = await columnOf(page, 'agency');
+    await page.click('#results th[data-var="agency"]');
+    const ascending = await columnOf(page, 'agency');
+    const collator = new Intl.Collator('zh-CN', { numeric: true });
+    check(ascending.every((x, i) => i === 0 || collator.compare(ascending[i - 1], x) <= 0), 'agency column not ascending');
+    check(JSON.stringify(ascending) !== JSON.stringify(original), 'sorting did not change the row order');
+    check(await page.getAttribute('#results th[data-var="agency"]', 'aria-sort') === 'ascending', 'no aria-sort');
+    await page.click('#results th[data-var="agency"]');
+    const descending = await columnOf(page, 'agency');
+    check(JSON.stringify(descending) === JSON.stringify([...ascending].reverse()), 'second click is not descending');
+    // Negative numbers tell numbers from text, even text compared digit run by digit run.
+    await page.fill('#query', 'SELECT ?n ?s WHERE { VALUES (?n ?s) { (9 "b") (-2 "e") (10 "a") (2 "c") (-10 "f") (100 "d") } }');
+    await ran(page, () => page.click('#run'));
+    await page.click('#results th[data-var="n"]');
+    check((await columnOf(page, 'n')).join(' ') === '-10 -2 2 9 10 100', `numbers sort as text: ${await columnOf(page, 'n')}`);
+    await page.click('#results th[data-var="n"]');
+    check((await columnOf(page, 'n')).join(' ') === '100 10 9 2 -2 -10', 'numbers not descending');
+  });
+
+  await step('a capped table says how many rows it shows of how many', async () => {
+    const digits = [...Array(50).keys()].join(' ');
+    await page.fill('#query', `SELECT ?a ?b WHERE { VALUES ?a { ${digits} } VALUES ?b { ${digits} } }`);
+    await ran(page, () => page.click('#run'));
+    const status = await page.locator('#status').textContent();
+    check(status.startsWith('showing 2000 of 2500 rows'), `status: ${status}`);
+    check((await page.locator('#row-note').textContent()).includes('showing 2000 of 2500 rows'), 'no note under the table');
+    check((await tableRows(page)).length === 2000, 'the table is not capped at 2000 rows');
+    await page.click('#results th[data-var="a"]');
+    await page.click('#results th[data-var="a"]');
+    check((await columnOf(page, 'a'))[0] === '49', 'sorting does not cover the rows beyond the cap');
+    check((await page.locator('#status').textContent()).startsWith('showing 2000 of 2500'), 'sorting overwrote the notice');
   });
 
   await step('no script errors', async () => {
