@@ -233,6 +233,41 @@ mod tests {
         assert!(places(&city).contains(&"新乐市".to_string()));
     }
 
+    /// A township's report (places_townships.tsv): its name in the opening is the place that
+    /// writes, under its county; 街道 is run by its 办事处, and the relative forms of the township
+    /// and of the county above resolve along that chain. A township name that is also a word
+    /// (小城镇) is no place in the body.
+    #[test]
+    fn a_township_writes_under_its_county() {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let run = |text: &str| process(&doc(text.to_string()), knowledge);
+        let agencies = |x: &Extraction| -> Vec<String> {
+            x.agencies.iter().map(|a| a.canonical.clone()).collect()
+        };
+        let town = run("小龙门乡2024年法治政府建设情况报告
+             2024年，我乡在县委领导下，乡党委研究部署法治建设。
+");
+        assert_eq!(town.jurisdiction.as_deref(), Some("辰溪县小龙门乡"));
+        assert_eq!(town.author.as_deref(), Some("辰溪县小龙门乡人民政府"));
+        assert!(agencies(&town).contains(&"中共辰溪县小龙门乡委员会".to_string()));
+        assert!(agencies(&town).contains(&"中共辰溪县委员会".to_string()));
+        let street = run("西翥街道办事处2025年度法治政府建设情况工作报告
+             在区委区政府的领导下，街道党工委理论学习中心组开展学法。
+");
+        assert_eq!(street.author.as_deref(), Some("昆明市五华区西翥街道办事处"));
+        assert!(agencies(&street).contains(&"中共昆明市五华区西翥街道工作委员会".to_string()));
+        assert!(agencies(&street).contains(&"中共昆明市五华区委员会".to_string()));
+        let body = format!(
+            "东丽区2024年法治政府建设年度报告\n{}推进小城镇建设，建设宜居乡村。\n",
+            "我区坚持依法行政。".repeat(30)
+        );
+        assert!(run(&body)
+            .places
+            .iter()
+            .all(|p| !p.canonical.ends_with("镇") && !p.canonical.ends_with("乡")));
+    }
+
     /// A relative author's place from the places the text names: the city rather than its
     /// province when the votes tie, and never a place written with its province (a partner).
     #[test]

@@ -21,6 +21,9 @@ pub struct Vocabulary {
     pub numerals: String,
     pub level_chars: Vec<LevelChar>,
     pub level_words: Vec<LevelWord>,
+    /// How a township-level division's name ends (乡, 镇, 街道): where a name of
+    /// places_townships.tsv may end in the text.
+    pub township_endings: Vec<String>,
     pub segment: SegmentWords,
     pub agencies: AgencyWords,
     pub metadata: MetadataWords,
@@ -148,6 +151,9 @@ pub struct NameWords {
     pub local_government_form: String,
     pub office_government_form: String,
     pub office_government_places: Vec<String>,
+    /// A 街道 is run by a 街道办事处, the county's agency, not by a government of its own.
+    pub subdistrict_government_form: String,
+    pub subdistrict_government_places: Vec<String>,
     pub national_agency_prefix: String,
     /// With `{J}`.
     pub party_group: String,

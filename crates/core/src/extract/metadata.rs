@@ -51,6 +51,10 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         }
         let complete = ends_title(&cleaned) && first_year(&cleaned).is_some();
         if after_body && !complete {
+            // A column name between the lead text and the title (司法信息) is passed over too.
+            if index < LEAD_LINES && cleaned.chars().count() <= COLUMN_NAME_CHARS {
+                continue;
+            }
             break;
         }
         // A column name above a complete title (区内新闻, 通知公告) is no part of it.
