@@ -483,30 +483,68 @@ pub(crate) fn parse_accept(header: &str) -> Vec<MediaRange> {
     ranges
 }
 
+/// A connection whose input is given and whose output is kept (tests and the fuzz target).
+struct Pipe {
+    input: io::Cursor<Vec<u8>>,
+    output: Vec<u8>,
+}
+
+impl Read for Pipe {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.input.read(buf)
+    }
+}
+
+impl Write for Pipe {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.output.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The request size limit of the fuzz target: small, so that fuzzed inputs reach the refusals.
+const FUZZ_MAX_BYTES: usize = 4096;
+
+/// The body of the `http` fuzz target (tools/fuzz): one request read from `data` as from a
+/// connection, then the decoders the routes apply to it (query string, form body, media type,
+/// `Accept`). A request that is refused must be refused with a 4xx reply (501 for a framing it
+/// does not implement) that can be written.
+pub(crate) fn fuzz_request(data: &[u8]) {
+    let mut pipe = Pipe {
+        input: io::Cursor::new(data.to_vec()),
+        output: Vec::new(),
+    };
+    let far = Instant::now() + std::time::Duration::from_secs(60);
+    match read_request(&mut pipe, FUZZ_MAX_BYTES, far) {
+        Ok(Some(request)) => {
+            let _ = request.query_params();
+            let _ = request.content_type();
+            if let Some(accept) = request.header("accept") {
+                let _ = parse_accept(accept);
+            }
+            let _ = parse_form(&request.body);
+        }
+        Ok(None) => {}
+        Err(reply) => {
+            assert!(
+                (400..500).contains(&reply.status) || reply.status == 501,
+                "a request refused with {}",
+                reply.status
+            );
+            let mut out = Vec::new();
+            let written = reply.write_to(&mut out, false);
+            assert!(
+                written.is_ok() && out.starts_with(format!("HTTP/1.1 {}", reply.status).as_bytes())
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A connection whose input is given and whose output is kept.
-    struct Pipe {
-        input: io::Cursor<Vec<u8>>,
-        output: Vec<u8>,
-    }
-
-    impl Read for Pipe {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            self.input.read(buf)
-        }
-    }
-
-    impl Write for Pipe {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.output.write(buf)
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
 
     fn read(raw: &[u8], max: usize) -> (Result<Option<Request>, u16>, String) {
         let mut pipe = Pipe {

@@ -29,7 +29,15 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use govkg_graph::store::GovStore;
+
 use http::{Reply, Request};
+
+/// The body of the `http` fuzz target (tools/fuzz): one request read from `data` as from a
+/// connection, then decoded as the routes would. Panics only on a broken promise.
+#[doc(hidden)]
+pub fn fuzz_request(data: &[u8]) {
+    http::fuzz_request(data);
+}
 
 /// What `govkg serve` serves and how. The command line's flags (`src/cli.rs` of the binary) fill
 /// it; [`ServeOptions::default`] gives their defaults.

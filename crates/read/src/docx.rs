@@ -402,6 +402,38 @@ pub(crate) mod tests {
         assert_eq!(read_bytes("a.docx", &d).unwrap().text, "前缀不同");
     }
 
+    /// Elements are matched by namespace, never by prefix: the WordprocessingML namespace bound
+    /// to `ns0:` (as Python's ElementTree writes it), as the default namespace, or rebound inside
+    /// the document reads as `w:` does; a `w:` bound to another namespace is not Word's.
+    #[test]
+    fn any_prefix_or_the_default_namespace_reads_as_w() {
+        const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+        let expected = "第一段\t格\n第二段";
+        let documents = [
+            format!(
+                "<ns0:document xmlns:ns0=\"{W}\"><ns0:body><ns0:p><ns0:r><ns0:t>第一段</ns0:t><ns0:tab/><ns0:t>格</ns0:t></ns0:r></ns0:p>\
+                 <ns0:p><ns0:pPr><ns0:rPr><ns0:t>不要</ns0:t></ns0:rPr></ns0:pPr><ns0:r><ns0:t>第二段</ns0:t></ns0:r></ns0:p></ns0:body></ns0:document>"
+            ),
+            format!(
+                "<document xmlns=\"{W}\"><body><p><r><t>第一段</t><tab/><t>格</t></r></p>\
+                 <p><pPr><rPr><t>不要</t></rPr></pPr><r><t>第二段</t></r></p></body></document>"
+            ),
+            format!(
+                "<a:document xmlns:a=\"{W}\"><a:body><a:p><a:r><a:t>第一段</a:t><a:tab/><a:t>格</a:t></a:r></a:p>\
+                 <b:p xmlns:b=\"{W}\" xmlns:a=\"urn:other\"><a:t>不要</a:t><b:r><b:t>第二段</b:t></b:r></b:p></a:body></a:document>"
+            ),
+            format!(
+                "<w:document xmlns:w=\"{W}\"><w:body><w:p><w:r><w:t>第一段</w:t><w:tab/><w:t>格</w:t></w:r></w:p>\
+                 <w:p><w:r><w:t>第二段</w:t></w:r><x:r xmlns:x=\"urn:other\" xmlns:w=\"urn:other\"><w:t>不要</w:t></x:r></w:p></w:body></w:document>"
+            ),
+        ];
+        for xml in &documents {
+            let d = zip_with(&[("word/document.xml", xml.as_bytes())]);
+            let got = read_bytes("a.docx", &d).map(|s| s.text);
+            assert_eq!(got.ok().as_deref(), Some(expected), "{xml}");
+        }
+    }
+
     #[test]
     fn zip_sniffing_without_docx_extension() {
         let d = docx("<w:p><w:r><w:t>无扩展名</w:t></w:r></w:p>");
