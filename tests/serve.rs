@@ -835,3 +835,97 @@ fn a_request_that_trickles_in_is_cut_off_at_the_deadline() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("whole request"), "{answer}");
 }
+
+/// A hundred clients at once, each asking for a query, the page and a JSON route: every request
+/// is answered (queries wait in line for a worker instead of being refused).
+#[test]
+fn a_hundred_concurrent_clients_are_all_answered() {
+    let clients: Vec<_> = (0..100)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = ["/", "/queries", "/app.js"][i % 3];
+                [
+                    get_query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5", None).status,
+                    get(path).status,
+                    get("/sparql?query=ASK%20%7B%7D").status,
+                ]
+            })
+        })
+        .collect();
+    for client in clients {
+        assert_eq!(client.join().unwrap(), [200, 200, 200]);
+    }
+}
+
+/// Queries that each scan the fixture four times over, with a store look-up per row: they run
+/// until their time limit.
+const HEAVY: &str = "SELECT (COUNT(*) AS ?n) WHERE {
+    ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l .
+    FILTER EXISTS { ?a ?x ?y . ?d ?z ?w . ?g ?u ?v . ?c ?t ?s }
+}";
+
+#[test]
+fn the_page_is_answered_while_every_worker_is_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fixture_store(&dir.path().join("store"));
+    let handle =
+        std::sync::Arc::new(spawn(store, "127.0.0.1:0", Duration::from_secs(5), LIMIT).unwrap());
+    let heavy: Vec<_> = (0..govkg::serve::WORKERS + 1)
+        .map(|_| {
+            let handle = handle.clone();
+            std::thread::spawn(move || {
+                answer(
+                    agent()
+                        .get(url(&handle, "/sparql"))
+                        .query("query", HEAVY)
+                        .call(),
+                )
+                .status
+            })
+        })
+        .collect();
+    // Every worker busy and one query in line.
+    while handle.queries() != (govkg::serve::WORKERS, 1) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for path in ["/", "/app.js", "/queries", "/kinds", "/ontology.ttl"] {
+        let page = answer(agent().get(url(&handle, path)).call());
+        assert_eq!(page.status, 200, "{path}");
+    }
+    assert_eq!(
+        handle.queries(),
+        (govkg::serve::WORKERS, 1),
+        "answered while busy"
+    );
+    // The heavy queries stop at their limit, the one in line runs after them.
+    for query in heavy {
+        assert_eq!(query.join().unwrap(), 503);
+    }
+    let ok = answer(
+        agent()
+            .get(url(&handle, "/sparql"))
+            .query("query", "ASK {}")
+            .call(),
+    );
+    assert_eq!(ok.status, 200);
+}
+
+#[test]
+fn a_query_that_would_build_huge_values_is_refused_and_the_server_goes_on() {
+    // 24 nested doublings of a stored value: 1.5 KB of query, gigabytes of string.
+    let mut query = String::from("SELECT (STRLEN(?v24) AS ?n) WHERE { ?s ?p ?v0 ");
+    for i in 0..24 {
+        query.push_str(&format!("BIND(CONCAT(?v{i}, ?v{i}) AS ?v{}) ", i + 1));
+    }
+    query.push('}');
+    let refused = get_query(&query, None);
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .starts_with("query refused: CONCAT could build a value of up to"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(get_query("ASK { ?s ?p ?o }", None).status, 200);
+}
