@@ -8,7 +8,9 @@
 //! HTTP is a deliberately small HTTP/1.1 server on `std::net` (request heads parsed by `httparse`):
 //! one request per connection, every size checked before anything is read or allocated (the
 //! request target and body against `--max-request-bytes`), read and write timeouts, at most
-//! `MAX_CONNECTIONS` connections and `WORKERS` queries at once. Each request becomes a
+//! `MAX_CONNECTIONS` connections, each read on its own thread. Requests that evaluate queries
+//! wait in a first-come queue (`QueryQueue`: at most `QUEUE_CAPACITY` waiting, each at most
+//! `QUEUE_WAIT`) for one of `WORKERS`; the page and the cheap routes do not wait. Each request becomes a
 //! `http::Request` value answered by plain functions returning a `http::Reply`, which keeps
 //! routing testable without sockets.
 
