@@ -864,13 +864,12 @@ const HEAVY: &str = "SELECT (COUNT(*) AS ?n) WHERE {
     FILTER EXISTS { ?a ?x ?y . ?d ?z ?w . ?g ?u ?v . ?c ?t ?s }
 }";
 
-#[test]
-fn the_page_is_answered_while_every_worker_is_busy() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = fixture_store(&dir.path().join("store"));
-    let handle =
-        std::sync::Arc::new(spawn(store, "127.0.0.1:0", Duration::from_secs(5), LIMIT).unwrap());
-    let heavy: Vec<_> = (0..govkg::serve::WORKERS + 1)
+/// Sends `n` [`HEAVY`] queries, each on a thread of its own that returns the reply's status.
+fn heavy_queries(
+    handle: &std::sync::Arc<ServerHandle>,
+    n: usize,
+) -> Vec<std::thread::JoinHandle<u16>> {
+    (0..n)
         .map(|_| {
             let handle = handle.clone();
             std::thread::spawn(move || {
@@ -883,31 +882,59 @@ fn the_page_is_answered_while_every_worker_is_busy() {
                 .status
             })
         })
-        .collect();
-    // Every worker busy and one query in line.
-    while handle.queries() != (govkg::serve::WORKERS, 1) {
+        .collect()
+}
+
+/// Waits until the server's (running, waiting, long-running) queries are `wanted`.
+fn wait_for_queries(handle: &ServerHandle, wanted: (usize, usize, usize)) {
+    let given_up = std::time::Instant::now() + Duration::from_secs(60);
+    while handle.queries() != wanted {
+        assert!(
+            std::time::Instant::now() < given_up,
+            "queries {:?}, never {wanted:?}",
+            handle.queries()
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+#[test]
+fn cheap_requests_do_not_wait_for_heavy_queries() {
+    use govkg::serve::{MAX_LONG, WORKERS};
+    let dir = tempfile::tempdir().unwrap();
+    let store = fixture_store(&dir.path().join("store"));
+    let handle =
+        std::sync::Arc::new(spawn(store, "127.0.0.1:0", Duration::from_secs(5), LIMIT).unwrap());
+    // Heavy queries that ran a while gave their workers back: a trivial query runs at once.
+    let mut heavy = heavy_queries(&handle, MAX_LONG);
+    wait_for_queries(&handle, (0, 0, MAX_LONG));
+    assert_eq!(get_query_on(&handle, "ASK {}").status, 200);
+    assert_eq!(handle.queries().2, MAX_LONG, "answered while they ran");
+    // More heavy queries take every worker, and one waits in line: the page is still answered.
+    heavy.extend(heavy_queries(&handle, WORKERS + 1));
+    wait_for_queries(&handle, (WORKERS, 1, MAX_LONG));
     for path in ["/", "/app.js", "/queries", "/kinds", "/ontology.ttl"] {
         let page = answer(agent().get(url(&handle, path)).call());
         assert_eq!(page.status, 200, "{path}");
     }
     assert_eq!(
         handle.queries(),
-        (govkg::serve::WORKERS, 1),
+        (WORKERS, 1, MAX_LONG),
         "answered while busy"
     );
-    // The heavy queries stop at their limit, the one in line runs after them.
+    // Each heavy query is answered at its limit, the one in line when its wait is over.
     for query in heavy {
         assert_eq!(query.join().unwrap(), 503);
     }
-    let ok = answer(
+}
+
+fn get_query_on(handle: &ServerHandle, query: &str) -> Answer {
+    answer(
         agent()
-            .get(url(&handle, "/sparql"))
-            .query("query", "ASK {}")
+            .get(url(handle, "/sparql"))
+            .query("query", query)
             .call(),
-    );
-    assert_eq!(ok.status, 200);
+    )
 }
 
 #[test]

@@ -195,8 +195,8 @@ struct Shared {
     connections: Counter,
     /// Queries being evaluated (at most [`WORKERS`]) and those waiting for a worker.
     queue: Arc<QueryQueue>,
-    /// Queries past their limit that run on without a worker (at most [`MAX_OVERRUNS`]).
-    overruns: std::sync::atomic::AtomicUsize,
+    /// Queries running longer than [`LONG_AFTER`] without a worker (at most [`MAX_LONG`]).
+    long_running: std::sync::atomic::AtomicUsize,
 }
 
 /// A count with a wait for it to change.
@@ -392,10 +392,12 @@ impl ServerHandle {
         format!("http://{}/", self.addr)
     }
 
-    /// Queries holding a worker now (at most [`WORKERS`]), and queries waiting for one.
-    pub fn queries(&self) -> (usize, usize) {
+    /// Queries holding a worker now (at most [`WORKERS`]), queries waiting for one, and
+    /// long-running queries that gave theirs back (at most [`MAX_LONG`]).
+    pub fn queries(&self) -> (usize, usize, usize) {
         let state = self.shared.queue.lock();
-        (state.running, state.waiting.len())
+        let long = self.shared.long_running.load(Ordering::SeqCst);
+        (state.running, state.waiting.len(), long)
     }
 
     /// Stops accepting connections and waits (a few seconds at most) for open ones to finish.
@@ -445,7 +447,7 @@ fn start(store: GovStore, bind: &str, config: Config) -> Result<ServerHandle> {
         config,
         connections: Counter::default(),
         queue: Arc::default(),
-        overruns: Default::default(),
+        long_running: Default::default(),
     });
     let stop = Arc::new(AtomicBool::new(false));
     let acceptor = {
@@ -574,22 +576,25 @@ fn answer_in_turn(request: &Request, shared: &Arc<Shared>) -> Reply {
     .unwrap_or_else(|_| Reply::error(500, "internal error while answering the request"))
 }
 
-/// Queries (and drawings) past their time limit that still run after their reply, without a
-/// worker, at most: beyond this they keep their worker until they end.
-pub const MAX_OVERRUNS: usize = WORKERS;
+/// Work (a query, a drawing) still running after this gives its worker back to the queue and
+/// runs on as long-running work, so that cheap queries behind heavy ones do not wait for them.
+pub const LONG_AFTER: Duration = Duration::from_secs(1);
+/// Long-running work at most; beyond this, work keeps its worker until it ends. So at most
+/// `WORKERS + MAX_LONG` queries run at once.
+pub const MAX_LONG: usize = WORKERS;
 
-/// The worker of work run by [`within`], and whether that work overran and gave it up.
+/// The worker of work run by [`within`], and whether that work went long and gave it up.
 struct Held {
     worker: Option<Worker>,
-    overran: bool,
+    long: bool,
 }
 
 /// Runs `work` on a thread of its own that holds the request's query `worker`, and waits for
-/// its reply at most `limit`: past that the client gets a 503 naming `what` timed out. Oxigraph
-/// does not stop every query it cancels (see `govkg_graph::query::OVERRUN_GRACE`) and the
-/// drawing of `/network` takes no cancellation: such work runs on unheard. It gives its worker
-/// back to the queue (at most [`MAX_OVERRUNS`] at once; beyond that it keeps it until it ends),
-/// so that overrunning queries cannot take every worker for good.
+/// its reply at most `limit`: past that the client gets a 503 naming `what` timed out. Work
+/// running longer than [`LONG_AFTER`] gives its worker back (while fewer than [`MAX_LONG`] do).
+/// Oxigraph does not stop every query it cancels (see `govkg_graph::query::OVERRUN_GRACE`) and
+/// the drawing of `/network` takes no cancellation: such work runs on unheard after its 503,
+/// still counted as long-running until it ends.
 fn within<F>(
     shared: &Arc<Shared>,
     worker: Option<Worker>,
@@ -600,9 +605,10 @@ fn within<F>(
 where
     F: FnOnce(&Shared) -> Reply + Send + 'static,
 {
+    use std::sync::mpsc::RecvTimeoutError;
     let held = Arc::new(Mutex::new(Held {
         worker,
-        overran: false,
+        long: false,
     }));
     let (done, reply) = std::sync::mpsc::channel();
     let spawned = {
@@ -617,8 +623,8 @@ where
                         });
                 let _ = done.send(reply);
                 let mut held = held.lock().unwrap_or_else(|p| p.into_inner());
-                if held.overran {
-                    shared.overruns.fetch_sub(1, Ordering::SeqCst);
+                if held.long {
+                    shared.long_running.fetch_sub(1, Ordering::SeqCst);
                 }
                 held.worker.take();
             })
@@ -626,10 +632,18 @@ where
     if spawned.is_err() {
         return Reply::error(500, "cannot start a thread for the query");
     }
-    match reply.recv_timeout(limit) {
+    let short = limit.min(LONG_AFTER);
+    let mut waited = reply.recv_timeout(short);
+    if let Err(RecvTimeoutError::Timeout) = waited {
+        go_long(shared, &held);
+        waited = reply.recv_timeout(limit.saturating_sub(short));
+    }
+    match waited {
         Ok(reply) => reply,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-            overrun(shared, &held, what);
+        Err(RecvTimeoutError::Timeout) => {
+            if shared.config.log {
+                eprintln!("govkg serve: a {what} overran its time limit; it runs on unheard");
+            }
             Reply::error(
                 503,
                 &format!(
@@ -638,35 +652,27 @@ where
                 ),
             )
         }
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+        Err(RecvTimeoutError::Disconnected) => {
             Reply::error(500, "internal error while answering the request")
         }
     }
 }
 
-/// Work past its limit gives its worker back, unless [`MAX_OVERRUNS`] overrun already.
-fn overrun(shared: &Shared, held: &Mutex<Held>, what: &str) {
+/// Work past [`LONG_AFTER`] gives its worker back, unless [`MAX_LONG`] have already.
+fn go_long(shared: &Shared, held: &Mutex<Held>) {
     let mut held = held.lock().unwrap_or_else(|p| p.into_inner());
     if held.worker.is_none() {
         return; // It has just ended.
     }
-    let gives_back = shared
-        .overruns
+    let room = shared
+        .long_running
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-            (n < MAX_OVERRUNS).then_some(n + 1)
+            (n < MAX_LONG).then_some(n + 1)
         })
         .is_ok();
-    if gives_back {
-        held.overran = true;
+    if room {
+        held.long = true;
         held.worker.take();
-    }
-    if shared.config.log {
-        let worker = if gives_back {
-            "gave its worker back"
-        } else {
-            "keeps its worker"
-        };
-        eprintln!("govkg serve: a {what} overran its time limit; it runs on unheard and {worker}");
     }
 }
 
