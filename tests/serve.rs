@@ -956,3 +956,18 @@ fn a_query_that_would_build_huge_values_is_refused_and_the_server_goes_on() {
     );
     assert_eq!(get_query("ASK { ?s ?p ?o }", None).status, 200);
 }
+
+#[test]
+fn the_network_is_answered_within_the_time_limit() {
+    // The drawing takes no cancellation; the reply waits for it at most the limit, here far
+    // shorter than any drawing.
+    let dir = tempfile::tempdir().unwrap();
+    let store = fixture_store(&dir.path().join("store"));
+    let handle = spawn(store, "127.0.0.1:0", Duration::from_nanos(1), LIMIT).unwrap();
+    let reply = answer(agent().get(url(&handle, "/network")).call());
+    assert_eq!(reply.status, 503, "{}", reply.body);
+    assert_eq!(reply.body.trim_end(), "network timed out after 0.0 s");
+    // The drawing ends unheard and the server goes on.
+    assert_eq!(answer(agent().get(url(&handle, "/")).call()).status, 200);
+    handle.shutdown();
+}
