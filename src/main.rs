@@ -297,6 +297,11 @@ fn run_query(
 ) -> Result<ExitCode> {
     let gov = GovStore::open_existing(store)?;
     let limit = Duration::from_secs_f64(timeout.max(0.001));
+    // A query Oxigraph cannot cancel (see OVERRUN_GRACE) ends the process instead.
+    govkg_graph::query::on_overrun(|limit| {
+        eprintln!("govkg: {}", govkg_graph::query::QueryError::Timeout(limit));
+        std::process::exit(2);
+    });
     let mut out = BufWriter::new(std::io::stdout().lock());
     answer::write_answer(gov.oxigraph(), text, params, Some(limit), format, &mut out)?;
     out.flush()?;

@@ -264,6 +264,57 @@ fn malformed_sparql_gives_a_one_line_error() {
     assert!(err.contains("malformed SPARQL"), "{err}");
 }
 
+/// `levels` nested `BIND(CONCAT(?vN, ?vN) AS ?vN+1)` over a stored value: a few bytes of query
+/// that would build a value of 2^levels times a stored one.
+fn doubling_query(levels: usize) -> String {
+    let mut text = format!("SELECT (STRLEN(?v{levels}) AS ?n) WHERE {{ ?s ?p ?v0 ");
+    for i in 0..levels {
+        text.push_str(&format!("BIND(CONCAT(?v{i}, ?v{i}) AS ?v{}) ", i + 1));
+    }
+    text.push('}');
+    text
+}
+
+#[test]
+fn a_query_that_would_build_huge_values_is_refused_before_it_runs() {
+    let out = run(govkg()
+        .args([
+            "query",
+            "--timeout",
+            "0.5",
+            "--sparql",
+            &doubling_query(24),
+            "--store",
+        ])
+        .arg(bundled_store()));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("query refused: CONCAT could build a value of up to"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_query_past_its_timeout_is_stopped_with_one_line() {
+    // Every step of this join goes back to the store, where the cancellation is checked.
+    let heavy = "SELECT (COUNT(*) AS ?n) WHERE {
+        ?a ?b ?c . ?d ?e ?f . ?g ?h ?i .
+        FILTER EXISTS { ?a ?x ?y . ?d ?z ?w . ?g ?u ?v . ?c ?t ?s }
+    }";
+    let out = run(govkg()
+        .args(["query", "--timeout", "0.5", "--sparql", heavy, "--store"])
+        .arg(bundled_store()));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(
+        err.trim_end(),
+        "govkg: query timed out after 0.5 s",
+        "{err}"
+    );
+}
+
 #[test]
 fn unknown_named_query_lists_the_names() {
     let out = run(govkg()

@@ -963,3 +963,139 @@ fn query_parameters_are_bound_as_the_command_line_binds_them() {
         400
     );
 }
+
+/// A hundred clients at once, each asking for a query, the page and a JSON route: every request
+/// is answered (queries wait in line for a worker instead of being refused).
+#[test]
+fn a_hundred_concurrent_clients_are_all_answered() {
+    let clients: Vec<_> = (0..100)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = ["/", "/queries", "/app.js"][i % 3];
+                [
+                    get_query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5", None).status,
+                    get(path).status,
+                    get("/sparql?query=ASK%20%7B%7D").status,
+                ]
+            })
+        })
+        .collect();
+    for client in clients {
+        assert_eq!(client.join().unwrap(), [200, 200, 200]);
+    }
+}
+
+/// Queries that each scan the fixture four times over, with a store look-up per row: they run
+/// until their time limit.
+const HEAVY: &str = "SELECT (COUNT(*) AS ?n) WHERE {
+    ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l .
+    FILTER EXISTS { ?a ?x ?y . ?d ?z ?w . ?g ?u ?v . ?c ?t ?s }
+}";
+
+/// Sends `n` [`HEAVY`] queries, each on a thread of its own that returns the reply's status.
+fn heavy_queries(
+    handle: &std::sync::Arc<ServerHandle>,
+    n: usize,
+) -> Vec<std::thread::JoinHandle<u16>> {
+    (0..n)
+        .map(|_| {
+            let handle = handle.clone();
+            std::thread::spawn(move || {
+                answer(
+                    agent()
+                        .get(url(&handle, "/sparql"))
+                        .query("query", HEAVY)
+                        .call(),
+                )
+                .status
+            })
+        })
+        .collect()
+}
+
+/// Waits until the server's (running, waiting, long-running) queries are `wanted`.
+fn wait_for_queries(handle: &ServerHandle, wanted: (usize, usize, usize)) {
+    let given_up = std::time::Instant::now() + Duration::from_secs(60);
+    while handle.queries() != wanted {
+        assert!(
+            std::time::Instant::now() < given_up,
+            "queries {:?}, never {wanted:?}",
+            handle.queries()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn cheap_requests_do_not_wait_for_heavy_queries() {
+    use govkg::serve::{MAX_LONG, WORKERS};
+    let dir = tempfile::tempdir().unwrap();
+    let store = fixture_store(&dir.path().join("store"));
+    let handle =
+        std::sync::Arc::new(spawn(store, "127.0.0.1:0", Duration::from_secs(5), LIMIT).unwrap());
+    // Heavy queries that ran a while gave their workers back: a trivial query runs at once.
+    let mut heavy = heavy_queries(&handle, MAX_LONG);
+    wait_for_queries(&handle, (0, 0, MAX_LONG));
+    assert_eq!(get_query_on(&handle, "ASK {}").status, 200);
+    assert_eq!(handle.queries().2, MAX_LONG, "answered while they ran");
+    // More heavy queries take every worker, and one waits in line: the page is still answered.
+    heavy.extend(heavy_queries(&handle, WORKERS + 1));
+    wait_for_queries(&handle, (WORKERS, 1, MAX_LONG));
+    for path in ["/", "/app.js", "/queries", "/kinds", "/ontology.ttl"] {
+        let page = answer(agent().get(url(&handle, path)).call());
+        assert_eq!(page.status, 200, "{path}");
+    }
+    assert_eq!(
+        handle.queries(),
+        (WORKERS, 1, MAX_LONG),
+        "answered while busy"
+    );
+    // Each heavy query is answered at its limit, the one in line when its wait is over.
+    for query in heavy {
+        assert_eq!(query.join().unwrap(), 503);
+    }
+}
+
+fn get_query_on(handle: &ServerHandle, query: &str) -> Answer {
+    answer(
+        agent()
+            .get(url(handle, "/sparql"))
+            .query("query", query)
+            .call(),
+    )
+}
+
+#[test]
+fn a_query_that_would_build_huge_values_is_refused_and_the_server_goes_on() {
+    // 24 nested doublings of a stored value: 1.5 KB of query, gigabytes of string.
+    let mut query = String::from("SELECT (STRLEN(?v24) AS ?n) WHERE { ?s ?p ?v0 ");
+    for i in 0..24 {
+        query.push_str(&format!("BIND(CONCAT(?v{i}, ?v{i}) AS ?v{}) ", i + 1));
+    }
+    query.push('}');
+    let refused = get_query(&query, None);
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .starts_with("query refused: CONCAT could build a value of up to"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(get_query("ASK { ?s ?p ?o }", None).status, 200);
+}
+
+#[test]
+fn the_network_is_answered_within_the_time_limit() {
+    // The drawing takes no cancellation; the reply waits for it at most the limit, here far
+    // shorter than any drawing.
+    let dir = tempfile::tempdir().unwrap();
+    let store = fixture_store(&dir.path().join("store"));
+    let handle = spawn(store, "127.0.0.1:0", Duration::from_nanos(1), LIMIT).unwrap();
+    let reply = answer(agent().get(url(&handle, "/network")).call());
+    assert_eq!(reply.status, 503, "{}", reply.body);
+    assert_eq!(reply.body.trim_end(), "network timed out after 0.0 s");
+    // The drawing ends unheard and the server goes on.
+    assert_eq!(answer(agent().get(url(&handle, "/")).call()).status, 200);
+    handle.shutdown();
+}

@@ -8,7 +8,9 @@
 //! HTTP is a deliberately small HTTP/1.1 server on `std::net` (request heads parsed by `httparse`):
 //! one request per connection, every size checked before anything is read or allocated (the
 //! request target and body against `--max-request-bytes`), read and write timeouts, at most
-//! `MAX_CONNECTIONS` connections and `WORKERS` queries at once. Each request becomes a
+//! `MAX_CONNECTIONS` connections, each read on its own thread. Requests that evaluate queries
+//! wait in a first-come queue (`QueryQueue`: at most `QUEUE_CAPACITY` waiting, each at most
+//! `QUEUE_WAIT`) for one of `WORKERS`; the page and the cheap routes do not wait. Each request becomes a
 //! `http::Request` value answered by plain functions returning a `http::Reply`, which keeps
 //! routing testable without sockets.
 
@@ -73,10 +75,21 @@ impl Default for ServeOptions {
 }
 
 /// Queries evaluated at once. Queries are CPU-bound and the machines have few cores; the page's
-/// static files do not wait for these.
-const WORKERS: usize = 4;
-/// Connections open at once (each has a thread that only reads the request and writes the reply).
-const MAX_CONNECTIONS: usize = 64;
+/// static files and the cheap JSON routes do not wait for these.
+pub const WORKERS: usize = 4;
+/// Queries that may wait for a worker, in arrival order. A query past this is refused at once
+/// (503 with `Retry-After`).
+pub const QUEUE_CAPACITY: usize = 512;
+/// How long a query waits in the queue for a worker before it is refused (503 with
+/// `Retry-After`). Its own time limit (`--timeout`) starts when a worker takes it.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(10);
+/// Connections open at once. Each has a thread that reads the request, waits in the queue if
+/// its request is a query, and writes the reply; slow clients hold only their own thread. A
+/// connection beyond this waits up to `ACCEPT_WAIT` for another to close, then gets a 503.
+pub const MAX_CONNECTIONS: usize = 1024;
+const ACCEPT_WAIT: Duration = Duration::from_secs(2);
+/// Seconds a refused client is told to wait before it tries again.
+const RETRY_AFTER_SECONDS: u32 = 2;
 /// How long a client may take to send its request, and to take the reply.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The whole request (line, header and body) must arrive within this, so clients that send
@@ -189,8 +202,10 @@ struct Shared {
     config: Config,
     /// Open connections, each with its own thread (reading and writing only).
     connections: Counter,
-    /// Queries being evaluated; at most [`WORKERS`].
-    evaluating: Counter,
+    /// Queries being evaluated (at most [`WORKERS`]) and those waiting for a worker.
+    queue: Arc<QueryQueue>,
+    /// Queries running longer than [`LONG_AFTER`] without a worker (at most [`MAX_LONG`]).
+    long_running: std::sync::atomic::AtomicUsize,
 }
 
 /// A count with a wait for it to change.
@@ -207,26 +222,23 @@ impl Counter {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Takes one unit unless `limit` are taken already.
-    fn try_take(&self, limit: usize) -> bool {
+    /// Takes one unit, waiting at most `wait` while `limit` are taken; false if none came free.
+    fn take_within(&self, limit: usize, wait: Duration) -> bool {
+        let deadline = Instant::now() + wait;
         let mut count = self.lock();
-        if *count >= limit {
-            return false;
+        while *count >= limit {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            count = self
+                .changed
+                .wait_timeout(count, left)
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .0;
         }
         *count += 1;
         true
-    }
-
-    /// Takes one unit, waiting while `limit` are taken.
-    fn take(&self, limit: usize) {
-        let mut count = self.lock();
-        while *count >= limit {
-            count = self
-                .changed
-                .wait(count)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
-        *count += 1;
     }
 
     fn give_back(&self) {
@@ -261,6 +273,115 @@ impl Drop for Taken<'_> {
     }
 }
 
+/// Why a query got no worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// [`QUEUE_CAPACITY`] queries were waiting already.
+    Full,
+    /// It waited [`QUEUE_WAIT`] without a worker coming free.
+    Waited,
+}
+
+impl Refusal {
+    fn reply(self) -> Reply {
+        let why = match self {
+            Self::Full => format!(
+                "server busy: {QUEUE_CAPACITY} queries are waiting for one of {WORKERS} workers; try again"
+            ),
+            Self::Waited => format!(
+                "server busy: no worker came free within {} s; try again",
+                QUEUE_WAIT.as_secs()
+            ),
+        };
+        Reply::error(503, &why).with_header("Retry-After", RETRY_AFTER_SECONDS.to_string())
+    }
+}
+
+/// The query workers and the first-come, first-served queue in front of them: at most
+/// `workers` queries run, at most `capacity` wait, each at most `wait`.
+#[derive(Default)]
+struct QueryQueue {
+    state: Mutex<QueueState>,
+}
+
+#[derive(Default)]
+struct QueueState {
+    running: usize,
+    waiting: std::collections::VecDeque<Arc<Waiter>>,
+}
+
+/// A query waiting in line; the query that finishes hands its worker to the first in line.
+#[derive(Default)]
+struct Waiter {
+    granted: AtomicBool,
+    wake: Condvar,
+}
+
+impl QueryQueue {
+    fn lock(&self) -> MutexGuard<'_, QueueState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A worker for one query, waiting in line for at most `wait`.
+    fn enter(
+        self: &Arc<Self>,
+        workers: usize,
+        capacity: usize,
+        wait: Duration,
+    ) -> Result<Worker, Refusal> {
+        let mut state = self.lock();
+        if state.running < workers && state.waiting.is_empty() {
+            state.running += 1;
+            return Ok(Worker(self.clone()));
+        }
+        if state.waiting.len() >= capacity {
+            return Err(Refusal::Full);
+        }
+        let me = Arc::new(Waiter::default());
+        state.waiting.push_back(me.clone());
+        let deadline = Instant::now() + wait;
+        loop {
+            // Granted under the lock, so it cannot change between this check and the removal.
+            if me.granted.load(Ordering::SeqCst) {
+                return Ok(Worker(self.clone()));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                state.waiting.retain(|w| !Arc::ptr_eq(w, &me));
+                return Err(Refusal::Waited);
+            }
+            state = me
+                .wake
+                .wait_timeout(state, left)
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .0;
+        }
+    }
+
+    /// A query finished: its worker goes to the first in line, or becomes free.
+    fn leave(&self) {
+        let mut state = self.lock();
+        match state.waiting.pop_front() {
+            Some(next) => {
+                next.granted.store(true, Ordering::SeqCst);
+                next.wake.notify_one();
+            }
+            None => state.running -= 1,
+        }
+    }
+}
+
+/// A worker held by one query; dropping it (also on panic) passes it on.
+pub(crate) struct Worker(Arc<QueryQueue>);
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.0.leave();
+    }
+}
+
 /// A running server. Dropping it shuts the server down.
 pub struct ServerHandle {
     addr: SocketAddr,
@@ -278,6 +399,14 @@ impl ServerHandle {
     /// `http://ADDR/`, the page's address.
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
+    }
+
+    /// Queries holding a worker now (at most [`WORKERS`]), queries waiting for one, and
+    /// long-running queries that gave theirs back (at most [`MAX_LONG`]).
+    pub fn queries(&self) -> (usize, usize, usize) {
+        let state = self.shared.queue.lock();
+        let long = self.shared.long_running.load(Ordering::SeqCst);
+        (state.running, state.waiting.len(), long)
     }
 
     /// Stops accepting connections and waits (a few seconds at most) for open ones to finish.
@@ -326,7 +455,8 @@ fn start(store: GovStore, bind: &str, config: Config) -> Result<ServerHandle> {
         store,
         config,
         connections: Counter::default(),
-        evaluating: Counter::default(),
+        queue: Arc::default(),
+        long_running: Default::default(),
     });
     let stop = Arc::new(AtomicBool::new(false));
     let acceptor = {
@@ -357,10 +487,15 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, stop: &AtomicBool) 
                 continue;
             }
         };
-        if !shared.connections.try_take(MAX_CONNECTIONS) {
+        // At the cap, wait for a connection to close (each has a deadline) rather than refuse.
+        if !shared.connections.take_within(MAX_CONNECTIONS, ACCEPT_WAIT) {
             let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            let _ = Reply::error(503, "too many open connections; try again")
-                .write_to(&mut stream, false);
+            let _ = Reply::error(
+                503,
+                &format!("server busy: {MAX_CONNECTIONS} connections are open; try again"),
+            )
+            .with_header("Retry-After", RETRY_AFTER_SECONDS.to_string())
+            .write_to(&mut stream, false);
             continue;
         }
         let connection_shared = shared.clone();
@@ -377,7 +512,7 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, stop: &AtomicBool) 
 }
 
 /// Answers the one request a connection carries, then closes it.
-fn serve_connection(mut stream: TcpStream, shared: &Shared) {
+fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>) {
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
@@ -398,19 +533,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
             ),
             Ok(Some(request)) => {
                 cors = shared.config.cors_for(request.header("origin"));
-                let evaluates =
-                    matches!(request.path.as_str(), "/sparql" | "/profile" | "/network" | "/search");
-                let _slot = evaluates.then(|| {
-                    shared.evaluating.take(WORKERS);
-                    Taken(&shared.evaluating)
-                });
-                // A bug in a handler must cost one request, not the server.
-                let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    handle(&request, shared)
-                }))
-                .unwrap_or_else(|_| {
-                    Reply::error(500, "internal error while answering the request")
-                });
+                let reply = answer_in_turn(&request, shared);
                 let target = if request.query.is_empty() {
                     request.path.clone()
                 } else {
@@ -444,6 +567,134 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
     linger(stream);
 }
 
+/// Answers a request: queries (and the routes that evaluate them) once a worker takes them from
+/// the queue, the page and the cheap routes at once.
+fn answer_in_turn(request: &Request, shared: &Arc<Shared>) -> Reply {
+    let mut worker = if evaluates(request) {
+        match shared.queue.enter(WORKERS, QUEUE_CAPACITY, QUEUE_WAIT) {
+            Ok(worker) => Some(worker),
+            Err(refusal) => return refusal.reply(),
+        }
+    } else {
+        None
+    };
+    // A bug in a handler must cost one request, not the server.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        handle(request, shared, &mut worker)
+    }))
+    .unwrap_or_else(|_| Reply::error(500, "internal error while answering the request"))
+}
+
+/// Work (a query, a drawing) still running after this gives its worker back to the queue and
+/// runs on as long-running work, so that cheap queries behind heavy ones do not wait for them.
+pub const LONG_AFTER: Duration = Duration::from_secs(1);
+/// Long-running work at most; beyond this, work keeps its worker until it ends. So at most
+/// `WORKERS + MAX_LONG` queries run at once.
+pub const MAX_LONG: usize = WORKERS;
+
+/// The worker of work run by [`within`], and whether that work went long and gave it up.
+struct Held {
+    worker: Option<Worker>,
+    long: bool,
+}
+
+/// Runs `work` on a thread of its own that holds the request's query `worker`, and waits for
+/// its reply at most `limit`: past that the client gets a 503 naming `what` timed out. Work
+/// running longer than [`LONG_AFTER`] gives its worker back (while fewer than [`MAX_LONG`] do).
+/// Oxigraph does not stop every query it cancels (see `govkg_graph::query::OVERRUN_GRACE`) and
+/// the drawing of `/network` takes no cancellation: such work runs on unheard after its 503,
+/// still counted as long-running until it ends.
+fn within<F>(
+    shared: &Arc<Shared>,
+    worker: Option<Worker>,
+    limit: Duration,
+    what: &str,
+    work: F,
+) -> Reply
+where
+    F: FnOnce(&Shared) -> Reply + Send + 'static,
+{
+    use std::sync::mpsc::RecvTimeoutError;
+    let held = Arc::new(Mutex::new(Held {
+        worker,
+        long: false,
+    }));
+    let (done, reply) = std::sync::mpsc::channel();
+    let spawned = {
+        let (shared, held) = (shared.clone(), held.clone());
+        std::thread::Builder::new()
+            .name("govkg-serve-query".into())
+            .spawn(move || {
+                let reply =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&shared)))
+                        .unwrap_or_else(|_| {
+                            Reply::error(500, "internal error while answering the request")
+                        });
+                let _ = done.send(reply);
+                let mut held = held.lock().unwrap_or_else(|p| p.into_inner());
+                if held.long {
+                    shared.long_running.fetch_sub(1, Ordering::SeqCst);
+                }
+                held.worker.take();
+            })
+    };
+    if spawned.is_err() {
+        return Reply::error(500, "cannot start a thread for the query");
+    }
+    let short = limit.min(LONG_AFTER);
+    let mut waited = reply.recv_timeout(short);
+    if let Err(RecvTimeoutError::Timeout) = waited {
+        go_long(shared, &held);
+        waited = reply.recv_timeout(limit.saturating_sub(short));
+    }
+    match waited {
+        Ok(reply) => reply,
+        Err(RecvTimeoutError::Timeout) => {
+            if shared.config.log {
+                eprintln!("govkg serve: a {what} overran its time limit; it runs on unheard");
+            }
+            Reply::error(
+                503,
+                &format!(
+                    "{what} timed out after {:.1} s",
+                    shared.config.timeout.as_secs_f64()
+                ),
+            )
+        }
+        Err(RecvTimeoutError::Disconnected) => {
+            Reply::error(500, "internal error while answering the request")
+        }
+    }
+}
+
+/// Work past [`LONG_AFTER`] gives its worker back, unless [`MAX_LONG`] have already.
+fn go_long(shared: &Shared, held: &Mutex<Held>) {
+    let mut held = held.lock().unwrap_or_else(|p| p.into_inner());
+    if held.worker.is_none() {
+        return; // It has just ended.
+    }
+    let room = shared
+        .long_running
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < MAX_LONG).then_some(n + 1)
+        })
+        .is_ok();
+    if room {
+        held.long = true;
+        held.worker.take();
+    }
+}
+
+/// Whether a request evaluates queries (and so waits for a worker). OPTIONS and the errors
+/// decided from the request alone do not.
+fn evaluates(request: &Request) -> bool {
+    request.method != "OPTIONS"
+        && matches!(
+            request.path.as_str(),
+            "/sparql" | "/profile" | "/network" | "/search"
+        )
+}
+
 /// Closes a connection without losing the reply: stop sending, then read and drop what the client
 /// still sends (an oversize body it had started) for a moment, so that closing does not reset the
 /// connection before the client has read the reply.
@@ -461,8 +712,9 @@ fn linger(mut stream: TcpStream) {
     }
 }
 
-/// Routes one request. Pure apart from reading the store.
-fn handle(request: &Request, shared: &Shared) -> Reply {
+/// Routes one request. Pure apart from reading the store. `worker` is the query worker the
+/// request holds, if it evaluates queries; a route may keep it beyond its reply.
+fn handle(request: &Request, shared: &Arc<Shared>, worker: &mut Option<Worker>) -> Reply {
     let store = shared.store.oxigraph();
     let config = &shared.config;
     if request.method == "OPTIONS" {
@@ -471,7 +723,14 @@ fn handle(request: &Request, shared: &Shared) -> Reply {
     let readable = matches!(request.method.as_str(), "GET" | "HEAD");
     match request.path.as_str() {
         "/sparql" => match request.method.as_str() {
-            "GET" | "HEAD" | "POST" => sparql::handle(request, store, config),
+            "GET" | "HEAD" | "POST" => {
+                // The query is cancelled at the limit; the grace covers its stopping.
+                let limit = config.timeout + govkg_graph::query::OVERRUN_GRACE;
+                let request = request.clone();
+                within(shared, worker.take(), limit, "query", move |shared| {
+                    sparql::handle(&request, shared.store.oxigraph(), &shared.config)
+                })
+            }
             _ => Reply::method_not_allowed("GET, POST, OPTIONS"),
         },
         _ if !readable => {
@@ -487,7 +746,16 @@ fn handle(request: &Request, shared: &Shared) -> Reply {
         "/profile" => profile::handle(request, store, config),
         "/search" => search::handle(request, store, config),
         // The drawing graph of `govkg export`, with its filters.
-        "/network" => network::handle(request, &shared.store),
+        "/network" => {
+            let request = request.clone();
+            within(
+                shared,
+                worker.take(),
+                config.timeout,
+                "network",
+                move |shared| network::handle(&request, &shared.store),
+            )
+        }
         path => match static_file(path) {
             Some((content_type, body)) => Reply::bytes(200, content_type, body.to_vec())
                 .with_header("Cache-Control", "no-cache"),
@@ -606,6 +874,32 @@ mod tests {
             assert!(!c.answers_to(Some(host)), "{host}");
         }
         assert!(c.answers_to(None));
+    }
+
+    #[test]
+    fn queries_wait_in_line_for_a_bounded_time_then_are_refused() {
+        let queue = Arc::new(QueryQueue::default());
+        let wait = Duration::from_millis(20);
+        let first = queue.enter(1, 1, wait).unwrap();
+        // The one worker is busy: the next query waits its time out, a query past the queue's
+        // capacity is refused at once.
+        assert_eq!(queue.enter(1, 1, wait).err(), Some(Refusal::Waited));
+        let line = {
+            let queue = queue.clone();
+            std::thread::spawn(move || queue.enter(1, 1, Duration::from_secs(60)).map(drop))
+        };
+        while queue.lock().waiting.is_empty() {
+            std::thread::yield_now();
+        }
+        assert_eq!(queue.enter(1, 1, wait).err(), Some(Refusal::Full));
+        // The worker goes to the query in line.
+        drop(first);
+        assert_eq!(line.join().unwrap(), Ok(()));
+        let state = queue.lock();
+        assert_eq!((state.running, state.waiting.len()), (0, 0));
+        let reply = Refusal::Full.reply();
+        assert_eq!(reply.status, 503);
+        assert!(reply.headers.iter().any(|(n, _)| *n == "Retry-After"));
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! (agency,initiative,…), `min-reports`, `max-nodes` (default 150 for every format here, 0 for
 //! no limit: the page draws what it gets). What the limit cut is the JSON's `note` and the
 //! `X-Govkg-Left-Out` header.
+//!
+//! The drawing reads the store with quad scans that take no cancellation; the server waits for
+//! it at most the query time limit (`--timeout`), then answers 503 (`super::within`).
 
 use anyhow::{anyhow, bail, Result};
 
@@ -19,18 +22,22 @@ pub(crate) fn handle(request: &Request, store: &GovStore) -> Reply {
         Ok(params) => params,
         Err(reply) => return reply,
     };
-    let (format, filter) = match parse(&params) {
-        Ok(parsed) => parsed,
-        Err(e) => return Reply::error(400, &e.to_string()),
-    };
+    match parse(&params) {
+        Ok((format, filter)) => draw(store, format, &filter),
+        Err(e) => Reply::error(400, &e.to_string()),
+    }
+}
+
+/// The drawing under `filter` in `format`, as a reply.
+fn draw(store: &GovStore, format: ExportFormat, filter: &Filter) -> Reply {
     let mut body = Vec::new();
     let drawn = if format == ExportFormat::Json {
-        drawing::drawing(store, &filter).and_then(|d| {
+        drawing::drawing(store, filter).and_then(|d| {
             serde_json::to_writer(&mut body, &drawing::write::json(&d))?;
             Ok(d)
         })
     } else {
-        export::write_drawing(store, format, &filter, &mut body, None)
+        export::write_drawing(store, format, filter, &mut body, None)
     };
     match drawn {
         Ok(d) => {

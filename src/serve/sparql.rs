@@ -134,9 +134,10 @@ fn run_error(error: &QueryError, text: &str) -> Reply {
 /// The reply for a query that gave no answer.
 pub(crate) fn query_error(error: &QueryError) -> Reply {
     let status = match error {
-        QueryError::Syntax(_) | QueryError::UnknownParameter(_) | QueryError::Unbindable { .. } => {
-            400
-        }
+        QueryError::Syntax(_)
+        | QueryError::UnknownParameter(_)
+        | QueryError::Unbindable { .. }
+        | QueryError::TooLarge(_) => 400,
         QueryError::Timeout(_) => 503,
         QueryError::Evaluation(_) | QueryError::GraphResult => 500,
     };

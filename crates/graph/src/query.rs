@@ -206,6 +206,10 @@ pub enum QueryError {
     /// The engine failed while evaluating (storage error, unsupported function…).
     #[error("query failed: {0}")]
     Evaluation(String),
+    /// An expression of the query could build a value too large to hold
+    /// ([`check_value_growth`]).
+    #[error("query refused: {0}")]
+    TooLarge(String),
     /// A CONSTRUCT or DESCRIBE query where a table of solutions was wanted.
     #[error(
         "query failed: CONSTRUCT/DESCRIBE results are graphs; use `govkg export` or --format turtle"
@@ -229,15 +233,36 @@ pub struct Watchdog {
     _done: Option<std::sync::mpsc::Sender<()>>,
 }
 
+/// What a process does with a query still running [`OVERRUN_GRACE`] after its cancellation.
+static ON_OVERRUN: std::sync::OnceLock<fn(Duration)> = std::sync::OnceLock::new();
+
+/// How long a cancelled query may take to stop before it counts as overrunning. Oxigraph checks
+/// the cancellation when it reads the store, not inside joins of rows it holds in memory (a
+/// cross product of three scans with FILTER EXISTS never stops: EXISTS takes the cancellation
+/// error as a match), so a query can run on long after its limit.
+pub const OVERRUN_GRACE: Duration = Duration::from_millis(200);
+
+/// Sets what happens when a cancelled query does not stop within [`OVERRUN_GRACE`]: the command
+/// line exits with the timeout error (the evaluation cannot be stopped otherwise). Without it, the
+/// query runs on and its caller waits.
+pub fn on_overrun(action: fn(Duration)) {
+    let _ = ON_OVERRUN.set(action);
+}
+
 impl Watchdog {
     /// Cancels `token` after `timeout`, unless dropped first; no limit, no thread.
     fn arm(token: CancellationToken, timeout: Option<Duration>) -> Self {
         let done = timeout.map(|limit| {
             let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
             std::thread::spawn(move || {
-                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(limit)
-                {
+                use std::sync::mpsc::RecvTimeoutError::Timeout;
+                if let Err(Timeout) = done_rx.recv_timeout(limit) {
                     token.cancel();
+                    if let (Err(Timeout), Some(action)) =
+                        (done_rx.recv_timeout(OVERRUN_GRACE), ON_OVERRUN.get())
+                    {
+                        action(limit);
+                    }
                 }
             });
             done_tx
@@ -273,6 +298,7 @@ pub(crate) fn evaluate(
     mut query: spargebra::Query,
     timeout: Option<Duration>,
 ) -> Result<(QueryResults<'static>, Watchdog), QueryError> {
+    check_value_growth(&query)?;
     let token = CancellationToken::new();
     let order = defer_order(&mut query);
     // FROM / FROM NAMED choose the dataset themselves; only without them is the default graph
@@ -311,6 +337,280 @@ pub(crate) fn evaluate(
         (_, results) => results,
     };
     Ok((results, watchdog))
+}
+
+/// Longest value, in bytes, a query is taken to read from the store when bounding what its
+/// expressions build (the stored values are names, titles and evidence sentences, far shorter).
+pub const STORED_VALUE_BYTES: f64 = 64.0 * 1024.0;
+/// Longest value, in bytes, an expression of a query may build (for any row). Oxigraph checks
+/// the time limit between steps of evaluation, not inside one expression, and keeps every value
+/// it builds in memory, so a query whose expressions could build more is refused before it runs:
+/// 24 nested `BIND(CONCAT(?x, ?x) AS ?y)` double a value 24 times (16 s and 3.6 GB under a
+/// 10 s limit before this check).
+pub const MAX_BUILT_VALUE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Refuses a query one of whose expressions could build a value over [`MAX_BUILT_VALUE_BYTES`],
+/// taking values read from the store as up to [`STORED_VALUE_BYTES`]: nested CONCAT, REPLACE,
+/// UCASE, ENCODE_FOR_URI… multiply the length of strings.
+pub fn check_value_growth(query: &spargebra::Query) -> Result<(), QueryError> {
+    let pattern = match query {
+        spargebra::Query::Select { pattern, .. }
+        | spargebra::Query::Construct { pattern, .. }
+        | spargebra::Query::Describe { pattern, .. }
+        | spargebra::Query::Ask { pattern, .. } => pattern,
+    };
+    Growth::default().pattern(pattern)
+}
+
+/// Upper bounds, in bytes, of the values the variables built so far hold.
+#[derive(Default)]
+struct Growth {
+    built: std::collections::HashMap<Variable, f64>,
+}
+
+/// Bytes of a number, boolean, date or other value of bounded size.
+const SMALL_VALUE_BYTES: f64 = 64.0;
+
+impl Growth {
+    fn pattern(&mut self, pattern: &spargebra::algebra::GraphPattern) -> Result<(), QueryError> {
+        use spargebra::algebra::GraphPattern as P;
+        match pattern {
+            P::Bgp { .. } | P::Path { .. } => Ok(()),
+            P::Join { left, right }
+            | P::Union { left, right }
+            | P::Minus { left, right }
+            | P::Lateral { left, right } => {
+                self.pattern(left)?;
+                self.pattern(right)
+            }
+            P::LeftJoin {
+                left,
+                right,
+                expression,
+            } => {
+                self.pattern(left)?;
+                self.pattern(right)?;
+                expression
+                    .as_ref()
+                    .map_or(Ok(()), |e| self.expression(e).map(drop))
+            }
+            P::Filter { expr, inner } => {
+                self.pattern(inner)?;
+                self.expression(expr).map(drop)
+            }
+            P::Graph { inner, .. }
+            | P::Project { inner, .. }
+            | P::Distinct { inner }
+            | P::Reduced { inner }
+            | P::Slice { inner, .. }
+            | P::Service { inner, .. } => self.pattern(inner),
+            P::Extend {
+                inner,
+                variable,
+                expression,
+            } => {
+                self.pattern(inner)?;
+                let bytes = self.expression(expression)?;
+                self.bind(variable, bytes);
+                Ok(())
+            }
+            P::Values {
+                variables,
+                bindings,
+            } => {
+                for row in bindings {
+                    for (variable, value) in variables.iter().zip(row) {
+                        if let Some(value) = value {
+                            self.bind(variable, ground_bytes(value));
+                        }
+                    }
+                }
+                Ok(())
+            }
+            P::OrderBy { inner, expression } => {
+                self.pattern(inner)?;
+                for key in expression {
+                    let (spargebra::algebra::OrderExpression::Asc(e)
+                    | spargebra::algebra::OrderExpression::Desc(e)) = key;
+                    self.expression(e)?;
+                }
+                Ok(())
+            }
+            P::Group {
+                inner, aggregates, ..
+            } => {
+                self.pattern(inner)?;
+                for (variable, aggregate) in aggregates {
+                    let bytes = self.aggregate(aggregate)?;
+                    self.bind(variable, bytes);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A variable bound in several places holds the longest of them.
+    fn bind(&mut self, variable: &Variable, bytes: f64) {
+        let held = self.built.entry(variable.clone()).or_insert(0.0);
+        *held = held.max(bytes);
+    }
+
+    /// GROUP_CONCAT joins values of the store's rows: as long as a stored value, at least.
+    fn aggregate(
+        &mut self,
+        aggregate: &spargebra::algebra::AggregateExpression,
+    ) -> Result<f64, QueryError> {
+        use spargebra::algebra::{AggregateExpression, AggregateFunction};
+        let AggregateExpression::FunctionCall { name, expr, .. } = aggregate else {
+            return Ok(SMALL_VALUE_BYTES);
+        };
+        let bytes = self.expression(expr)?;
+        Ok(match name {
+            AggregateFunction::GroupConcat { .. } => bytes.max(STORED_VALUE_BYTES),
+            AggregateFunction::Min | AggregateFunction::Max | AggregateFunction::Sample => bytes,
+            _ => SMALL_VALUE_BYTES,
+        })
+    }
+
+    /// The longest value `expression` can build; an error when that is over the limit.
+    fn expression(
+        &mut self,
+        expression: &spargebra::algebra::Expression,
+    ) -> Result<f64, QueryError> {
+        use spargebra::algebra::Expression as E;
+        let bytes = match expression {
+            E::NamedNode(node) => node.as_str().len() as f64,
+            E::Literal(literal) => literal.value().len() as f64,
+            E::Variable(variable) => self.value_of(variable),
+            E::If(test, then, other) => {
+                self.expression(test)?;
+                self.expression(then)?.max(self.expression(other)?)
+            }
+            E::Coalesce(list) => self.largest(list)?,
+            E::FunctionCall(function, arguments) => return self.call(function, arguments),
+            E::Exists(pattern) => {
+                self.pattern(pattern)?;
+                SMALL_VALUE_BYTES
+            }
+            E::Bound(_) => SMALL_VALUE_BYTES,
+            E::Or(a, b)
+            | E::And(a, b)
+            | E::Equal(a, b)
+            | E::SameTerm(a, b)
+            | E::Greater(a, b)
+            | E::GreaterOrEqual(a, b)
+            | E::Less(a, b)
+            | E::LessOrEqual(a, b)
+            | E::Add(a, b)
+            | E::Subtract(a, b)
+            | E::Multiply(a, b)
+            | E::Divide(a, b) => {
+                self.expression(a)?;
+                self.expression(b)?;
+                SMALL_VALUE_BYTES
+            }
+            E::In(a, list) => {
+                self.expression(a)?;
+                self.largest(list)?;
+                SMALL_VALUE_BYTES
+            }
+            E::UnaryPlus(a) | E::UnaryMinus(a) | E::Not(a) => {
+                self.expression(a)?;
+                SMALL_VALUE_BYTES
+            }
+        };
+        Ok(bytes)
+    }
+
+    fn value_of(&self, variable: &Variable) -> f64 {
+        self.built
+            .get(variable)
+            .copied()
+            .unwrap_or(STORED_VALUE_BYTES)
+    }
+
+    fn largest(&mut self, list: &[spargebra::algebra::Expression]) -> Result<f64, QueryError> {
+        let mut largest = 0.0f64;
+        for e in list {
+            largest = largest.max(self.expression(e)?);
+        }
+        Ok(largest)
+    }
+
+    /// The longest value a function call can build from its arguments'.
+    fn call(
+        &mut self,
+        function: &spargebra::algebra::Function,
+        arguments: &[spargebra::algebra::Expression],
+    ) -> Result<f64, QueryError> {
+        use spargebra::algebra::Function as F;
+        let mut sizes = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            sizes.push(self.expression(argument)?);
+        }
+        let first = sizes.first().copied().unwrap_or(0.0);
+        let bytes = match function {
+            F::Concat | F::Custom(_) => sizes.iter().sum(),
+            // A character's upper or lower case, and its %XX escape, take at most 3 times its bytes.
+            F::UCase | F::LCase | F::EncodeForUri => 3.0 * first,
+            F::Str | F::SubStr | F::StrBefore | F::StrAfter | F::Lang | F::Datatype => first,
+            F::StrLang | F::StrDt | F::Iri => sizes.iter().sum::<f64>() + 1024.0,
+            F::Replace => replaced_bytes(first, arguments.get(2), sizes.get(2).copied()),
+            _ => sizes.iter().sum::<f64>().min(SMALL_VALUE_BYTES),
+        };
+        if bytes > MAX_BUILT_VALUE_BYTES {
+            return Err(QueryError::TooLarge(format!(
+                "{} could build a value of up to {} (values read from the store taken as up to {}), over the limit of {} per value; nested CONCAT, REPLACE or UCASE multiply the length of strings",
+                function,
+                human_bytes(bytes),
+                human_bytes(STORED_VALUE_BYTES),
+                human_bytes(MAX_BUILT_VALUE_BYTES)
+            )));
+        }
+        Ok(bytes)
+    }
+}
+
+/// REPLACE(text, pattern, replacement): at most one match per character and one at the end,
+/// each replaced by the replacement, whose `$n` references together copy at most the text
+/// again per reference (matches do not overlap).
+fn replaced_bytes(
+    text: f64,
+    replacement: Option<&spargebra::algebra::Expression>,
+    replacement_bytes: Option<f64>,
+) -> f64 {
+    let replacement_bytes = replacement_bytes.unwrap_or(0.0);
+    let references = match replacement {
+        Some(spargebra::algebra::Expression::Literal(l)) => l.value().matches('$').count() as f64,
+        // A replacement computed per row may hold a reference in every byte.
+        _ => replacement_bytes,
+    };
+    text + (text + 1.0) * replacement_bytes + references * text
+}
+
+fn ground_bytes(term: &spargebra::term::GroundTerm) -> f64 {
+    match term {
+        spargebra::term::GroundTerm::NamedNode(n) => n.as_str().len() as f64,
+        spargebra::term::GroundTerm::Literal(l) => l.value().len() as f64,
+        #[allow(unreachable_patterns)]
+        _ => STORED_VALUE_BYTES,
+    }
+}
+
+/// Bytes as KiB, MiB, GiB… with one decimal.
+fn human_bytes(bytes: f64) -> String {
+    let mut value = bytes;
+    for unit in ["B", "KiB", "MiB", "GiB", "TiB"] {
+        if value < 1024.0 {
+            return if unit == "B" {
+                format!("{value:.0} B")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+        value /= 1024.0;
+    }
+    format!("{:.1e} bytes", bytes)
 }
 
 /// One key of a final ORDER BY: a projected variable, descending or not.
@@ -1254,5 +1554,59 @@ mod tests {
             Some(Duration::from_millis(100)),
         );
         assert_eq!(err.to_string(), "query timed out after 0.1 s");
+    }
+
+    /// `levels` nested `BIND(CONCAT(?vN, ?vN) AS ?vN+1)` over a stored value.
+    fn doubling(levels: usize) -> String {
+        let mut text = String::from("SELECT ?v0 WHERE { ?s ?p ?v0 ");
+        for i in 0..levels {
+            text.push_str(&format!("BIND(CONCAT(?v{i}, ?v{i}) AS ?v{}) ", i + 1));
+        }
+        text.push('}');
+        text
+    }
+
+    #[test]
+    fn expressions_that_could_build_huge_values_are_refused() {
+        let growth = |sparql: &str| check_value_growth(&parse(sparql).unwrap());
+        // 2^8 copies of a stored value: 16 MiB at most, allowed; one doubling more is not.
+        growth(&doubling(8)).unwrap();
+        let err = growth(&doubling(24)).unwrap_err();
+        assert!(matches!(err, QueryError::TooLarge(_)), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("query refused: CONCAT could build a value of up to 32.0 MiB"),
+            "{err}"
+        );
+        assert!(growth(&doubling(9)).is_err());
+        // Ordinary expressions, GROUP_CONCAT included, pass.
+        for ok in [
+            "SELECT (CONCAT(?a, \" \", UCASE(?b)) AS ?c) WHERE { ?a ?p ?b }",
+            "SELECT (GROUP_CONCAT(?b; separator=\"、\") AS ?c) WHERE { ?a ?p ?b } GROUP BY ?a",
+            "SELECT ?a WHERE { ?a ?p ?b FILTER(CONTAINS(REPLACE(?b, \"x\", \"yy\"), \"y\")) }",
+        ] {
+            growth(ok).unwrap();
+        }
+        // Growth hidden in a FILTER, a subquery, an ORDER BY or an aggregate is found too.
+        let mut deep = "?b".to_string();
+        for _ in 0..10 {
+            deep = format!("CONCAT({deep}, {deep})");
+        }
+        for hidden in [
+            format!("SELECT ?a WHERE {{ ?a ?p ?b FILTER(STRLEN({deep}) > 0) }}"),
+            format!("SELECT ?a WHERE {{ {{ SELECT ?a ({deep} AS ?c) WHERE {{ ?a ?p ?b }} }} }}"),
+            format!("SELECT ?a WHERE {{ ?a ?p ?b }} ORDER BY {deep}"),
+            format!("SELECT (MAX({deep}) AS ?m) WHERE {{ ?a ?p ?b }}"),
+            "SELECT ?c WHERE { ?a ?p ?b BIND(REPLACE(?b, \"\", ?b) AS ?c) }".to_string(),
+        ] {
+            assert!(growth(&hidden).is_err(), "{hidden}");
+        }
+    }
+
+    #[test]
+    fn a_refused_query_does_not_run() {
+        let store = Store::new().unwrap();
+        let err = select(&store, &doubling(24), &[], Some(Duration::from_secs(1))).unwrap_err();
+        assert!(matches!(err, QueryError::TooLarge(_)), "{err}");
     }
 }

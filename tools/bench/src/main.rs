@@ -13,11 +13,14 @@
 //! - drawing: `govkg export -f dot` of the large store with the default node limit, Graphviz's
 //!   `dot -Tsvg` layout of it, and a GraphML export of the whole network (`--drawing-of STORE`
 //!   measures only this, on a store already built);
+//! - `--load` alone: `govkg serve` under `--clients` concurrent clients for `--seconds` (see
+//!   [`load`]);
 //!
 //! and prints one Markdown table with the project's bar beside the figures, also written to
 //! `<dir>/bench.md`. Corpora and stores are deleted afterwards unless `--keep`.
 
 mod linear;
+mod load;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -116,6 +119,20 @@ pub struct BenchArgs {
     /// With --linear and --pathological: kill a `govkg extract` that runs longer than this.
     #[arg(long, default_value_t = 300.0, value_name = "SECONDS")]
     pub child_timeout: f64,
+    /// Only load `govkg serve` with --clients concurrent clients for --seconds (named queries,
+    /// SPARQL, the page, slow clients) and print answered %, 503 %, replies/s, p50/p95/p99
+    /// latency and the server's peak RSS.
+    #[arg(long)]
+    pub load: bool,
+    /// With --load: the store to serve (default: one built from data/reports into <dir>).
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<PathBuf>,
+    /// With --load: concurrent clients.
+    #[arg(long, default_value_t = 200)]
+    pub clients: usize,
+    /// With --load: how long the load lasts, in seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub seconds: f64,
 }
 
 fn main() -> std::process::ExitCode {
@@ -155,6 +172,16 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         .with_context(|| format!("{}: cannot create folder", args.dir.display()))?;
     if args.linear || args.pathological {
         return run_linear(args);
+    }
+    if args.load {
+        let exe = govkg_executable(args)?;
+        return load::run_load(
+            &exe,
+            args.store.as_deref(),
+            &args.dir,
+            args.clients,
+            args.seconds,
+        );
     }
     let sources = if args.bundled_only {
         Vec::new()
@@ -280,7 +307,7 @@ impl BuildMode {
     }
 }
 
-fn remove_dir(dir: &Path) -> Result<()> {
+pub(crate) fn remove_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         fs::remove_dir_all(dir).with_context(|| format!("{}: cannot remove", dir.display()))?;
     }

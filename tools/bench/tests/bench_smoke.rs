@@ -193,3 +193,32 @@ fn bench_runs_and_prints_every_section() {
             && !dir.join("corpus-4").exists()
     );
 }
+
+#[test]
+fn load_runs_and_prints_its_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = Command::new(env!("CARGO_BIN_EXE_govkg-bench"))
+        .current_dir(&root)
+        .args(["--load", "--clients", "20", "--seconds", "1", "--dir"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "load failed:\n{stdout}\n{stderr}");
+    for needle in [
+        "## load: 20 clients for",
+        "| named query |",
+        "| trivial query (ASK {}) |",
+        "| static page (/, /app.js) |",
+        "| slow client (head over ~2 s) |",
+        "| **all** |",
+        "server peak RSS: ",
+    ] {
+        assert!(
+            stdout.contains(needle),
+            "missing `{needle}` in:\n{stdout}\n{stderr}"
+        );
+    }
+}
