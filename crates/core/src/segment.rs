@@ -282,10 +282,10 @@ impl Pairs {
     }
 }
 
-/// Non-empty and at most `max_chars` characters.
+/// Not only white space, and at most `max_chars` characters.
 fn fits(s: &str, max_chars: usize) -> bool {
     // A char has at least one byte: short strings need no count.
-    !s.is_empty() && (s.len() <= max_chars || s.chars().count() <= max_chars)
+    (s.len() <= max_chars || s.chars().count() <= max_chars) && !s.trim().is_empty()
 }
 
 /// [`book_titles`] and [`quotations`] without decoding the text: only line breaks and the marks
@@ -455,6 +455,18 @@ mod tests {
             .map(|e| slice(t, e.inner))
             .collect();
         assert_eq!(titles, vec!["关于《甲法》的方案", "乙"]);
+    }
+
+    #[test]
+    fn marks_around_white_space_are_no_title() {
+        // Found by the extract fuzz target: 《\t》 made a policy document without a name.
+        let t = "《\t》《 》《乙》“ ”";
+        let titles: Vec<&str> = book_titles(t, 100)
+            .into_iter()
+            .map(|e| slice(t, e.inner))
+            .collect();
+        assert_eq!(titles, vec!["乙"]);
+        assert!(quotations(t, 40).is_empty());
     }
 
     #[test]
