@@ -28,8 +28,9 @@ const GENERATED_PLACES_FILE: &str = "places_gbt2260.tsv";
 /// township ending (乡, 镇, 街道) stands in the text.
 const TOWNSHIPS_FILE: &str = "places_townships.tsv";
 /// The opening of a text (heading, source line, first sentence: 150 characters), where a bare
-/// township name is taken for the place that writes (小龙门乡2024年法治政府建设情况报告).
-const TOWNSHIP_OPENING_BYTES: usize = 450;
+/// township name or a word-like county name is taken for the place that writes
+/// (小龙门乡2024年法治政府建设情况报告, 2025年,城中区坚持…).
+const OPENING_BYTES: usize = 450;
 
 /// The embedded copy of every table, by file name.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -176,8 +177,24 @@ pub struct AgencyForm {
     /// Official name with `{J}` standing for the jurisdiction's canonical name.
     pub full: String,
     pub kind: String,
-    /// May stand without a place before it.
-    pub bare: bool,
+    /// What the form stands for with no place before it.
+    pub bare: Bare,
+}
+
+/// What a form of agency_forms.tsv stands for with no place, level character or word before it
+/// (its `bare` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bare {
+    /// `no`: nothing (委, 政府 need a place).
+    No,
+    /// `yes`: the body of the report's own place (政务服务办).
+    Own,
+    /// `governing`: the government of the nearest place of the report's chain that the form
+    /// governs (行署: the 盟's or the 地区's).
+    Governing,
+    /// `level`, a row written once per level character: the body of the chain's place at that
+    /// level (依法治旗委员会 is the 旗's).
+    AtLevel(char),
 }
 
 #[derive(Debug, Clone)]
@@ -366,6 +383,9 @@ impl RuleWords {
 pub enum Entry {
     Law(usize),
     Place(PlaceName),
+    /// A county-level name that is also a word (城中区): [`Knowledge::scan`] keeps it as a
+    /// place only where it stands as one.
+    WordLikePlace(PlaceName),
     NationalAgency(usize),
     AgencyForm(usize),
     Initiative(usize),
@@ -660,6 +680,47 @@ fn load_places(source: &TableSource<'_>) -> Result<Places> {
     })
 }
 
+/// The places each word-like name of the vocabulary (城中区) denotes: those whose canonical name
+/// is their parent's and the name (西宁市城中区, 柳州市城中区). Shared names join `shared_places`.
+fn word_like_places(
+    vocabulary: &Vocabulary,
+    places: &[PlaceEntry],
+    shared_places: &mut Vec<Vec<usize>>,
+) -> Result<Vec<(String, PlaceName)>> {
+    let mut bearers: FxHashMap<&str, Vec<usize>> = vocabulary
+        .word_like_place_names
+        .iter()
+        .map(|name| (name.as_str(), Vec::new()))
+        .collect();
+    for (index, place) in places.iter().enumerate() {
+        let Some(parent) = place.parent else { continue };
+        let Some(name) = place
+            .canonical
+            .strip_prefix(places[parent].canonical.as_str())
+        else {
+            continue;
+        };
+        if let Some(list) = bearers.get_mut(name) {
+            list.push(index);
+        }
+    }
+    let mut names = Vec::with_capacity(bearers.len());
+    for name in &vocabulary.word_like_place_names {
+        let denotes = match bearers.remove(name.as_str()).unwrap_or_default()[..] {
+            [] => bail!(
+                "{VOCABULARY_FILE}: word_like_place_names: no place table has a row `<parent>{name}`"
+            ),
+            [one] => PlaceName::One(one),
+            ref several => {
+                shared_places.push(several.to_vec());
+                PlaceName::Shared(shared_places.len() - 1)
+            }
+        };
+        names.push((name.clone(), denotes));
+    }
+    Ok(names)
+}
+
 /// national_agencies.tsv.
 fn load_national_agencies(
     source: &TableSource<'_>,
@@ -692,9 +753,11 @@ fn load_national_agencies(
 /// agency_forms.tsv: local agency forms by short form.
 fn load_agency_forms(
     source: &TableSource<'_>,
+    vocabulary: &Vocabulary,
     patterns: &mut Patterns,
 ) -> Result<(Vec<AgencyForm>, FxHashMap<String, usize>)> {
     const FILE: &str = "agency_forms.tsv";
+    const LEVEL: &str = "{L}";
     let mut agency_forms = Vec::new();
     let mut form_by_short = FxHashMap::default();
     for (line, row) in tsv_numbered_rows(
@@ -705,15 +768,44 @@ fn load_agency_forms(
         if !row[1].contains("{J}") {
             bail!("{FILE}:{line}: {}: `full` must contain {{J}}", row[0]);
         }
-        let index = agency_forms.len();
-        agency_forms.push(AgencyForm {
-            short: row[0].clone(),
-            full: row[1].clone(),
-            kind: row[2].clone(),
-            bare: row[3] == "yes",
-        });
-        form_by_short.insert(row[0].clone(), index);
-        patterns.add(&row[0], Entry::AgencyForm(index));
+        let templated = row[0].contains(LEVEL);
+        // None: the row's level character, once filled in.
+        let bare = match (row[3].as_str(), templated) {
+            ("no", false) => Some(Bare::No),
+            ("yes", false) => Some(Bare::Own),
+            ("governing", false) => Some(Bare::Governing),
+            ("level", true) => None,
+            _ => bail!(
+                "{FILE}:{line}: {}: `bare` must be `level` in a row with {LEVEL}, else no, yes or governing",
+                row[0]
+            ),
+        };
+        // A {L} row stands for one form per level character.
+        let levels: Vec<Option<char>> = if templated {
+            vocabulary
+                .level_chars
+                .iter()
+                .map(|l| Some(l.char))
+                .collect()
+        } else {
+            vec![None]
+        };
+        for level in levels {
+            let fill = |s: &str| match level {
+                Some(c) => s.replace(LEVEL, c.encode_utf8(&mut [0; 4])),
+                None => s.to_string(),
+            };
+            let short = fill(&row[0]);
+            let index = agency_forms.len();
+            patterns.add(&short, Entry::AgencyForm(index));
+            form_by_short.insert(short.clone(), index);
+            agency_forms.push(AgencyForm {
+                short,
+                full: fill(&row[1]),
+                kind: row[2].clone(),
+                bare: bare.or(level.map(Bare::AtLevel)).unwrap_or(Bare::No),
+            });
+        }
     }
     Ok((agency_forms, form_by_short))
 }
@@ -910,7 +1002,7 @@ impl Knowledge {
         let Places {
             places,
             place_by_name,
-            shared_places,
+            mut shared_places,
             nation,
         } = load_places(&source)?;
         let national_prefix = places[nation].canonical.clone();
@@ -927,9 +1019,12 @@ impl Knowledge {
                 patterns.add(name, Entry::Place(**denotes));
             }
         }
+        for (name, denotes) in word_like_places(&vocabulary, &places, &mut shared_places)? {
+            patterns.add(&name, Entry::WordLikePlace(denotes));
+        }
         let longest_place_name = place_names.iter().map(|(n, _)| n.len()).max();
         let (national_agencies, national_by_name) = load_national_agencies(&source, &mut patterns)?;
-        let (agency_forms, form_by_short) = load_agency_forms(&source, &mut patterns)?;
+        let (agency_forms, form_by_short) = load_agency_forms(&source, &vocabulary, &mut patterns)?;
         let (initiatives, initiative_by_name) = load_initiatives(&source, &mut patterns)?;
         let WordLists {
             generic_phrases,
@@ -1016,8 +1111,39 @@ impl Knowledge {
                 self.gazetteer_entries[m.value() as usize],
             )
         }));
+        self.keep_word_like_places(text, &mut hits);
         self.add_township_hits(text, &mut hits);
         hits
+    }
+
+    /// A word-like place name (城中区, 东方市) is kept as a place only right before a body's
+    /// form (城中区人民政府), or in the opening where it starts a word and is not two characters
+    /// long (2025年,城中区坚持…, but not 中心城区 or 东方市场).
+    fn keep_word_like_places(&self, text: &str, hits: &mut Vec<(usize, usize, Entry)>) {
+        if !hits.iter().any(|h| matches!(h.2, Entry::WordLikePlace(_))) {
+            return;
+        }
+        let after = &self.vocabulary.word_like_place_after;
+        let mut kept = Vec::with_capacity(hits.len());
+        for (i, &(start, end, entry)) in hits.iter().enumerate() {
+            let Entry::WordLikePlace(name) = entry else {
+                kept.push((start, end, entry));
+                continue;
+            };
+            let before_form = hits
+                .get(i + 1)
+                .is_some_and(|h| h.0 == end && matches!(h.2, Entry::AgencyForm(_)));
+            let starts_word = text[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !crate::extract::is_han(c) || after.contains(c));
+            let opening =
+                end <= OPENING_BYTES && starts_word && text[start..end].chars().count() >= 3;
+            if before_form || opening {
+                kept.push((start, end, Entry::Place(name)));
+            }
+        }
+        *hits = kept;
     }
 
     /// Township names (not in the gazetteer) where a township ending stands: the longest name
@@ -1045,7 +1171,7 @@ impl Knowledge {
                 hits.get(next)
                     .is_some_and(|h| h.0 == end && matches!(h.2, Entry::AgencyForm(_)))
             };
-            if qualified || end <= TOWNSHIP_OPENING_BYTES || before_form() {
+            if qualified || end <= OPENING_BYTES || before_form() {
                 found.push((start, end, Entry::Place(name)));
             }
         });
@@ -1301,6 +1427,31 @@ mod tests {
     }
 
     /// A name several places share is decided by the report's place chain, or not at all.
+    #[test]
+    fn a_word_like_county_name_is_a_place_only_where_it_stands_as_one() {
+        let k = Knowledge::embedded().unwrap();
+        let places = |text: &str| -> Vec<String> {
+            k.scan(text)
+                .into_iter()
+                .filter(|h| matches!(h.2, Entry::Place(_)))
+                .map(|h| text[h.0..h.1].to_string())
+                .collect()
+        };
+        assert_eq!(places("2025年,城中区坚持依法行政"), vec!["城中区"]);
+        assert_eq!(places("推进中心城区和老城区改造"), Vec::<String>::new());
+        let far = format!("{}城中区人民政府，东方市场", "。".repeat(200));
+        assert_eq!(places(&far), vec!["城中区"]);
+        let Some(Entry::Place(name)) = k.scan("城中区").first().map(|h| h.2) else {
+            panic!("城中区 opening a text is a place");
+        };
+        let bearers: Vec<&str> = k
+            .place_candidates(&name)
+            .iter()
+            .map(|&p| k.places[p].canonical.as_str())
+            .collect();
+        assert_eq!(bearers, vec!["柳州市城中区", "西宁市城中区"]);
+    }
+
     #[test]
     fn a_shared_name_is_decided_by_the_place_chain() {
         let k = Knowledge::embedded().unwrap();

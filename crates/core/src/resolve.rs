@@ -713,6 +713,13 @@ fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) 
     match j {
         JurisdictionRef::Named(name) => k.decide_place(*name, &cx.chain),
         JurisdictionRef::Own => cx.chain.first().copied(),
+        JurisdictionRef::Governing(form) => {
+            let full = &k.agency_forms[*form].full;
+            cx.chain
+                .iter()
+                .copied()
+                .find(|&p| k.agency_forms[k.government_form_of(p)].full == *full)
+        }
         JurisdictionRef::Level(c) => cx.chain.iter().copied().find(|&p| {
             let place = &k.places[p];
             k.vocabulary

@@ -24,6 +24,11 @@ pub struct Vocabulary {
     /// How a township-level division's name ends (乡, 镇, 街道): where a name of
     /// places_townships.tsv may end in the text.
     pub township_endings: Vec<String>,
+    /// County-level names that are also words (城中区, 东方市): places only where a body's form
+    /// follows, or in the opening at the start of a word.
+    pub word_like_place_names: Vec<String>,
+    /// Characters after which a word-like place name in the opening starts a word (2025年城中区).
+    pub word_like_place_after: String,
     pub segment: SegmentWords,
     pub agencies: AgencyWords,
     pub metadata: MetadataWords,

@@ -14,7 +14,7 @@
 use anyhow::{Context as _, Result};
 
 use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
-use crate::knowledge::{Entry, FewWords};
+use crate::knowledge::{Bare, Entry, FewWords};
 use crate::model::Span;
 use crate::vocabulary::Vocabulary;
 
@@ -247,11 +247,21 @@ fn relative_form(
             let span_start = with_party_prefix(cx, level_start);
             Some((Span::new(span_start, end), JurisdictionRef::Level(level)))
         }
-        Some(c) if is_han(c) && entry.short.chars().count() < 4 => None,
-        _ if entry.bare && entry.short.chars().count() >= 3 => {
-            Some((Span::new(start, end), JurisdictionRef::Own))
-        }
-        _ => None,
+        previous => match entry.bare {
+            // 依法治盟委员会, 行署: the form names its level or the kind of place it governs.
+            Bare::AtLevel(level) => Some((
+                Span::new(with_party_prefix(cx, start), end),
+                JurisdictionRef::Level(level),
+            )),
+            Bare::Governing => Some((Span::new(start, end), JurisdictionRef::Governing(form))),
+            Bare::Own
+                if entry.short.chars().count() >= 3
+                    && !(previous.is_some_and(is_han) && entry.short.chars().count() < 4) =>
+            {
+                Some((Span::new(start, end), JurisdictionRef::Own))
+            }
+            Bare::Own | Bare::No => None,
+        },
     }
 }
 
@@ -712,6 +722,35 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_form_that_names_its_level_or_place_kind_stands_alone() {
+        let found = agencies("召开盟委委员会议、依法治盟委员会会议，盟委、行署主要领导");
+        let refs: Vec<(&str, &JurisdictionRef)> = found
+            .iter()
+            .filter_map(|(s, a)| match a {
+                AgencyRef::Form { jurisdiction, .. } => Some((s.as_str(), jurisdiction)),
+                _ => None,
+            })
+            .collect();
+        assert!(refs.contains(&("依法治盟委员会", &JurisdictionRef::Level('盟'))));
+        assert!(refs
+            .iter()
+            .any(|(s, j)| *s == "行署" && matches!(j, JurisdictionRef::Governing(_))));
+        // The committee written after a party committee's full name or 党委 is one body.
+        let names: Vec<String> =
+            agencies("中共融安县委员会全面依法治县委员会，自治区党委全面依法治区委员会")
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+        assert_eq!(
+            names,
+            vec![
+                "中共融安县委员会全面依法治县委员会",
+                "自治区党委全面依法治区委员会"
+            ]
+        );
     }
 
     #[test]

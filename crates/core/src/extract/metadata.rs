@@ -197,7 +197,13 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
         Referent::Agency(agency) if *agency != AgencyRef::Author => {}
         _ => return None,
     }
-    let joint = joint_bodies(cx, &found[first..]);
+    joint_author(cx, &found[first..]).map(Subject::Body)
+}
+
+/// The author among the bodies named jointly from `run[0]` (盟委、行署; 遵义市委、市政府): the
+/// government, else the first.
+fn joint_author(cx: &Context<'_>, run: &[Mention]) -> Option<AgencyRef> {
+    let joint = joint_bodies(cx, run);
     let government = joint
         .iter()
         .find(|a| agency_kind(cx.knowledge, a) == Some("government"));
@@ -220,7 +226,7 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
     {
         *jurisdiction = JurisdictionRef::Named(place);
     }
-    Some(Subject::Body(author))
+    Some(author)
 }
 
 /// The bodies named one after another from `run[0]`, separated only by a joining mark.
@@ -396,13 +402,11 @@ fn find_author(
         let first_body = found
             .iter()
             .take_while(|m| m.span.start < window_end)
-            .find_map(|m| match &m.referent {
-                Referent::Agency(agency) if *agency != AgencyRef::Author && !is_venue(m) => {
-                    Some(agency.clone())
-                }
-                _ => None,
+            .position(|m| match &m.referent {
+                Referent::Agency(agency) => *agency != AgencyRef::Author && !is_venue(m),
+                _ => false,
             });
-        if let Some(agency) = first_body {
+        if let Some(agency) = first_body.and_then(|i| joint_author(cx, &found[i..])) {
             meta.author = Some(agency);
             meta.title_place = None;
         }

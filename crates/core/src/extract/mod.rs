@@ -30,6 +30,9 @@ pub enum JurisdictionRef {
     LevelWord(usize),
     /// Nothing before it (政务服务办): the report's own jurisdiction.
     Own,
+    /// A government form standing alone (行署): the nearest place of the report's chain that a
+    /// body of this form (an index into agency_forms) governs.
+    Governing(usize),
 }
 
 /// What an agency mention refers to, before resolution.
