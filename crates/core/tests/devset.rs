@@ -25,12 +25,13 @@ use govkg_core::knowledge::{normalize_name, Knowledge, PlaceLevel};
 use govkg_core::model::{Document, Extraction};
 use govkg_core::pipeline;
 
-/// Floors: the number right when the set was written (39 reports, 137 relative forms).
-/// Measured: author 15/39, jurisdiction 28/39, relative forms 90/137.
-const REPORTS: usize = 39;
-const AUTHOR_FLOOR: usize = 37;
-const JURISDICTION_FLOOR: usize = 38;
-const RELATIVE_FORMS_FLOOR: usize = 129;
+/// Floors: the number right when the set was written (39 reports, 137 relative forms) was
+/// author 15/39, jurisdiction 28/39, relative forms 90/137; with 40 and 41 added (147 relative
+/// forms in all), the floors are today's figures.
+const REPORTS: usize = 41;
+const AUTHOR_FLOOR: usize = 41;
+const JURISDICTION_FLOOR: usize = 41;
+const RELATIVE_FORMS_FLOOR: usize = 146;
 
 #[derive(Deserialize)]
 struct Expected {

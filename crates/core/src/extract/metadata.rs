@@ -144,7 +144,8 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
     let sentence = cx.slice(line);
     let lead = sentence.len() - sentence.trim_start().len();
     let mut at = line.start + lead;
-    at += time_phrase_len(&cx.text[at..line.end], words, true);
+    // 2024年,区司法局… and 2024年县司法局… alike: a body must start right after the phrase.
+    at += time_phrase_len(&cx.text[at..line.end], words);
     at += framing_clause_len(&cx.text[at..line.end], words);
     // Else a preamble in the opening lines: 现将省政府2024年度…情况报告如下.
     let preamble = || {
@@ -260,9 +261,9 @@ fn agency_kind<'k>(k: &'k crate::knowledge::Knowledge, agency: &'k AgencyRef) ->
     }
 }
 
-/// Length of an opening time phrase (2023年, / 2024年以来,) with its comma, or in a title
-/// without one (2024年上海市…); 0 when none.
-fn time_phrase_len(s: &str, words: &crate::vocabulary::MetadataWords, comma: bool) -> usize {
+/// Length of an opening time phrase (2023年, / 2024年以来,) with its comma, or without one
+/// (2024年上海市…, 2024年县司法局…); 0 when none.
+fn time_phrase_len(s: &str, words: &crate::vocabulary::MetadataWords) -> usize {
     let phrase = words
         .opening_time_phrases
         .iter()
@@ -288,8 +289,7 @@ fn time_phrase_len(s: &str, words: &crate::vocabulary::MetadataWords, comma: boo
         .unwrap_or(rest);
     match rest.chars().next() {
         Some(c) if words.clause_separators.contains(c) => s.len() - rest.len() + c.len_utf8(),
-        _ if !comma => s.len() - rest.len(),
-        _ => 0,
+        _ => s.len() - rest.len(),
     }
 }
 
@@ -375,7 +375,7 @@ fn find_author(
     };
     // The title starts with its author or place, or names it after the year (2024年上海市…).
     let words = &cx.knowledge.vocabulary.metadata;
-    let after_year = first_line.start + time_phrase_len(cx.slice(first_line), words, false);
+    let after_year = first_line.start + time_phrase_len(cx.slice(first_line), words);
     let subject =
         subject_at(cx, found, first_line.start).or_else(|| subject_at(cx, found, after_year));
     match subject {
