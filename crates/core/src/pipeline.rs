@@ -46,6 +46,24 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The built-in tables, loaded once for every test of this module.
+    fn knowledge() -> &'static Knowledge {
+        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
+        KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap())
+    }
+
+    fn run(text: &str) -> Extraction {
+        process(&doc(text.to_string()), knowledge())
+    }
+
+    fn agency_names(x: &Extraction) -> Vec<String> {
+        x.agencies.iter().map(|a| a.canonical.clone()).collect()
+    }
+
+    fn place_names(x: &Extraction) -> Vec<String> {
+        x.places.iter().map(|p| p.canonical.clone()).collect()
+    }
+
     fn doc(text: String) -> Document {
         Document {
             id: "t".into(),
@@ -60,8 +78,7 @@ mod tests {
     /// that say so as evidence, and the same agency as the document's issuer.
     #[test]
     fn a_body_or_verb_before_a_title_issued_it() {
-        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let knowledge = knowledge();
         let text = "天津市东丽区司法局2024年法治政府建设年度报告\n\
                     2024年，我局制定《东丽区普法责任清单》，\
                     国家发展改革委《全国优化营商环境情况交流》刊发我区经验。\n";
@@ -101,8 +118,7 @@ mod tests {
     /// is no heading or only a salutation naming the addressee.
     #[test]
     fn the_author_comes_from_every_heading_form() {
-        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let knowledge = knowledge();
         let cases = [
             (
                 "2024年甘肃省法治政府建设情况报告\n一、主要举措\n",
@@ -139,8 +155,7 @@ mod tests {
     /// policy document.
     #[test]
     fn law_names_are_whole_words_and_city_regulations_are_rules() {
-        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let knowledge = knowledge();
         let text = "绍兴市司法局2023年法治政府建设情况报告\n\
                     开展涉侨公证法律服务,完善公司法人治理结构,宣传公证法。\n\
                     贯彻《绍兴市电梯安全管理规定》和《越城区行政规范性文件管理规定》。\n";
@@ -169,8 +184,7 @@ mod tests {
     /// form with no referent at any level of the chain (省委 in an autonomous region) is dropped.
     #[test]
     fn relative_forms_follow_the_place_chain_at_every_level() {
-        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let knowledge = knowledge();
         let text = "玛纳斯县2024年法治政府建设情况报告\n\
                     在自治区党委、州委、县委的领导下,县政府落实州政府部署,省委要求。\n";
         let x = process(&doc(text.to_string()), knowledge);
@@ -196,15 +210,7 @@ mod tests {
     /// elsewhere leaves it unresolved instead of taking the first.
     #[test]
     fn a_shared_place_name_follows_the_report() {
-        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
-        let run = |text: &str| process(&doc(text.to_string()), knowledge);
-        let places = |x: &Extraction| -> Vec<String> {
-            x.places.iter().map(|p| p.canonical.clone()).collect()
-        };
-        let agencies = |x: &Extraction| -> Vec<String> {
-            x.agencies.iter().map(|a| a.canonical.clone()).collect()
-        };
+        let (places, agencies) = (place_names, agency_names);
         let tianjin =
             run("东丽区2024年法治政府建设年度报告\n我区与和平区司法局、和平区开展合作。\n");
         assert!(agencies(&tianjin).contains(&"天津市和平区司法局".to_string()));
@@ -239,12 +245,7 @@ mod tests {
     /// (小城镇) is no place in the body.
     #[test]
     fn a_township_writes_under_its_county() {
-        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
-        let run = |text: &str| process(&doc(text.to_string()), knowledge);
-        let agencies = |x: &Extraction| -> Vec<String> {
-            x.agencies.iter().map(|a| a.canonical.clone()).collect()
-        };
+        let agencies = agency_names;
         let town = run("小龙门乡2024年法治政府建设情况报告
              2024年，我乡在县委领导下，乡党委研究部署法治建设。
 ");
@@ -272,8 +273,7 @@ mod tests {
     /// province when the votes tie, and never a place written with its province (a partner).
     #[test]
     fn the_own_place_is_voted_for_by_the_texts_own_names() {
-        static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-        let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+        let knowledge = knowledge();
         let run = |text: &str| process(&doc(text.to_string()), knowledge);
         let city = run("2024年,市委、市政府部署工作,新乐市等地取得成效。\n");
         assert_eq!(city.jurisdiction.as_deref(), Some("石家庄市"));
@@ -359,8 +359,7 @@ mod tests {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
         #[test]
         fn extraction_never_panics_and_spans_are_valid(text in report_like()) {
-            static KNOWLEDGE: std::sync::OnceLock<Knowledge> = std::sync::OnceLock::new();
-            let knowledge = KNOWLEDGE.get_or_init(|| Knowledge::embedded().unwrap());
+            let knowledge = knowledge();
             let chars: Vec<char> = text.chars().collect();
             let x = process(&doc(text.clone()), knowledge);
             for a in &x.agencies {
