@@ -333,7 +333,7 @@ fn continuing_name<'t>(k: &Knowledge, after: &'t str) -> Option<&'t str> {
 }
 
 /// Political formulas and descriptive labels: markers (思想, 意识…), numbered formulas
-/// (四个意识, 两个维护), and telling endings (智享式, 主力军, 路线图).
+/// (四个意识, 两个维护, but not 三个年), and telling endings (智享式, 主力军, 路线图).
 fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
     if k.slogan_markers.find_iter(name).next().is_some() {
         return true;
@@ -348,10 +348,12 @@ fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
     }) {
         return true;
     }
+    // …unless it ends like a programme's name: “三个年”, “五个一工程” are sets of campaigns.
     k.rule_words
         .numbered_formula_prefixes
         .prefixes(name)
         .any(|(_, n)| name[n..].starts_with(k.vocabulary.initiatives.formula_counter))
+        && !k.rule_words.name_heads.is_suffix_of(name)
 }
 
 /// A quote preceded directly by other quotes (“甲”“乙”、“丙”) shares the words before the first.
@@ -406,6 +408,17 @@ mod tests {
         assert!(initiatives("增强“四个意识”、坚定“四个自信”、做到“两个维护”").is_empty());
         assert!(initiatives("抓好“关键少数”，建强“主力军”，绘好“路线图”").is_empty());
         assert!(initiatives("打造“智享式”服务").is_empty());
+        assert!(initiatives("实现“两个一百年”奋斗目标").is_empty());
+    }
+
+    #[test]
+    fn numbered_campaigns_are_initiatives() {
+        // A numbered name that ends like a programme's is a set of campaigns, not a formula.
+        let found = initiatives("围绕全省“三个年”活动，开展“作风建设年”，落实“五个一工程”");
+        let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
+        assert!(names.contains(&"三个年"), "{names:?}");
+        assert!(names.contains(&"作风建设年"), "{names:?}");
+        assert!(names.contains(&"五个一工程"), "{names:?}");
     }
 
     #[test]
