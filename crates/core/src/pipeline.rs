@@ -269,6 +269,19 @@ mod tests {
             .all(|p| !p.canonical.ends_with("镇") && !p.canonical.ends_with("乡")));
     }
 
+    /// A heading that names a department no table knows after its place: that department
+    /// (not the place's government) wrote the report, and 我局 is it.
+    #[test]
+    fn a_department_no_table_knows_is_read_from_the_heading() {
+        let x = run("荷塘区城市更新服务中心2024年度法治政府建设情况报告\n我中心落实区委部署。\n");
+        assert_eq!(x.author.as_deref(), Some("株洲市荷塘区城市更新服务中心"));
+        assert_eq!(x.jurisdiction.as_deref(), Some("株洲市荷塘区"));
+        let x = run("荷塘区2024年度法治政府建设情况报告\n区政府落实区委部署。\n");
+        assert_eq!(x.author.as_deref(), Some("株洲市荷塘区人民政府"));
+        let x = run("荷塘区文旅体局2024年度法治政府建设情况报告\n我局开展普法。\n");
+        assert_eq!(x.author.as_deref(), Some("株洲市荷塘区文化旅游体育局"));
+    }
+
     /// A relative author's place from the places the text names: the city rather than its
     /// province when the votes tie, and never a place written with its province (a partner).
     #[test]

@@ -785,6 +785,16 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 ..author.clone()
             }
         }
+        AgencyRef::Department { name, jurisdiction } => {
+            let place = resolve_jurisdiction(k, cx, jurisdiction)?;
+            let entry = &k.places[place];
+            ResolvedAgency {
+                canonical: format!("{}{}", entry.canonical, name),
+                level: entry.level.agency_level(),
+                kind: "government".into(),
+                jurisdiction: Some(place),
+            }
+        }
         AgencyRef::Subdistrict { name, jurisdiction } => {
             let place = resolve_jurisdiction(k, cx, jurisdiction)?;
             ResolvedAgency {

@@ -116,6 +116,11 @@ pub struct MetadataWords {
     pub subject_prefixes: Vec<String>,
     pub opening_time_phrases: Vec<String>,
     pub report_preamble: String,
+    /// How the name of a department no table knows ends, in a heading after its place.
+    pub department_endings: Vec<String>,
+    pub department_max_chars: usize,
+    /// Ends a heading's author part (X区司法局关于…).
+    pub heading_about: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

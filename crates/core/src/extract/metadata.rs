@@ -230,6 +230,38 @@ fn joint_author(cx: &Context<'_>, run: &[Mention]) -> Option<AgencyRef> {
     Some(author)
 }
 
+/// A department no table knows, written in the heading's first line right after its place
+/// (荷塘区文旅体局2024年度…): the Han characters up to the year or 关于, when they end like a
+/// department's name.
+fn unnamed_department(
+    cx: &Context<'_>,
+    found: &[Mention],
+    line: Span,
+    after_year: usize,
+) -> Option<String> {
+    let words = &cx.knowledge.vocabulary.metadata;
+    let place = found.iter().find(|m| {
+        (m.span.start == line.start || m.span.start == after_year)
+            && matches!(m.referent, Referent::Place(PlaceRef::Known(_)))
+    })?;
+    let rest = cx.text.get(place.span.end..line.end)?;
+    let end = rest
+        .find(|c: char| c.is_ascii_digit())
+        .into_iter()
+        .chain(rest.find(words.heading_about.as_str()))
+        .min()
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    let chars = name.chars().count();
+    let department = (2..=words.department_max_chars).contains(&chars)
+        && name.chars().all(super::is_han)
+        && words
+            .department_endings
+            .iter()
+            .any(|e| name.ends_with(e.as_str()));
+    department.then(|| name.to_string())
+}
+
 /// The bodies named one after another from `run[0]`, separated only by a joining mark.
 fn joint_bodies<'m>(cx: &Context<'_>, run: &'m [Mention]) -> Vec<&'m AgencyRef> {
     let separators = &cx.knowledge.vocabulary.metadata.joint_author_separators;
@@ -383,7 +415,16 @@ fn find_author(
             meta.author = Some(agency);
             return;
         }
-        Some(Subject::Place(place)) => meta.title_place = Some(place),
+        Some(Subject::Place(place)) => {
+            meta.title_place = Some(place);
+            if let Some(name) = unnamed_department(cx, found, first_line, after_year) {
+                meta.author = Some(AgencyRef::Department {
+                    name,
+                    jurisdiction: JurisdictionRef::Named(place),
+                });
+                return;
+            }
+        }
         None => {}
     }
     let names_a_law = words

@@ -69,6 +69,11 @@ pub enum AgencyRef {
         name: String,
         jurisdiction: JurisdictionRef,
     },
+    /// A department no table knows, named in a heading after its place (荷塘区文旅体局).
+    Department {
+        name: String,
+        jurisdiction: JurisdictionRef,
+    },
 }
 
 /// What a law mention refers to.
