@@ -26,10 +26,11 @@ pub fn process_within(
     over(budget.check())?;
     // The report's context first: its heading, author and place chain, decided once from the
     // heading and the names of bodies and places.
-    let bodies_and_places = extract::bodies_and_places(&context);
+    let mut bodies_and_places = extract::bodies_and_places(&context);
     over(budget.check())?;
     let heading = metadata::read(&context, &bodies_and_places);
     let report = ReportContext::decide(knowledge, &context, &heading, &bodies_and_places);
+    heading.add_author_mention(&mut bodies_and_places);
     // Then every mention, then the relation candidates between them.
     let mentions = extract::all_mentions(&context, bodies_and_places);
     over(budget.check())?;
@@ -275,6 +276,12 @@ mod tests {
     fn a_department_no_table_knows_is_read_from_the_heading() {
         let x = run("荷塘区城市更新服务中心2024年度法治政府建设情况报告\n我中心落实区委部署。\n");
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区城市更新服务中心"));
+        let author = x
+            .agencies
+            .iter()
+            .find(|a| a.canonical == "株洲市荷塘区城市更新服务中心");
+        let mentions = author.map(|a| a.mentions.clone()).unwrap_or_default();
+        assert_eq!(mentions, vec!["荷塘区城市更新服务中心", "我中心"]);
         assert_eq!(x.jurisdiction.as_deref(), Some("株洲市荷塘区"));
         let x = run("荷塘区2024年度法治政府建设情况报告\n区政府落实区委部署。\n");
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区人民政府"));

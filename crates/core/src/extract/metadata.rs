@@ -19,6 +19,28 @@ pub struct Metadata {
     pub author: Option<AgencyRef>,
     /// A place named in the title (东丽区2024年…), when the heading names no body.
     pub title_place: Option<crate::knowledge::PlaceName>,
+    /// Where the heading names an author no other rule found (荷塘区城市更新服务中心), which
+    /// is then a mention of it.
+    pub author_span: Option<Span>,
+}
+
+impl Metadata {
+    /// The heading's mention of an author no other rule found, to put in place of the mentions
+    /// inside it (the place of 荷塘区城市更新服务中心).
+    pub fn add_author_mention(&self, mentions: &mut Vec<Mention>) {
+        let (Some(span), Some(author)) = (self.author_span, &self.author) else {
+            return;
+        };
+        mentions.retain(|m| !span.contains(m.span));
+        let at = mentions.partition_point(|m| m.span < span);
+        mentions.insert(
+            at,
+            Mention {
+                span,
+                referent: Referent::Agency(author.clone()),
+            },
+        );
+    }
 }
 
 /// Reads the heading block; `agencies_and_places` are the agency and place mentions of the text,
@@ -232,13 +254,13 @@ fn joint_author(cx: &Context<'_>, run: &[Mention]) -> Option<AgencyRef> {
 
 /// A department no table knows, written in the heading's first line right after its place
 /// (荷塘区文旅体局2024年度…): the Han characters up to the year or 关于, when they end like a
-/// department's name.
+/// department's name; with the span of place and name.
 fn unnamed_department(
     cx: &Context<'_>,
     found: &[Mention],
     line: Span,
     after_year: usize,
-) -> Option<String> {
+) -> Option<(String, Span)> {
     let words = &cx.knowledge.vocabulary.metadata;
     let place = found.iter().find(|m| {
         (m.span.start == line.start || m.span.start == after_year)
@@ -259,7 +281,10 @@ fn unnamed_department(
             .department_endings
             .iter()
             .any(|e| name.ends_with(e.as_str()));
-    department.then(|| name.to_string())
+    department.then(|| {
+        let span = Span::new(place.span.start, place.span.end + name.len());
+        (name.to_string(), span)
+    })
 }
 
 /// The bodies named one after another from `run[0]`, separated only by a joining mark.
@@ -417,11 +442,12 @@ fn find_author(
         }
         Some(Subject::Place(place)) => {
             meta.title_place = Some(place);
-            if let Some(name) = unnamed_department(cx, found, first_line, after_year) {
+            if let Some((name, span)) = unnamed_department(cx, found, first_line, after_year) {
                 meta.author = Some(AgencyRef::Department {
                     name,
                     jurisdiction: JurisdictionRef::Named(place),
                 });
+                meta.author_span = Some(span);
                 return;
             }
         }
