@@ -289,6 +289,15 @@ mod tests {
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区文化旅游体育局"));
     }
 
+    /// 关于 before the heading's place (关于祁阳市2024年度…) does not hide it: a county-level
+    /// city's report, whose 市委 and 市政府 are its own.
+    #[test]
+    fn a_heading_may_start_with_about() {
+        let x = run("关于祁阳市2024年度法治政府建设情况的报告\n2024年,在市委的领导下,市政府推进法治政府建设。\n");
+        assert_eq!(x.author.as_deref(), Some("祁阳市人民政府"));
+        assert!(agency_names(&x).contains(&"中共祁阳市委员会".to_string()));
+    }
+
     /// A relative author's place from the places the text names: the city rather than its
     /// province when the votes tie, and never a place written with its province (a partner).
     #[test]

@@ -430,11 +430,20 @@ fn find_author(
     let Some(first_line) = heading.first().copied() else {
         return;
     };
-    // The title starts with its author or place, or names it after the year (2024年上海市…).
+    // The title starts with its author or place, perhaps after 关于 (关于祁阳市2024年度…), or
+    // names it after the year (2024年上海市…).
     let words = &cx.knowledge.vocabulary.metadata;
-    let after_year = first_line.start + time_phrase_len(cx.slice(first_line), words);
-    let subject =
-        subject_at(cx, found, first_line.start).or_else(|| subject_at(cx, found, after_year));
+    let about = if cx
+        .slice(first_line)
+        .starts_with(words.heading_about.as_str())
+    {
+        words.heading_about.len()
+    } else {
+        0
+    };
+    let start = first_line.start + about;
+    let after_year = start + time_phrase_len(&cx.text[start..first_line.end], words);
+    let subject = subject_at(cx, found, start).or_else(|| subject_at(cx, found, after_year));
     match subject {
         Some(Subject::Body(agency)) => {
             meta.author = Some(agency);
@@ -442,7 +451,9 @@ fn find_author(
         }
         Some(Subject::Place(place)) => {
             meta.title_place = Some(place);
-            if let Some((name, span)) = unnamed_department(cx, found, first_line, after_year) {
+            if let Some((name, span)) =
+                unnamed_department(cx, found, Span::new(start, first_line.end), after_year)
+            {
                 meta.author = Some(AgencyRef::Department {
                     name,
                     jurisdiction: JurisdictionRef::Named(place),
