@@ -1569,6 +1569,19 @@ mod tests {
         );
         let e = format!("{:#}", Knowledge::from_dir(&dir.0).err().unwrap());
         assert!(e.contains("laws.tsv:2"), "{e}");
+        // A form's `bare` must be one the loader knows, and `level` only with {L}.
+        for row in [
+            "司法局\t{J}司法局\tgovernment\tmaybe",
+            "依法治县办\t中共{J}委办公室\tparty\tlevel",
+        ] {
+            let forms = format!("short\tfull\tkind\tbare\n{row}\n");
+            let dir = DataDir::with("forms", &[("agency_forms.tsv", forms.as_str())]);
+            let e = format!("{:#}", Knowledge::from_dir(&dir.0).err().unwrap());
+            assert!(
+                e.contains("agency_forms.tsv:2") && e.contains("`bare`"),
+                "{e}"
+            );
+        }
     }
 
     #[test]
