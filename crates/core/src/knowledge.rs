@@ -207,6 +207,9 @@ pub struct InitiativeEntry {
 pub struct InitiativeRules {
     pub min_chars: usize,
     pub verb_rule_min_chars: usize,
+    /// At most this many characters of description may stand between the action verb and a
+    /// quote that ends its clause (推广涉企执法“亮码检查”。).
+    pub verb_modifier_max_chars: usize,
     pub genus_rule_min_chars: usize,
     pub slogan_markers: Vec<String>,
     pub numbered_formula_prefixes: Vec<String>,

@@ -16,7 +16,7 @@ pub struct Enumeration<'w> {
 /// Characters that end a sentence. Half-width forms occur in reports copied from web pages.
 const SENTENCE_END: &[char] = &['。', '！', '？', '；', '!', '?', ';', '\n'];
 /// Characters that end a clause inside a sentence.
-fn is_clause_end(c: char) -> bool {
+pub fn is_clause_end(c: char) -> bool {
     matches!(
         c,
         '，' | '：' | ',' | ':' | '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n'

@@ -291,7 +291,40 @@ fn named_by_context(cx: &Context<'_>, quote: &Enclosed, name_chars: usize, after
     name_chars >= rules.verb_rule_min_chars && {
         let start = start_of_quote_run(cx, quote);
         words.action_verbs.is_suffix_of(cx.before(start, 4))
+            || (ends_clause(after) && verb_before_description(cx, start))
     }
+}
+
+/// Nothing, or a clause end, right after the quote.
+fn ends_clause(after: &str) -> bool {
+    after
+        .chars()
+        .next()
+        .is_none_or(crate::segment::is_clause_end)
+}
+
+/// An action verb, then a short description without 的 (涉企执法), right before `start`.
+fn verb_before_description(cx: &Context<'_>, start: usize) -> bool {
+    let rules = &cx.knowledge.rules;
+    let before = cx.before(start, rules.verb_modifier_max_chars + 4);
+    let blocked = |description: &str| {
+        rules
+            .continuation_blockers
+            .iter()
+            .any(|b| description.contains(b.as_str()))
+    };
+    before
+        .char_indices()
+        .rev()
+        .take(rules.verb_modifier_max_chars)
+        .take_while(|&(_, c)| super::is_han(c))
+        .any(|(i, _)| {
+            cx.knowledge
+                .rule_words
+                .action_verbs
+                .is_suffix_of(&before[..i])
+                && !blocked(&before[i..])
+        })
 }
 
 /// An ideological formula or phrases joined into one (思想, 精神…; 领导带头—科室联动).
@@ -409,6 +442,18 @@ mod tests {
         assert!(initiatives("抓好“关键少数”，建强“主力军”，绘好“路线图”").is_empty());
         assert!(initiatives("打造“智享式”服务").is_empty());
         assert!(initiatives("实现“两个一百年”奋斗目标").is_empty());
+    }
+
+    #[test]
+    fn a_quote_ending_its_clause_after_a_verb_and_a_short_description() {
+        let names =
+            |text: &str| -> Vec<String> { initiatives(text).into_iter().map(|(_, c)| c).collect() };
+        assert_eq!(names("全域推广涉企执法“亮码检查”。"), vec!["亮码检查"]);
+        // Not when the quote goes on (a genus of its own decides then), nor across 的.
+        assert!(names("全域推广涉企执法“亮码检查”情况良好。").is_empty());
+        assert!(names("推广他们的“亮码检查”。").is_empty());
+        // Nor when more than a short description stands between.
+        assert!(names("推广全区各部门涉企行政执法“亮码检查”。").is_empty());
     }
 
     #[test]
