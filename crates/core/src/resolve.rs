@@ -786,24 +786,30 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
             }
         }
         AgencyRef::Department { name, jurisdiction } => {
-            let place = resolve_jurisdiction(k, cx, jurisdiction)?;
-            let entry = &k.places[place];
-            ResolvedAgency {
-                canonical: format!("{}{}", entry.canonical, name),
-                level: entry.level.agency_level(),
-                kind: "government".into(),
-                jurisdiction: Some(place),
-            }
+            named_body_of_place(k, cx, jurisdiction, name, None)?
         }
         AgencyRef::Subdistrict { name, jurisdiction } => {
-            let place = resolve_jurisdiction(k, cx, jurisdiction)?;
-            ResolvedAgency {
-                canonical: format!("{}{}", k.places[place].canonical, name),
-                level: Level::Subdistrict,
-                kind: "government".into(),
-                jurisdiction: Some(place),
-            }
+            named_body_of_place(k, cx, jurisdiction, name, Some(Level::Subdistrict))?
         }
+    })
+}
+
+/// A government body named after its place (华新街道, 荷塘区城市更新服务中心): the place's
+/// canonical name and `name`, at `level` or else the place's own.
+fn named_body_of_place(
+    k: &Knowledge,
+    cx: &ReportContext,
+    jurisdiction: &JurisdictionRef,
+    name: &str,
+    level: Option<Level>,
+) -> Option<ResolvedAgency> {
+    let place = resolve_jurisdiction(k, cx, jurisdiction)?;
+    let entry = &k.places[place];
+    Some(ResolvedAgency {
+        canonical: format!("{}{}", entry.canonical, name),
+        level: level.unwrap_or_else(|| entry.level.agency_level()),
+        kind: "government".into(),
+        jurisdiction: Some(place),
     })
 }
 

@@ -307,12 +307,6 @@ fn ends_clause(after: &str) -> bool {
 fn verb_before_description(cx: &Context<'_>, start: usize) -> bool {
     let rules = &cx.knowledge.rules;
     let before = cx.before(start, rules.verb_modifier_max_chars + 4);
-    let blocked = |description: &str| {
-        rules
-            .continuation_blockers
-            .iter()
-            .any(|b| description.contains(b.as_str()))
-    };
     before
         .char_indices()
         .rev()
@@ -323,8 +317,16 @@ fn verb_before_description(cx: &Context<'_>, start: usize) -> bool {
                 .rule_words
                 .action_verbs
                 .is_suffix_of(&before[..i])
-                && !blocked(&before[i..])
+                && !crosses_blocker(cx.knowledge, &before[i..])
         })
+}
+
+/// Whether `s` holds a word after which no name goes on (的, 进行: see `continuation_blockers`).
+fn crosses_blocker(k: &Knowledge, s: &str) -> bool {
+    k.rules
+        .continuation_blockers
+        .iter()
+        .any(|b| s.contains(b.as_str()))
 }
 
 /// An ideological formula or phrases joined into one (思想, 精神…; 领导带头—科室联动).
@@ -352,17 +354,11 @@ fn continuing_name<'t>(k: &Knowledge, after: &'t str) -> Option<&'t str> {
     }
     // 的 makes the rest a description (“两个毫不动摇”的体制机制), and 进行 a verb phrase that
     // only looks like a head (“两库”进行动态管理).
-    let blocked = |prefix: &str| {
-        k.rules
-            .continuation_blockers
-            .iter()
-            .any(|b| prefix.contains(b.as_str()))
-    };
     run.char_indices()
         .map(|(i, c)| &run[..i + c.len_utf8()])
         .rev()
         .find(|prefix| k.rule_words.continuing_heads.is_suffix_of(prefix))
-        .filter(|prefix| !blocked(prefix))
+        .filter(|prefix| !crosses_blocker(k, prefix))
 }
 
 /// Political formulas and descriptive labels: markers (思想, 意识…), numbered formulas
