@@ -615,6 +615,7 @@ where
     F: FnOnce(&Shared) -> Reply + Send + 'static,
 {
     use std::sync::mpsc::RecvTimeoutError;
+    let started = std::time::Instant::now();
     let held = Arc::new(Mutex::new(Held {
         worker,
         long: false,
@@ -646,6 +647,11 @@ where
     if let Err(RecvTimeoutError::Timeout) = waited {
         go_long(shared, &held);
         waited = reply.recv_timeout(limit.saturating_sub(short));
+    }
+    // A reply that came in only past the limit is late all the same (the thread may have ended
+    // before the wait began), so the limit holds whatever the scheduler did.
+    if waited.is_ok() && started.elapsed() > limit {
+        waited = Err(RecvTimeoutError::Timeout);
     }
     match waited {
         Ok(reply) => reply,
