@@ -14,6 +14,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder};
 use serde::Deserialize;
 
+use crate::gazetteer::Gazetteer;
 use crate::model::Level;
 use crate::vocabulary::{FurnitureUse, PageFurniture, Vocabulary, FURNITURE_FILE, VOCABULARY_FILE};
 
@@ -421,8 +422,8 @@ pub struct Knowledge {
     pub initiative_by_name: FxHashMap<String, usize>,
     pub national_by_name: FxHashMap<String, usize>,
     pub form_by_short: FxHashMap<String, usize>,
-    /// Every name, matched char by char: the value of a match indexes `gazetteer_entries`.
-    gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// Every name, searched leftmost-longest: the value of a match indexes `gazetteer_entries`.
+    gazetteer: Gazetteer,
     gazetteer_entries: Vec<Entry>,
     /// The byte length of the longest place name.
     longest_place_name: usize,
@@ -941,7 +942,7 @@ fn named_bodies(
 
 /// The matchers built from the tables.
 struct Matchers {
-    gazetteer: CharwiseDoubleArrayAhoCorasick<u32>,
+    gazetteer: Gazetteer,
     gazetteer_entries: Vec<Entry>,
     unquoted_heads: FewWords,
     slogan_markers: CharwiseDoubleArrayAhoCorasick<u32>,
@@ -970,10 +971,8 @@ fn build_matchers(patterns: Patterns, rules: &InitiativeRules) -> Result<Matcher
         .use_prefilter(false)
         .build(&rules.slogan_markers)
         .map_err(|e| anyhow!("cannot build the slogan-marker matcher: {e}"))?;
-    let gazetteer = CharwiseDoubleArrayAhoCorasickBuilder::new()
-        .match_kind(daachorse::MatchKind::LeftmostLongest)
-        .build_with_values(unique)
-        .map_err(|e| anyhow!("cannot build the gazetteer matcher: {e}"))?;
+    let gazetteer =
+        Gazetteer::new(unique).map_err(|e| anyhow!("cannot build the gazetteer matcher: {e}"))?;
     Ok(Matchers {
         gazetteer,
         gazetteer_entries: patterns.entries,
@@ -1107,13 +1106,9 @@ impl Knowledge {
     pub fn scan(&self, text: &str) -> Vec<(usize, usize, Entry)> {
         // Reports have about one hit per hundred bytes: reserve once instead of regrowing.
         let mut hits = Vec::with_capacity(text.len() / 64);
-        hits.extend(self.gazetteer.leftmost_find_iter(text).map(|m| {
-            (
-                m.start(),
-                m.end(),
-                self.gazetteer_entries[m.value() as usize],
-            )
-        }));
+        self.gazetteer.for_each_match(text, |start, end, value| {
+            hits.push((start, end, self.gazetteer_entries[value as usize]));
+        });
         self.keep_word_like_places(text, &mut hits);
         self.add_township_hits(text, &mut hits);
         hits

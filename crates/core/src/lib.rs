@@ -9,6 +9,7 @@
 pub mod budget;
 pub mod eval;
 pub mod extract;
+pub mod gazetteer;
 pub mod kinds;
 pub mod knowledge;
 pub mod model;
