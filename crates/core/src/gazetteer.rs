@@ -13,6 +13,7 @@ use anyhow::{anyhow, Result};
 
 /// The filter's bits: a hash of a position's first two characters sets or tests one of them.
 const FILTER_BITS: u32 = 16;
+const FILTER_WORDS: usize = 1 << (FILTER_BITS - 6);
 /// crawdad's trie reserves this character to mark a key that is a prefix of another: the walk
 /// must stop before it, or it would read a match one character past the key.
 const TRIE_END_MARKER: char = crawdad::END_MARKER;
@@ -21,8 +22,9 @@ const TRIE_END_MARKER: char = crawdad::END_MARKER;
 pub struct Gazetteer {
     /// None when there are no names (a data folder may empty every table).
     trie: Option<crawdad::Trie>,
-    /// Hashes of the first two characters of every name of two or more.
-    starts: Vec<u64>,
+    /// Hashes of the first two characters of every name of two or more (a fixed size: the index
+    /// needs no bounds check).
+    starts: Box<[u64; FILTER_WORDS]>,
     /// The names of one character (the form 委), as filter keys: tested one by one, exactly, as
     /// there are only a few, where a second filter would let through a common character.
     singles: Vec<u64>,
@@ -32,17 +34,18 @@ impl Gazetteer {
     /// A gazetteer of `names`, each with its value; no name may be empty or listed twice.
     pub fn new<'n>(names: impl IntoIterator<Item = (&'n str, u32)>) -> Result<Self> {
         let names: Vec<(&str, u32)> = names.into_iter().collect();
-        let mut starts = vec![0u64; 1 << (FILTER_BITS - 6)];
+        let mut starts = Box::new([0u64; FILTER_WORDS]);
         let mut singles = Vec::new();
         for &(name, _) in &names {
             if name.contains(TRIE_END_MARKER) {
                 return Err(anyhow!("the name {name:?} holds the character U+FFFF"));
             }
-            let (key, first_width) = start_key(name.as_bytes(), 0);
+            let word = eight_bytes_at(name.as_bytes(), 0);
+            let (pair, first_width) = start_key(word);
             if first_width == name.len() {
-                singles.push(key);
+                singles.push(word & low_bytes(first_width));
             } else {
-                set(&mut starts, key);
+                set(&mut starts, pair);
             }
         }
         let trie = if names.is_empty() {
@@ -66,10 +69,11 @@ impl Gazetteer {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            let (key, first_width) = start_key(bytes, at);
-            let may_start = test(&self.starts, key)
+            let word = eight_bytes_at(bytes, at);
+            let (pair, first_width) = start_key(word);
+            let may_start = test(&self.starts, pair)
                 || (!self.singles.is_empty()
-                    && self.singles.contains(&key_of(bytes, at, first_width)));
+                    && self.singles.contains(&(word & low_bytes(first_width))));
             if may_start {
                 if let Some((value, end)) = longest_at(trie, text, at) {
                     found(at, end, value);
@@ -94,33 +98,33 @@ fn longest_at(trie: &crawdad::Trie, text: &str, at: usize) -> Option<(u32, usize
     Some((value, at + end))
 }
 
-/// The filter key of the position `at` (a character boundary): the bytes of its first two
-/// characters, or of its only one at the end; and the width of the first.
+/// The eight bytes at `at`, zeros past the end, as a number (first byte lowest).
 #[inline(always)]
-fn start_key(bytes: &[u8], at: usize) -> (u64, usize) {
-    let first = width(bytes[at]);
-    let second = bytes.get(at + first).map_or(0, |&lead| width(lead));
-    (key_of(bytes, at, first + second), first)
-}
-
-/// The `len` bytes (at most 8) at `at`, as a number.
-#[inline(always)]
-fn key_of(bytes: &[u8], at: usize, len: usize) -> u64 {
-    let raw = match bytes.get(at..at + 8) {
+fn eight_bytes_at(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
         Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
         None => {
             let mut padded = [0u8; 8];
-            let tail = &bytes[at..];
+            let tail = bytes.get(at..).unwrap_or_default();
             padded[..tail.len()].copy_from_slice(tail);
             u64::from_le_bytes(padded)
         }
-    };
-    let mask = if len >= 8 {
-        u64::MAX
-    } else {
-        (1u64 << (len * 8)) - 1
-    };
-    raw & mask
+    }
+}
+
+/// The filter key of a position whose eight bytes are `word`: the bytes of its first two
+/// characters (a zero byte stands for the end of the text); and the width of the first.
+#[inline(always)]
+fn start_key(word: u64) -> (u64, usize) {
+    let first = width(word as u8);
+    let second = width((word >> (8 * first)) as u8);
+    (word & low_bytes(first + second), first)
+}
+
+/// A mask of the `n` (1 to 8) lowest bytes.
+#[inline(always)]
+fn low_bytes(n: usize) -> u64 {
+    u64::MAX >> (8 * (8 - n))
 }
 
 /// The width of the UTF-8 character led by `lead`. Chinese characters (three bytes) take a
@@ -143,13 +147,13 @@ fn bit(key: u64) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
 }
 
-fn set(bits: &mut [u64], key: u64) {
+fn set(bits: &mut [u64; FILTER_WORDS], key: u64) {
     let i = bit(key);
     bits[i >> 6] |= 1 << (i & 63);
 }
 
 #[inline(always)]
-fn test(bits: &[u64], key: u64) -> bool {
+fn test(bits: &[u64; FILTER_WORDS], key: u64) -> bool {
     let i = bit(key);
     bits[i >> 6] & (1 << (i & 63)) != 0
 }

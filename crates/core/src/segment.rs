@@ -144,36 +144,44 @@ impl<'t> ClauseCursor<'t> {
 /// is ASCII or led by 0xE3 or 0xEF, bytes that only ever lead a character: so the text is read
 /// eight bytes at a time, and only the bytes flagged as one of those are decoded. Chinese prose
 /// has a clause end every few characters, often enough that a SIMD search stopping at each cost
-/// more; most eight-byte words flag none, and none is missed (the flags may also mark a byte
-/// that is not one, which the decoding then turns down).
+/// more; most eight-byte words flag none.
 fn clause_breaks(text: &str) -> Vec<(usize, usize)> {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // High bit of each byte equal to `value` (and maybe of bytes above one: never a miss).
-    let equal = |word: u64, value: u8| {
-        let diff = word ^ (LOW * u64::from(value));
-        diff.wrapping_sub(LOW) & !diff
-    };
-    let bytes = text.as_bytes();
     let mut breaks = Vec::with_capacity(text.len() / 32);
+    for_each_flagged_byte(
+        text.as_bytes(),
+        |word| bytes_equal(word, 0xE3) | bytes_equal(word, 0xEF) | !word,
+        |at| push_clause_end(text, at, &mut breaks),
+    );
+    breaks
+}
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` equal to `value`, and maybe of a byte above one (the
+/// borrow of the subtraction): never a miss, sometimes a byte too many.
+#[inline(always)]
+fn bytes_equal(word: u64, value: u8) -> u64 {
+    let diff = word ^ (LOW_BITS * u64::from(value));
+    diff.wrapping_sub(LOW_BITS) & !diff
+}
+
+/// Calls `found(at)`, in order, for every byte whose high bit `flag` sets in the eight-byte word
+/// (first byte lowest) holding it: the candidates of a search that looks at eight bytes at once.
+/// `found` must check its byte, as the flags may hold a byte too many.
+#[inline(always)]
+fn for_each_flagged_byte(bytes: &[u8], flag: impl Fn(u64) -> u64, mut found: impl FnMut(usize)) {
     let words = bytes.chunks_exact(8);
     let tail = bytes.len() - words.remainder().len();
     for (n, word) in words.enumerate() {
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let mut flagged = (equal(word, 0xE3) | equal(word, 0xEF) | !word) & HIGH;
+        let mut flagged = flag(word) & HIGH_BITS;
         while flagged != 0 {
-            push_clause_end(
-                text,
-                n * 8 + flagged.trailing_zeros() as usize / 8,
-                &mut breaks,
-            );
+            found(n * 8 + flagged.trailing_zeros() as usize / 8);
             flagged &= flagged - 1;
         }
     }
-    for at in tail..bytes.len() {
-        push_clause_end(text, at, &mut breaks);
-    }
-    breaks
+    (tail..bytes.len()).for_each(found);
 }
 
 /// Pushes (at, end) when a clause end starts at byte `at`.
@@ -394,6 +402,23 @@ mod tests {
     }
 
     proptest! {
+        /// The eight-byte flags miss no byte they look for, wherever it stands (the tail, a
+        /// byte above a match).
+        #[test]
+        fn flagged_bytes_miss_none(
+            bytes in prop::collection::vec(prop::sample::select(vec![0u8, 1, b'\n', 0x0B, 0x7F, 0x80, 0x81, 0xE2, 0xE3, 0xE4, 0xEF, 0xF0, 0xFF]), 0..40),
+        ) {
+            let mut flagged = Vec::new();
+            let flag = |word| bytes_equal(word, b'\n') | bytes_equal(word, 0xE3) | !word;
+            for_each_flagged_byte(&bytes, flag, |at| flagged.push(at));
+            prop_assert!(flagged.windows(2).all(|w| w[0] < w[1]));
+            for (at, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || b == 0xE3 || b < 0x80 {
+                    prop_assert!(flagged.contains(&at), "byte {b:#x} at {at} missed");
+                }
+            }
+        }
+
         /// The word-at-a-time search finds the clause ends a decoding of every character finds,
         /// among characters that share their lead bytes (《 〇 ｜ 、 fullwidth Ａ) and ASCII.
         #[test]
