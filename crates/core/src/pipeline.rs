@@ -298,6 +298,20 @@ mod tests {
         assert!(agency_names(&x).contains(&"中共祁阳市委员会".to_string()));
     }
 
+    /// Metadata lines whose labels a portal spaced out (索 引 号) are furniture all the same: no
+    /// title, and the opening sentence names the author.
+    #[test]
+    fn spaced_metadata_labels_are_no_title() {
+        let x = run(
+            "索 引 号: 001-2025-00003\n备注/文号: 镛委〔2025〕5号\n发布机构: 古镛镇人民政府\n\
+                     中共将乐县委员会,将乐县人民政府:\n\
+                     2024年,古镛镇在县委、县政府的指导下推进法治政府建设。\n",
+        );
+        assert_eq!(x.title, None);
+        assert_eq!(x.author.as_deref(), Some("将乐县古镛镇人民政府"));
+        assert!(agency_names(&x).contains(&"中共将乐县委员会".to_string()));
+    }
+
     /// A relative author's place from the places the text names: the city rather than its
     /// province when the votes tie, and never a place written with its province (a partner).
     #[test]

@@ -127,11 +127,18 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
 }
 
 /// A line of web-page furniture or metadata (来源, 发布时间, 首页 >): never title, never body.
+/// Portals space out their labels to align them (索 引 号, 发布机构), so a line is also read
+/// without its white space.
 fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
-    cx.knowledge
-        .heading_furniture
-        .iter()
-        .any(|w| line.contains(w.as_str()))
+    let words = &cx.knowledge.heading_furniture;
+    if words.iter().any(|w| line.contains(w.as_str())) {
+        return true;
+    }
+    if !line.trim().contains(char::is_whitespace) {
+        return false;
+    }
+    let unspaced: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    words.iter().any(|w| unspaced.contains(w.as_str()))
 }
 
 /// Lines above a heading that may be a slogan or lead text, not yet the report.
