@@ -312,6 +312,24 @@ mod tests {
         assert!(agency_names(&x).contains(&"中共将乐县委员会".to_string()));
     }
 
+    /// A portal's banner and column above a title that names its own subject are no part of
+    /// it: the township wrote the report, not the county whose site shows it.
+    #[test]
+    fn a_banner_above_a_complete_title_is_no_part_of_it() {
+        let x = run(
+            "左贡县人民政府\n政府信息公开\n碧土乡2024年法治政府建设情况报告\n\
+                     2024年,在县委、县政府的领导下,碧土乡推进依法治乡工作。\n",
+        );
+        assert_eq!(x.title.as_deref(), Some("碧土乡2024年法治政府建设情况报告"));
+        assert_eq!(x.author.as_deref(), Some("左贡县碧土乡人民政府"));
+        // A heading over two lines is still one heading.
+        let x = run("中共海南省委 海南省人民政府\n关于2022年法治政府建设情况的报告\n正文。\n");
+        assert_eq!(
+            x.title.as_deref(),
+            Some("中共海南省委 海南省人民政府关于2022年法治政府建设情况的报告")
+        );
+    }
+
     /// A relative author's place from the places the text names: the city rather than its
     /// province when the votes tie, and never a place written with its province (a partner).
     #[test]

@@ -79,11 +79,14 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             }
             break;
         }
-        // A column name above a complete title (区内新闻, 通知公告) is no part of it.
+        // A column name above a complete title (区内新闻, 通知公告) is no part of it; nor is a
+        // portal's banner (左贡县人民政府 / 政府信息公开) above a title that names its own
+        // subject before its year (碧土乡2024年…报告), where a continued heading's second line
+        // starts with 关于 or the year.
         let short_lines_before = heading
             .iter()
             .all(|s| clean_heading_line(cx.slice(*s)).chars().count() <= COLUMN_NAME_CHARS);
-        if complete && short_lines_before {
+        if complete && (short_lines_before || names_own_subject(&cleaned, &words.heading_about)) {
             heading.clear();
         }
         heading.push(trimmed_line_span(cx, line));
@@ -124,6 +127,16 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         opening_subject(cx, agencies_and_places, &mut meta);
     }
     meta
+}
+
+/// Whether a complete title names its subject before its year (碧土乡2024年…报告), as a
+/// heading's first line does, not its continuation (关于2024年…, 2024年…).
+fn names_own_subject(title: &str, about: &str) -> bool {
+    let before_year = title
+        .split(|c: char| c.is_ascii_digit())
+        .next()
+        .unwrap_or_default();
+    before_year.chars().count() >= 2 && !before_year.starts_with(about)
 }
 
 /// A line of web-page furniture or metadata (来源, 发布时间, 首页 >): never title, never body.
