@@ -310,6 +310,11 @@ mod tests {
         assert_eq!(x.title, None);
         assert_eq!(x.author.as_deref(), Some("将乐县古镛镇人民政府"));
         assert!(agency_names(&x).contains(&"中共将乐县委员会".to_string()));
+        // The other labels of an information-disclosure table.
+        let x = run("公开方式: | 主动公开 | 公开时限: | 长期公开 |\n文件编号: | 发布机构: | 湖州市交通运输局 |\n\
+                     2024年湖州市交通运输局推进综合执法改革。\n");
+        assert_eq!(x.title, None);
+        assert_eq!(x.author.as_deref(), Some("湖州市交通运输局"));
     }
 
     /// A portal's banner and column above a title that names its own subject are no part of
