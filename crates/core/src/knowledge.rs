@@ -1115,8 +1115,9 @@ impl Knowledge {
     }
 
     /// A word-like place name (城中区, 东方市) is kept as a place only right before a body's
-    /// form (城中区人民政府), or in the opening where it starts a word and is not two characters
-    /// long (2025年,城中区坚持…, but not 中心城区 or 东方市场).
+    /// form (城中区人民政府; for a name of two characters, only where it is no joined word:
+    /// 和县委 but not 领导和县委), or in the opening where it starts a word and is not two
+    /// characters long (2025年,城中区坚持…, but not 中心城区 or 东方市场).
     fn keep_word_like_places(&self, text: &str, hits: &mut Vec<(usize, usize, Entry)>) {
         if !hits.iter().any(|h| matches!(h.2, Entry::WordLikePlace(_))) {
             return;
@@ -1135,9 +1136,19 @@ impl Knowledge {
                 .chars()
                 .next_back()
                 .is_none_or(|c| !crate::extract::is_han(c) || after.contains(c));
-            let opening =
-                end <= OPENING_BYTES && starts_word && text[start..end].chars().count() >= 3;
-            if before_form || opening {
+            let short = text[start..end].chars().count() < 3;
+            let opening = end <= OPENING_BYTES && starts_word && !short;
+            // A name of two characters before a form may be a word and a relative form: in
+            // 领导和县委依法治县办, 和 joins and 县委… is the report's own. Such a name stands as a
+            // place where a word starts, after its parent (马鞍山市和县委) or the party prefix.
+            let qualified = || {
+                starts_word
+                    || text[..start].ends_with(self.vocabulary.agencies.party_prefix.as_str())
+                    || i.checked_sub(1)
+                        .and_then(|p| hits.get(p))
+                        .is_some_and(|h| h.1 == start && matches!(h.2, Entry::Place(_)))
+            };
+            if (before_form && (!short || qualified())) || opening {
                 kept.push((start, end, Entry::Place(name)));
             }
         }

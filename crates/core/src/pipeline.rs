@@ -315,6 +315,9 @@ mod tests {
                      2024年湖州市交通运输局推进综合执法改革。\n");
         assert_eq!(x.title, None);
         assert_eq!(x.author.as_deref(), Some("湖州市交通运输局"));
+        let x =
+            run("信息分类: 县区\n体裁分类: 工作报告\n浑源县2025年法治政府建设年度报告\n正文。\n");
+        assert_eq!(x.title.as_deref(), Some("浑源县2025年法治政府建设年度报告"));
     }
 
     /// A portal's banner and column above a title that names its own subject are no part of
@@ -332,6 +335,31 @@ mod tests {
         assert_eq!(
             x.title.as_deref(),
             Some("中共海南省委 海南省人民政府关于2022年法治政府建设情况的报告")
+        );
+    }
+
+    /// 和 before 县委 joins two bodies; it is no part of 和县 (安徽), whose own committee is still
+    /// found where the name stands alone or after its parent.
+    #[test]
+    fn a_two_character_county_name_inside_a_phrase_is_no_place() {
+        let x = run("凤鸣镇2025年法治政府建设情况报告\n\
+                     在县委、县政府的领导和县委依法治县办的指导下推进工作。\n");
+        assert!(
+            agency_names(&x).iter().all(|a| !a.contains("和县")),
+            "{:?}",
+            agency_names(&x)
+        );
+        let x = run("2024年,和县人民政府部署工作。马鞍山市和县委依法治县办开展督察。\n");
+        let names = agency_names(&x);
+        assert!(
+            names.iter().any(|a| a.ends_with("和县人民政府")),
+            "{names:?}"
+        );
+        assert!(
+            names
+                .iter()
+                .any(|a| a.ends_with("和县委全面依法治县委员会办公室")),
+            "{names:?}"
         );
     }
 
