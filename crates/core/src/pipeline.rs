@@ -363,6 +363,16 @@ mod tests {
         );
     }
 
+    /// A joint heading with one body per line: the government among them wrote the report.
+    #[test]
+    fn a_joint_heading_over_lines_is_written_by_the_government() {
+        let x = run(
+            "中共云阳县凤鸣镇委员会\n云阳县凤鸣镇人民政府\n关于2025年法治政府建设情况的报告\n\
+                     县委、县政府:\n2025年,凤鸣镇推进法治建设。\n",
+        );
+        assert_eq!(x.author.as_deref(), Some("重庆市云阳县凤鸣镇人民政府"));
+    }
+
     /// A relative author's place from the places the text names: the city rather than its
     /// province when the votes tie, and never a place written with its province (a partner).
     #[test]

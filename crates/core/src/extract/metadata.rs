@@ -312,11 +312,20 @@ fn joint_bodies<'m>(cx: &Context<'_>, run: &'m [Mention]) -> Vec<&'m AgencyRef> 
     let separators = &cx.knowledge.vocabulary.metadata.joint_author_separators;
     let mut bodies = Vec::new();
     let mut end = None;
-    for mention in run {
+    let mut mentions = run.iter().peekable();
+    while let Some(mut mention) = mentions.next() {
         if let Some(end) = end {
             let gap = cx.text.get(end..mention.span.start).unwrap_or("x");
             if gap.is_empty() || !gap.chars().all(|c| separators.contains(c)) {
                 break;
+            }
+        }
+        // A place right before a body is that body's (云阳县凤鸣镇人民政府).
+        if matches!(mention.referent, Referent::Place(_)) {
+            if let Some(body) = mentions.next_if(|next| {
+                next.span.start == mention.span.end && matches!(next.referent, Referent::Agency(_))
+            }) {
+                mention = body;
             }
         }
         match &mention.referent {
