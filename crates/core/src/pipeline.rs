@@ -363,6 +363,19 @@ mod tests {
         );
     }
 
+    /// A breadcrumb over two lines is furniture: the title is the line after it, whose place's
+    /// government wrote the report (not the 司法局 of the source line).
+    #[test]
+    fn a_breadcrumb_continued_on_a_second_line_is_no_title() {
+        let x = run(
+            "当前位置 : 首页\n> 陇西动态 > 政务公告\n2025年陇西县法治政府建设情况\n\
+                     日期 : 2026-01-15  文章来源 : 司法局\n\
+                     2025年,陇西县政府坚持依法行政。\n",
+        );
+        assert_eq!(x.title.as_deref(), Some("2025年陇西县法治政府建设情况"));
+        assert_eq!(x.author.as_deref(), Some("陇西县人民政府"));
+    }
+
     /// A joint heading with one body per line: the government among them wrote the report.
     #[test]
     fn a_joint_heading_over_lines_is_written_by_the_government() {

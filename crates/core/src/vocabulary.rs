@@ -121,6 +121,8 @@ pub struct MetadataWords {
     pub department_max_chars: usize,
     /// Ends a heading's author part (X区司法局关于…).
     pub heading_about: String,
+    /// A line starting with one of these continues a breadcrumb (> 陇西动态 > 政务公告).
+    pub breadcrumb_marks: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -139,12 +139,16 @@ fn names_own_subject(title: &str, about: &str) -> bool {
     before_year.chars().count() >= 2 && !before_year.starts_with(about)
 }
 
-/// A line of web-page furniture or metadata (来源, 发布时间, 首页 >): never title, never body.
+/// A line of web-page furniture or metadata (来源, 发布时间, 首页 >, a breadcrumb's second line
+/// > 政务公告): never title, never body.
 /// Portals space out their labels to align them (索 引 号, 发布机构), so a line is also read
 /// without its white space.
 fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
     let words = &cx.knowledge.heading_furniture;
-    if words.iter().any(|w| line.contains(w.as_str())) {
+    let marks = &cx.knowledge.vocabulary.metadata.breadcrumb_marks;
+    if words.iter().any(|w| line.contains(w.as_str()))
+        || line.trim_start().starts_with(|c| marks.contains(c))
+    {
         return true;
     }
     if !line.trim().contains(char::is_whitespace) {
