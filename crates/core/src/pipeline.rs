@@ -315,6 +315,13 @@ mod tests {
                      2024年湖州市交通运输局推进综合执法改革。\n");
         assert_eq!(x.title, None);
         assert_eq!(x.author.as_deref(), Some("湖州市交通运输局"));
+        // A cover letter first: the publisher label names the author.
+        let x = run(
+            "公开方式: | 主动公开 |\n文件编号: | 发布机构: | 湖州市交通运输局 |\n\
+                     中共湖州市委、湖州市人民政府:\n\
+                     根据有关要求,现将我局《2024年度工作总结》随文上报。\n特此报告。\n",
+        );
+        assert_eq!(x.author.as_deref(), Some("湖州市交通运输局"));
         let x =
             run("信息分类: 县区\n体裁分类: 工作报告\n浑源县2025年法治政府建设年度报告\n正文。\n");
         assert_eq!(x.title.as_deref(), Some("浑源县2025年法治政府建设年度报告"));

@@ -123,6 +123,8 @@ pub struct MetadataWords {
     pub heading_about: String,
     /// A line starting with one of these continues a breadcrumb (> 陇西动态 > 政务公告).
     pub breadcrumb_marks: String,
+    /// Labels of a page's publisher (发布机构: …): the author when nothing else names one.
+    pub publisher_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

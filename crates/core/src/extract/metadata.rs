@@ -51,7 +51,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     let mut heading_end = 0;
     let mut after_body = false;
     let ends_title = |t: &str| words.title_endings.iter().any(|e| t.ends_with(e.as_str()));
-    for (index, line) in segment::lines(cx.text).take(12).enumerate() {
+    for (index, line) in segment::lines(cx.text).take(HEADING_LINES).enumerate() {
         let raw = cx.slice(line);
         let cleaned = clean_heading_line(raw);
         let skipped = cleaned.is_empty() || is_furniture(cx, raw) || is_salutation(&cleaned);
@@ -126,7 +126,36 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     if meta.author.is_none() && meta.title_place.is_none() {
         opening_subject(cx, agencies_and_places, &mut meta);
     }
+    if meta.author.is_none() && meta.title_place.is_none() {
+        meta.author = publisher(cx, agencies_and_places);
+    }
     meta
+}
+
+/// The body a page's publisher label names (发布机构: 湖州市交通运输局), for a report whose heading
+/// and opening name no author (a cover letter comes first: 现将我局…随文上报).
+fn publisher(cx: &Context<'_>, found: &[Mention]) -> Option<AgencyRef> {
+    let labels = &cx.knowledge.vocabulary.metadata.publisher_labels;
+    segment::lines(cx.text)
+        .take(HEADING_LINES)
+        .find_map(|line| {
+            let unspaced: String = cx
+                .slice(line)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            if !labels.iter().any(|l| unspaced.contains(l.as_str())) {
+                return None;
+            }
+            found.iter().find_map(|m| match &m.referent {
+                Referent::Agency(agency)
+                    if line.contains(m.span) && *agency != AgencyRef::Author =>
+                {
+                    Some(agency.clone())
+                }
+                _ => None,
+            })
+        })
 }
 
 /// Whether a complete title names its subject before its year (碧土乡2024年…报告), as a
@@ -157,6 +186,9 @@ fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
     let unspaced: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     words.iter().any(|w| unspaced.contains(w.as_str()))
 }
+
+/// The lines a heading, its page furniture and metadata are looked for in.
+const HEADING_LINES: usize = 12;
 
 /// Lines above a heading that may be a slogan or lead text, not yet the report.
 const LEAD_LINES: usize = 4;
