@@ -139,12 +139,7 @@ fn publisher(cx: &Context<'_>, found: &[Mention]) -> Option<AgencyRef> {
     segment::lines(cx.text)
         .take(HEADING_LINES)
         .find_map(|line| {
-            let unspaced: String = cx
-                .slice(line)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            if !labels.iter().any(|l| unspaced.contains(l.as_str())) {
+            if !holds_any_word(cx.slice(line), labels) {
                 return None;
             }
             found.iter().find_map(|m| match &m.referent {
@@ -169,15 +164,17 @@ fn names_own_subject(title: &str, about: &str) -> bool {
 }
 
 /// A line of web-page furniture or metadata (来源, 发布时间, 首页 >, a breadcrumb's second line
-/// > 政务公告): never title, never body.
-/// Portals space out their labels to align them (索 引 号, 发布机构), so a line is also read
-/// without its white space.
+/// `> 政务公告`, spaced labels 索 引 号): never title, never body.
 fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
-    let words = &cx.knowledge.heading_furniture;
     let marks = &cx.knowledge.vocabulary.metadata.breadcrumb_marks;
-    if words.iter().any(|w| line.contains(w.as_str()))
-        || line.trim_start().starts_with(|c| marks.contains(c))
-    {
+    line.trim_start().starts_with(|c| marks.contains(c))
+        || holds_any_word(line, &cx.knowledge.heading_furniture)
+}
+
+/// Whether `line` holds one of `words`, as written or with its white space taken out (portals
+/// space labels to align them: 索 引 号).
+fn holds_any_word(line: &str, words: &[String]) -> bool {
+    if words.iter().any(|w| line.contains(w.as_str())) {
         return true;
     }
     if !line.trim().contains(char::is_whitespace) {
