@@ -3,6 +3,8 @@
 //! Architecture invariant: pure functions of the text (and of the few marker words they are
 //! given); no knowledge tables.
 
+use std::collections::VecDeque;
+
 use crate::model::Span;
 
 /// The words of list markers that are not part of a clause (一是, 二是): numerals, then a copula.
@@ -107,51 +109,117 @@ pub fn clause_around(text: &str, span: Span, marks: Enumeration<'_>) -> Span {
     trim_span(text, Span::new(start, end), marks)
 }
 
-/// [`clause_around`] for many spans of one text: the clause breaks are found once, in one pass
-/// over the bytes, and each span's clause is two binary searches among them. Searching outwards
-/// from every span re-read its whole clause (a text without punctuation, one clause of
-/// megabytes, took time quadratic in its length), and even the forward-only cursor that
-/// replaced it decoded most characters several times.
+/// [`clause_around`] for many spans of one text, each byte read at most once when the spans
+/// come in text order. The clause breaks are found eight bytes at a time, and only around the
+/// spans asked about: a report's relations name a law or an initiative in a few of its clauses,
+/// and finding every break of the text cost more than all the lookups. Searching outwards from
+/// every span re-read its whole clause for each mention in it.
 pub struct ClauseCursor<'t> {
     text: &'t str,
     marks: Enumeration<'t>,
-    /// (start, end) of every clause break, in text order.
-    breaks: Vec<(usize, usize)>,
+    /// (start, end) of every clause break that starts in the bytes `known`, in text order.
+    breaks: VecDeque<(usize, usize)>,
+    known: std::ops::Range<usize>,
 }
+
+/// How many bytes the cursor reads at a time beyond what it knows: about a clause.
+const CLAUSE_SCAN_BYTES: usize = 64;
 
 impl<'t> ClauseCursor<'t> {
     pub fn new(text: &'t str, marks: Enumeration<'t>) -> Self {
         Self {
             text,
             marks,
-            breaks: clause_breaks(text),
+            breaks: VecDeque::new(),
+            known: 0..0,
         }
     }
 
     /// Same as [`clause_around`], for spans in any order.
     pub fn clause_around(&mut self, span: Span) -> Span {
-        let before = self.breaks.partition_point(|&(_, end)| end <= span.start);
-        let last_break_end = before.checked_sub(1).map_or(0, |i| self.breaks[i].1);
-        let after = self.breaks.partition_point(|&(start, _)| start < span.end);
-        let next_break = self.breaks.get(after).map_or(self.text.len(), |b| b.0);
-        let start = last_break_end.max(reach_back(self.text, span.start));
-        let end = next_break.min(reach_ahead(self.text, span.end));
+        let reach_start = reach_back(self.text, span.start);
+        let reach_end = reach_ahead(self.text, span.end);
+        if !self.known.contains(&span.start) && self.known.end != span.start {
+            // Out of what is known: start afresh from the span.
+            self.breaks.clear();
+            self.known = span.start..span.start;
+        }
+        let start = loop {
+            let before = self.breaks.partition_point(|&(_, end)| end <= span.start);
+            if let Some(i) = before.checked_sub(1) {
+                break self.breaks[i].1.max(reach_start);
+            }
+            if self.known.start <= reach_start {
+                break reach_start;
+            }
+            self.read_back(reach_start);
+        };
+        if self.known.end < span.end {
+            // The span's own bytes: what is known stays one run.
+            self.read_ahead(span.end);
+        }
+        let end = loop {
+            let after = self.breaks.partition_point(|&(start, _)| start < span.end);
+            if let Some(&(next, _)) = self.breaks.get(after) {
+                break next.min(reach_end);
+            }
+            if self.known.end >= reach_end {
+                break reach_end;
+            }
+            self.read_ahead(self.known.end + CLAUSE_SCAN_BYTES);
+        };
         trim_span(self.text, Span::new(start, end), self.marks)
+    }
+
+    /// Learns the breaks of up to [`CLAUSE_SCAN_BYTES`] bytes before what is known, not before
+    /// `limit`.
+    fn read_back(&mut self, limit: usize) {
+        let from = self
+            .known
+            .start
+            .saturating_sub(CLAUSE_SCAN_BYTES)
+            .max(limit);
+        let mut found = Vec::new();
+        clause_breaks_in(self.text, from..self.known.start, &mut found);
+        for b in found.into_iter().rev() {
+            self.breaks.push_front(b);
+        }
+        self.known.start = from;
+    }
+
+    /// Learns the breaks of the bytes from what is known up to `to` (at most the text's end).
+    fn read_ahead(&mut self, to: usize) {
+        let to = to.min(self.text.len());
+        let mut found = Vec::new();
+        clause_breaks_in(self.text, self.known.end..to, &mut found);
+        self.breaks.extend(found);
+        self.known.end = to;
     }
 }
 
-/// (start, end) of every character [`is_clause_end`] accepts, in text order. Every clause end
-/// is ASCII or led by 0xE3 or 0xEF, bytes that only ever lead a character: so the text is read
-/// eight bytes at a time, and only the bytes flagged as one of those are decoded. Chinese prose
-/// has a clause end every few characters, often enough that a SIMD search stopping at each cost
-/// more; most eight-byte words flag none.
-fn clause_breaks(text: &str) -> Vec<(usize, usize)> {
-    let mut breaks = Vec::with_capacity(text.len() / 32);
+/// (start, end) of every character [`is_clause_end`] accepts that starts in the bytes `range`,
+/// in text order. Every clause end is ASCII or led by 0xE3 or 0xEF, bytes that only ever lead a
+/// character: so the bytes are read eight at a time (from any byte, even inside a character),
+/// and only the bytes flagged as one of those are decoded. Chinese prose has a clause end every
+/// few characters, often enough that a SIMD search stopping at each cost more; most eight-byte
+/// words flag none.
+fn clause_breaks_in(text: &str, range: std::ops::Range<usize>, breaks: &mut Vec<(usize, usize)>) {
+    let offset = range.start;
+    let Some(bytes) = text.as_bytes().get(range) else {
+        return;
+    };
     for_each_flagged_byte(
-        text.as_bytes(),
+        bytes,
         |word| bytes_equal(word, 0xE3) | bytes_equal(word, 0xEF) | !word,
-        |at| push_clause_end(text, at, &mut breaks),
+        |at| push_clause_end(text, offset + at, breaks),
     );
+}
+
+/// Every clause break of `text`, for the tests.
+#[cfg(test)]
+fn clause_breaks(text: &str) -> Vec<(usize, usize)> {
+    let mut breaks = Vec::new();
+    clause_breaks_in(text, 0..text.len(), &mut breaks);
     breaks
 }
 
