@@ -22,42 +22,23 @@ const TRIE_END_MARKER: char = crawdad::END_MARKER;
 pub struct Gazetteer {
     /// None when there are no names (a data folder may empty every table).
     trie: Option<crawdad::Trie>,
-    /// Hashes of the first two characters of every name of two or more (a fixed size: the index
-    /// needs no bounds check).
-    starts: Box<[u64; FILTER_WORDS]>,
-    /// The names of one character (the form 委), as filter keys: tested one by one, exactly, as
-    /// there are only a few, where a second filter would let through a common character.
-    singles: Vec<u64>,
+    starts: StartFilter,
 }
 
 impl Gazetteer {
     /// A gazetteer of `names`, each with its value; no name may be empty or listed twice.
     pub fn new<'n>(names: impl IntoIterator<Item = (&'n str, u32)>) -> Result<Self> {
         let names: Vec<(&str, u32)> = names.into_iter().collect();
-        let mut starts = Box::new([0u64; FILTER_WORDS]);
-        let mut singles = Vec::new();
-        for &(name, _) in &names {
-            if name.contains(TRIE_END_MARKER) {
-                return Err(anyhow!("the name {name:?} holds the character U+FFFF"));
-            }
-            let word = eight_bytes_at(name.as_bytes(), 0);
-            let (pair, first_width) = start_key(word);
-            if first_width == name.len() {
-                singles.push(word & low_bytes(first_width));
-            } else {
-                set(&mut starts, pair);
-            }
+        if let Some((name, _)) = names.iter().find(|(n, _)| n.contains(TRIE_END_MARKER)) {
+            return Err(anyhow!("the name {name:?} holds the character U+FFFF"));
         }
+        let starts = StartFilter::new(names.iter().map(|(n, _)| *n));
         let trie = if names.is_empty() {
             None
         } else {
             Some(crawdad::Trie::from_records(names).map_err(|e| anyhow!("{e}"))?)
         };
-        Ok(Self {
-            trie,
-            starts,
-            singles,
-        })
+        Ok(Self { trie, starts })
     }
 
     /// Calls `found(start, end, value)` for every leftmost-longest match in `text`, in text order
@@ -69,11 +50,7 @@ impl Gazetteer {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            let word = eight_bytes_at(bytes, at);
-            let (pair, first_width) = start_key(word);
-            let may_start = test(&self.starts, pair)
-                || (!self.singles.is_empty()
-                    && self.singles.contains(&(word & low_bytes(first_width))));
+            let (may_start, first_width) = self.starts.test(eight_bytes_at(bytes, at));
             if may_start {
                 if let Some((value, end)) = longest_at(trie, text, at) {
                     found(at, end, value);
@@ -83,6 +60,52 @@ impl Gazetteer {
             }
             at += first_width;
         }
+    }
+}
+
+/// Whether a text may start with one of a set of names, by its first two characters: never a
+/// miss, and for a text of Chinese words, a false hit about one time in seven with the names of
+/// the tables. Its 8 KiB stay in the L1 cache.
+pub struct StartFilter {
+    /// Hashes of the first two characters of every name of two or more (a fixed size: the index
+    /// needs no bounds check).
+    pairs: Box<[u64; FILTER_WORDS]>,
+    /// The names of one character (the form 委), as filter keys: tested one by one, exactly, as
+    /// there are only a few, where a second filter would let through a common character.
+    singles: Vec<u64>,
+}
+
+impl StartFilter {
+    /// A filter of `names`; empty names are no names.
+    pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
+        let mut pairs = Box::new([0u64; FILTER_WORDS]);
+        let mut singles = Vec::new();
+        for name in names.into_iter().filter(|n| !n.is_empty()) {
+            let word = eight_bytes_at(name.as_bytes(), 0);
+            let (pair, first_width) = start_key(word);
+            if first_width == name.len() {
+                singles.push(word & low_bytes(first_width));
+            } else {
+                set(&mut pairs, pair);
+            }
+        }
+        Self { pairs, singles }
+    }
+
+    /// Whether `text` may start with a name.
+    pub fn may_start(&self, text: &str) -> bool {
+        !text.is_empty() && self.test(eight_bytes_at(text.as_bytes(), 0)).0
+    }
+
+    /// Whether the text whose first eight bytes are `word` may start with a name; and the width
+    /// of its first character.
+    #[inline(always)]
+    fn test(&self, word: u64) -> (bool, usize) {
+        let (pair, first_width) = start_key(word);
+        let may_start = test(&self.pairs, pair)
+            || (!self.singles.is_empty()
+                && self.singles.contains(&(word & low_bytes(first_width))));
+        (may_start, first_width)
     }
 }
 

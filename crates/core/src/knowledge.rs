@@ -14,7 +14,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder};
 use serde::Deserialize;
 
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, StartFilter};
 use crate::model::Level;
 use crate::vocabulary::{FurnitureUse, PageFurniture, Vocabulary, FURNITURE_FILE, VOCABULARY_FILE};
 
@@ -427,6 +427,8 @@ pub struct Knowledge {
     gazetteer_entries: Vec<Entry>,
     /// The byte length of the longest place name.
     longest_place_name: usize,
+    /// Which texts may start with a place name.
+    place_starts: StartFilter,
     /// The head words of unquoted programme names, in one matcher.
     pub unquoted_heads: FewWords,
     /// The slogan markers (思想, 意识…), in one matcher: every quoted term is checked for them.
@@ -1025,6 +1027,7 @@ impl Knowledge {
             patterns.add(&name, Entry::WordLikePlace(denotes));
         }
         let longest_place_name = place_names.iter().map(|(n, _)| n.len()).max();
+        let place_starts = StartFilter::new(place_names.iter().map(|(n, _)| n.as_str()));
         let (national_agencies, national_by_name) = load_national_agencies(&source, &mut patterns)?;
         let (agency_forms, form_by_short) = load_agency_forms(&source, &vocabulary, &mut patterns)?;
         let (initiatives, initiative_by_name) = load_initiatives(&source, &mut patterns)?;
@@ -1057,6 +1060,7 @@ impl Knowledge {
             gazetteer: matchers.gazetteer,
             gazetteer_entries: matchers.gazetteer_entries,
             longest_place_name: longest_place_name.unwrap_or(0),
+            place_starts,
             rule_words: RuleWords::new(&rules),
             rules,
             unquoted_heads: matchers.unquoted_heads,
@@ -1206,6 +1210,12 @@ impl Knowledge {
                 .get(&window[i..])
                 .map(|&p| (window_start + i, p))
         })
+    }
+
+    /// Whether `text` may start with a place name (false: it surely does not). Most titles and
+    /// quotations start with none, and need no lookup of each of their starts.
+    pub fn may_start_with_place(&self, text: &str) -> bool {
+        self.place_starts.may_start(text)
     }
 
     /// The place `name` denotes by itself: None for a name several places share.

@@ -646,6 +646,9 @@ fn add_votes_of_titles_and_quotations(
     const LONGEST_NAME: usize = 12;
     for enclosed in context.titles.iter().chain(&context.quotes) {
         let inner = context.slice(enclosed.inner);
+        if !k.may_start_with_place(inner) {
+            continue;
+        }
         let ends: Vec<usize> = inner
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())

@@ -142,16 +142,17 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
 
 /// 天津市…, 上海市…, 浙江省… (a place that can pass local regulations), as a prefix.
 fn starts_with_regional_place(k: &Knowledge, title: &str) -> bool {
-    title.char_indices().skip(1).take(12).any(|(i, _)| {
-        k.place_by_name.get(&title[..i]).is_some_and(|name| {
-            k.place_candidates(name).iter().any(|&p| {
-                matches!(
-                    k.places[p].level,
-                    PlaceLevel::Provincial | PlaceLevel::Prefectural | PlaceLevel::Zone
-                )
+    k.may_start_with_place(title)
+        && title.char_indices().skip(1).take(12).any(|(i, _)| {
+            k.place_by_name.get(&title[..i]).is_some_and(|name| {
+                k.place_candidates(name).iter().any(|&p| {
+                    matches!(
+                        k.places[p].level,
+                        PlaceLevel::Provincial | PlaceLevel::Prefectural | PlaceLevel::Zone
+                    )
+                })
             })
         })
-    })
 }
 
 /// Drops an edition note (（2019年修订）, （试行）) that holds one of `note_words` or a digit.
