@@ -1368,6 +1368,28 @@ mod tests {
         assert!(k.rules.min_chars >= 2);
     }
 
+    /// The place filter never rules out a text that starts with a place name, and does rule
+    /// out most words.
+    #[test]
+    fn the_place_filter_misses_no_place_name() {
+        let k = Knowledge::embedded().expect("embedded tables parse");
+        for name in k.place_by_name.keys() {
+            assert!(k.may_start_with_place(name), "{name}");
+            assert!(k.may_start_with_place(&format!("{name}人民政府")), "{name}");
+        }
+        assert!(!k.may_start_with_place(""));
+        let words = [
+            "放管服",
+            "一网通办",
+            "谁执法谁普法",
+            "八五普法",
+            "证照分离",
+            "双随机",
+        ];
+        let passed = words.iter().filter(|w| k.may_start_with_place(w)).count();
+        assert!(passed <= 2, "{passed} of {words:?} may start with a place");
+    }
+
     fn chain_names(k: &Knowledge, name: &str) -> Vec<String> {
         let place = k
             .place(name)
