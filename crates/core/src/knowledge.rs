@@ -1163,8 +1163,16 @@ impl Knowledge {
     /// of places_townships.tsv ending there. It replaces the hits inside it (辰溪县 of
     /// 辰溪县小龙门乡) and yields to a hit it crosses. A bare name (小城镇, 宜居乡 are townships
     /// and words) counts only in the opening, where a report names its author, or right before
-    /// a body's form (满族屯满族乡人民政府, 西翥街道办事处); a county-qualified name anywhere.
+    /// a body's form (满族屯满族乡人民政府, 西翥街道办事处); a county-qualified name, or one whose
+    /// county the text names too, anywhere.
     fn add_township_hits(&self, text: &str, hits: &mut Vec<(usize, usize, Entry)>) {
+        let named: FxHashSet<usize> = hits
+            .iter()
+            .filter_map(|h| match h.2 {
+                Entry::Place(PlaceName::One(p)) => Some(p),
+                _ => None,
+            })
+            .collect();
         let mut found = Vec::new();
         self.township_endings.for_each_match(text, |_, _, end| {
             let Some((start, name)) = self.place_ending_at(text, end) else {
@@ -1184,7 +1192,12 @@ impl Knowledge {
                 hits.get(next)
                     .is_some_and(|h| h.0 == end && matches!(h.2, Entry::AgencyForm(_)))
             };
-            if qualified || end <= OPENING_BYTES || before_form() {
+            let county_named = || {
+                candidates
+                    .iter()
+                    .any(|p| self.places[*p].parent.is_some_and(|q| named.contains(&q)))
+            };
+            if qualified || end <= OPENING_BYTES || before_form() || county_named() {
                 found.push((start, end, Entry::Place(name)));
             }
         });

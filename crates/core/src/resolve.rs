@@ -585,16 +585,20 @@ fn report_place(
     if let Some(place) = named.and_then(|name| most_voted(k, name, votes)) {
         return Some(place);
     }
+    // 我区, 全县: the most named place of that level; 我镇, 全乡: of the township level.
     let wanted: &[PlaceLevel] = match &heading.author {
         Some(AgencyRef::Form {
             jurisdiction: JurisdictionRef::Level(c),
             ..
-        }) if k
-            .vocabulary
-            .level_places(*c)
-            .contains(&PlaceLevel::District) =>
-        {
-            &[PlaceLevel::District, PlaceLevel::Zone]
+        }) => {
+            let levels = k.vocabulary.level_places(*c);
+            if levels.contains(&PlaceLevel::District) {
+                &[PlaceLevel::District, PlaceLevel::Zone]
+            } else if levels.contains(&PlaceLevel::Township) {
+                &[PlaceLevel::Township]
+            } else {
+                &[PlaceLevel::Provincial, PlaceLevel::Prefectural]
+            }
         }
         _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
     };

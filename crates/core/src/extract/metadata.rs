@@ -61,7 +61,19 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             }
             break;
         }
-        let is_body = cleaned.chars().count() > 60 || cleaned.ends_with('。');
+        // A short line that names no body or place and does not end like a title (有效, 支持IPv6,
+        // 通知公告) is a banner, a column or a metadata value before the heading: passed over.
+        if heading.is_empty()
+            && cleaned.chars().count() <= COLUMN_NAME_CHARS
+            && !ends_title(&cleaned)
+            && !names_body_or_place(line, agencies_and_places)
+        {
+            continue;
+        }
+        // A section heading (一、…, (一)…) is the body's start, never the title.
+        let is_body = cleaned.chars().count() > 60
+            || cleaned.ends_with('。')
+            || is_section_heading(&cleaned, cx.knowledge.vocabulary.enumeration().numerals);
         // A portal may put a slogan or a lead line above the heading: look on for a complete
         // title in the first lines, but take nothing else after body text.
         if is_body {
@@ -126,6 +138,11 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     if meta.author.is_none() && meta.title_place.is_none() {
         opening_subject(cx, agencies_and_places, &mut meta);
     }
+    // A page that starts at a section (一、工作开展情况) has lost its heading: the first body it
+    // names stands for the author, as after a heading that names none.
+    if meta.author.is_none() && meta.title_place.is_none() && starts_at_section(cx) {
+        meta.author = first_body(cx, agencies_and_places, meta.heading_end);
+    }
     if meta.author.is_none() && meta.title_place.is_none() {
         meta.author = publisher(cx, agencies_and_places);
     }
@@ -153,6 +170,35 @@ fn publisher(cx: &Context<'_>, found: &[Mention]) -> Option<AgencyRef> {
         })
 }
 
+/// Whether one of the mentions `found` (in text order) lies in `line`.
+fn names_body_or_place(line: Span, found: &[Mention]) -> bool {
+    let i = found.partition_point(|m| m.span.start < line.start);
+    found.get(i).is_some_and(|m| m.span.end <= line.end)
+}
+
+/// Whether the text's first line of words is a section heading.
+fn starts_at_section(cx: &Context<'_>) -> bool {
+    let numerals = cx.knowledge.vocabulary.enumeration().numerals;
+    segment::lines(cx.text)
+        .map(|l| clean_heading_line(cx.slice(l)))
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| is_section_heading(&l, numerals))
+}
+
+/// Whether `line` starts like a section heading: a numeral and 、 (一、), or a numeral in
+/// brackets ((一), （二）).
+fn is_section_heading(line: &str, numerals: &str) -> bool {
+    let rest = line
+        .strip_prefix(['(', '（'])
+        .unwrap_or(line)
+        .trim_start_matches(|c| numerals.contains(c));
+    rest.len() < line.len()
+        && line[..line.len() - rest.len()]
+            .chars()
+            .any(|c| numerals.contains(c))
+        && rest.starts_with(['、', ')', '）'])
+}
+
 /// Whether a complete title names its subject before its year (碧土乡2024年…报告), as a
 /// heading's first line does, not its continuation (关于2024年…, 2024年…).
 fn names_own_subject(title: &str, about: &str) -> bool {
@@ -167,7 +213,10 @@ fn names_own_subject(title: &str, about: &str) -> bool {
 /// `> 政务公告`, spaced labels 索 引 号): never title, never body.
 fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
     let marks = &cx.knowledge.vocabulary.metadata.breadcrumb_marks;
+    // A breadcrumb's second line starts with a mark; a breadcrumb after some banner text holds
+    // two (… > 政策文件 > 市政府文件).
     line.trim_start().starts_with(|c| marks.contains(c))
+        || line.matches(|c| marks.contains(c)).count() >= 2
         || holds_any_word(line, &cx.knowledge.heading_furniture)
 }
 
@@ -260,13 +309,26 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
                 jurisdiction: JurisdictionRef::Level(*c),
             }))
         }
-        // A place followed by its bodies (浚县县委 浚县人民政府) is those bodies.
+        // A place followed by its bodies (浚县县委 浚县人民政府) is those bodies; a place
+        // followed by a place within it (原州区头营镇) is the inner one's.
         Referent::Place(PlaceRef::Known(place)) => {
+            let mut place = *place;
+            while let Some(inner) = found.get(first + 1).and_then(|m| match m.referent {
+                Referent::Place(PlaceRef::Known(inner))
+                    if m.span.start == found[first].span.end =>
+                {
+                    Some(inner)
+                }
+                _ => None,
+            }) {
+                first += 1;
+                place = inner;
+            }
             let next = found.get(first + 1).filter(|m| {
                 m.span.start == found[first].span.end && matches!(m.referent, Referent::Agency(_))
             });
             if next.is_none() {
-                return Some(Subject::Place(*place));
+                return Some(Subject::Place(place));
             }
             first += 1;
         }
@@ -531,26 +593,32 @@ fn find_author(
         .iter()
         .any(|e| title.ends_with(e.as_str()));
     if meta.title_place.is_none() || names_a_law {
-        let window_end = floor(cx.text, meta.heading_end + 400);
-        // A body followed by …会议上 on its line is the venue (在第十四届全国人民代表大会第二次
-        // 会议上), not the author; …会议通过 is.
-        let is_venue = |m: &Mention| {
-            let rest = &cx.text[m.span.end..];
-            let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-            line.contains(words.venue_marker.as_str())
-        };
-        let first_body = found
-            .iter()
-            .take_while(|m| m.span.start < window_end)
-            .position(|m| match &m.referent {
-                Referent::Agency(agency) => *agency != AgencyRef::Author && !is_venue(m),
-                _ => false,
-            });
-        if let Some(agency) = first_body.and_then(|i| joint_author(cx, &found[i..])) {
+        if let Some(agency) = first_body(cx, found, meta.heading_end) {
             meta.author = Some(agency);
             meta.title_place = None;
         }
     }
+}
+
+/// The first body named in the 400 bytes after `from` (with those named jointly with it).
+fn first_body(cx: &Context<'_>, found: &[Mention], from: usize) -> Option<AgencyRef> {
+    let words = &cx.knowledge.vocabulary.metadata;
+    let window_end = floor(cx.text, from + 400);
+    // A body followed by …会议上 on its line is the venue (在第十四届全国人民代表大会第二次
+    // 会议上), not the author; …会议通过 is.
+    let is_venue = |m: &Mention| {
+        let rest = &cx.text[m.span.end..];
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        line.contains(words.venue_marker.as_str())
+    };
+    let first = found
+        .iter()
+        .take_while(|m| m.span.start < window_end)
+        .position(|m| match &m.referent {
+            Referent::Agency(agency) => *agency != AgencyRef::Author && !is_venue(m),
+            _ => false,
+        })?;
+    joint_author(cx, &found[first..])
 }
 
 #[cfg(test)]
@@ -563,5 +631,27 @@ mod tests {
         assert_eq!(first_year("东丽区2024年法治政府建设年度报告"), Some(2024));
         assert_eq!(first_year("国发〔12345〕号"), None);
         assert_eq!(first_year("no year"), None);
+    }
+
+    #[test]
+    fn section_headings_are_numbered_with_a_mark() {
+        let numerals = "一二三四五六七八九十";
+        for line in [
+            "一、2023年工作总结",
+            "(一)党委统筹领导",
+            "（十二）加强宣传",
+            "十一、其他",
+        ] {
+            assert!(is_section_heading(line, numerals), "{line}");
+        }
+        for line in [
+            "一是加强领导",
+            "一网通办",
+            "2024年工作报告",
+            "(2024年)",
+            "、一",
+        ] {
+            assert!(!is_section_heading(line, numerals), "{line}");
+        }
     }
 }
