@@ -393,6 +393,38 @@ mod tests {
         assert_eq!(x.author.as_deref(), Some("重庆市云阳县凤鸣镇人民政府"));
     }
 
+    /// A leading group's office after a level character or a place is a body of that place;
+    /// one after a word holding the level character (市场) or a level with no place in the
+    /// report's chain (省 in a 上海市浦东新区 report) is none.
+    #[test]
+    fn a_leading_groups_office_is_a_body_of_its_place() {
+        let x = run("上海市浦东新区2024年法治政府建设情况报告\n\
+             发挥市法治政府建设工作领导小组办公室作用,履行省深入推进依法行政工作领导小组办公室职责,\
+             成立由区长任组长的区营商环境领导小组办公室,市场监管领导小组办公室。\n");
+        let names = agency_names(&x);
+        for expected in [
+            "上海市法治政府建设工作领导小组办公室",
+            "上海市浦东新区营商环境领导小组办公室",
+        ] {
+            assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+        }
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.contains("深入推进") || n.contains("监管")),
+            "{names:?}"
+        );
+    }
+
+    /// A title that is a newspaper's name alone names the newspaper, a body of kind media.
+    #[test]
+    fn a_title_that_is_a_newspapers_name_is_the_newspaper() {
+        let x = run("湖南省司法厅2023年法治政府建设情况报告\n我厅经验在《人民日报》刊发。\n");
+        let media = x.agencies.iter().find(|a| a.canonical == "人民日报社");
+        assert_eq!(media.map(|a| a.kind.as_str()), Some("media"));
+        assert!(x.policy_documents.iter().any(|d| d.title == "人民日报"));
+    }
+
     /// A relative author's place from the places the text names: the city rather than its
     /// province when the votes tie, and never a place written with its province (a partner).
     #[test]

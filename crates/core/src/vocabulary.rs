@@ -100,6 +100,8 @@ pub struct AgencyWords {
     pub college: String,
     pub subdistrict: String,
     pub subdistrict_excluded: String,
+    pub group_office: String,
+    pub group_office_max_chars: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -194,6 +194,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     );
     universities(cx, &anchors, &mut out);
     subdistricts(cx, &anchors.subdistricts, &mut out);
+    group_offices(cx, &mut out);
     deictic_places(cx, &anchors.deictic, &mut out);
     let mut out = out.into_vec();
     out.sort_by_key(|m| m.span);
@@ -451,6 +452,83 @@ fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut MentionList) {
                 }
             }
         }
+    }
+}
+
+/// A leading group's office named by its topic after a place or a level character (市法治政府
+/// 建设工作领导小组办公室): a body of that place, named by the topic and the office word. Without
+/// a place or a level character before the topic, the office is nobody's in particular.
+fn group_offices(cx: &Context<'_>, out: &mut MentionList) {
+    let v = &cx.knowledge.vocabulary;
+    let words = &v.agencies;
+    if words.group_office.is_empty() {
+        return;
+    }
+    let breaks = &cx.knowledge.rules.name_start_breaks;
+    for (at, _) in cx.text.match_indices(words.group_office.as_str()) {
+        let end = at + words.group_office.len();
+        let window = cx.before(at, words.group_office_max_chars);
+        let window_start = at - window.len();
+        let run_start = window
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_han(c) || breaks.contains(c))
+            .map_or(window_start, |(i, c)| window_start + i + c.len_utf8());
+        let Some((start, jurisdiction, name_start)) = topic_owner(cx, run_start, at) else {
+            continue;
+        };
+        if cx.text[name_start..at].chars().count() < 2 {
+            continue;
+        }
+        let span = Span::new(start, end);
+        out.remove_contained(span);
+        if out.any_overlapping(span) {
+            continue;
+        }
+        out.push(Mention {
+            span,
+            referent: Referent::Agency(AgencyRef::Department {
+                name: cx.text[name_start..end].to_string(),
+                jurisdiction,
+            }),
+        });
+    }
+}
+
+/// Where the owner of a topic in `run_start..at` is named: the first place, or the first level
+/// character that is no part of another word (市场, 县长, 各区) if it comes first; as (where it
+/// starts, the jurisdiction, where the topic starts).
+fn topic_owner(
+    cx: &Context<'_>,
+    run_start: usize,
+    at: usize,
+) -> Option<(usize, JurisdictionRef, usize)> {
+    let v = &cx.knowledge.vocabulary;
+    let words = &v.agencies;
+    let first_hit = cx.hits.partition_point(|h| h.0 < run_start);
+    let place = cx.hits[first_hit..]
+        .iter()
+        .take_while(|h| h.1 <= at)
+        .find_map(|&(start, end, entry)| match entry {
+            Entry::Place(place) => Some((start, JurisdictionRef::Named(place), end)),
+            _ => None,
+        });
+    let run = &cx.text[run_start..at];
+    let level = run.char_indices().find_map(|(i, c)| {
+        let deictic = v.level_chars.iter().any(|l| l.char == c && l.deictic);
+        let next = run[i + c.len_utf8()..].chars().next();
+        let previous = run[..i].chars().next_back();
+        let another_word = next.is_some_and(|n| words.not_deictic_after.contains(n))
+            || previous.is_some_and(|p| words.generic_before_level.contains(p));
+        (deictic && !another_word).then(|| {
+            let start = run_start + i;
+            (start, JurisdictionRef::Level(c), start + c.len_utf8())
+        })
+    });
+    match (place, level) {
+        (Some(p), Some(l)) if l.0 < p.0 => Some(l),
+        (Some(p), _) => Some(p),
+        (None, l) => l,
     }
 }
 

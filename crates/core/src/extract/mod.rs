@@ -315,12 +315,16 @@ pub fn bodies_and_places(context: &Context<'_>) -> Vec<Mention> {
 
 /// Every other mention (laws, policy documents, initiatives) joined with the bodies and places,
 /// in text order. Bodies named inside a title (《天津市政务服务中心…规范》) serve as its issuer,
-/// not as mentions.
+/// not as mentions, unless the title is the body's name alone.
 pub fn all_mentions(context: &Context<'_>, bodies_and_places: Vec<Mention>) -> Vec<Mention> {
     let laws = laws::find(context, &bodies_and_places);
     let mut mentions = bodies_and_places;
+    // A title that is nothing but a body's name (《人民日报》) names that body, a newspaper.
     mentions.retain(|m| {
-        !matches!(m.referent, Referent::Agency(_)) || context.title_containing(m.span).is_none()
+        !matches!(m.referent, Referent::Agency(_))
+            || context
+                .title_containing(m.span)
+                .is_none_or(|title| title.inner == m.span)
     });
     mentions.extend(laws);
     mentions.extend(initiatives::find(context));
