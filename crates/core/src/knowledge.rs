@@ -239,6 +239,10 @@ pub struct InitiativeRules {
     /// Words right after a quote that say the quoted thing is being rooted out (“面子工程”排查整治).
     #[serde(default)]
     pub rectifying_words: Vec<String>,
+    /// Unquoted heads that, with no name before them (推进示范创建), stand for one initiative
+    /// of initiatives.tsv: head → its canonical name.
+    #[serde(default)]
+    pub bare_heads: std::collections::BTreeMap<String, String>,
 }
 
 /// A list of words for "does this text start (or end) with one of them": one hash lookup per
@@ -1038,6 +1042,14 @@ impl Knowledge {
         let document_types = load_document_types(&source)?;
         let rules: InitiativeRules = toml::from_str(&source.read("initiative_rules.toml")?)
             .context("initiative_rules.toml")?;
+        for (head, canonical) in &rules.bare_heads {
+            if !rules.unquoted_heads.contains(head) {
+                bail!("initiative_rules.toml: bare head {head} is no unquoted head");
+            }
+            if !initiative_by_name.contains_key(canonical) {
+                bail!("initiative_rules.toml: bare head {head}: no initiative {canonical}");
+            }
+        }
         let bodies = named_bodies(&vocabulary, &national_by_name, &form_by_short)?;
         let matchers = build_matchers(patterns, &rules)?;
         let township_endings = FewWords::new(&vocabulary.township_endings, true)

@@ -416,6 +416,16 @@ mod tests {
         );
     }
 
+    /// A bare 示范创建 (no name before it) is the 法治政府 one; with a name, it is that name's.
+    #[test]
+    fn a_bare_programme_head_stands_for_its_initiative() {
+        let x = run("青海省司法厅2021年法治政府建设情况报告\n\
+             部署推进示范创建、法治督察等重点工作,开展商业秘密保护示范创建。\n");
+        let names: Vec<&str> = x.initiatives.iter().map(|i| i.canonical.as_str()).collect();
+        assert!(names.contains(&"法治政府建设示范创建"), "{names:?}");
+        assert!(names.contains(&"商业秘密保护示范创建"), "{names:?}");
+    }
+
     /// A title that is a newspaper's name alone names the newspaper, a body of kind media.
     #[test]
     fn a_title_that_is_a_newspapers_name_is_the_newspaper() {

@@ -108,9 +108,21 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
             {
                 return;
             }
-            let Some(start) = name_start(cx, at) else {
+            let start = name_start(cx, at).unwrap_or(at);
+            if start == at {
+                // No name before the head (推进示范创建): the initiative it stands for, if any.
+                if let Some(&index) = rules
+                    .bare_heads
+                    .get(head)
+                    .and_then(|canonical| cx.knowledge.initiative_by_name.get(canonical))
+                {
+                    out.push(Mention {
+                        span: head_span,
+                        referent: Referent::Initiative(InitiativeRef::Known(index)),
+                    });
+                }
                 return;
-            };
+            }
             let name = &cx.text[start..end];
             let chars = name.chars().count();
             if chars < head.chars().count() + 2
