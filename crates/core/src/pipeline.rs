@@ -31,6 +31,7 @@ pub fn process_within(
     let heading = metadata::read(&context, &bodies_and_places);
     let report = ReportContext::decide(knowledge, &context, &heading, &bodies_and_places);
     heading.add_author_mention(&mut bodies_and_places);
+    extract::subdistricts_as_bodies(&context, &mut bodies_and_places, heading.heading_end);
     // Then every mention, then the relation candidates between them.
     let mentions = extract::all_mentions(&context, bodies_and_places);
     over(budget.check())?;
@@ -424,6 +425,20 @@ mod tests {
         let names: Vec<&str> = x.initiatives.iter().map(|i| i.canonical.as_str()).collect();
         assert!(names.contains(&"法治政府建设示范创建"), "{names:?}");
         assert!(names.contains(&"商业秘密保护示范创建"), "{names:?}");
+    }
+
+    /// A named 街道 of the township table in the body is a body of level subdistrict; a town
+    /// named beside it stays a place.
+    #[test]
+    fn a_named_subdistrict_in_the_body_is_a_body() {
+        let x = run("抚顺市顺城区2024年法治政府建设年度报告\n\
+             组织宣讲。前甸镇、长春街道等单位主要负责人参加。\n");
+        let subdistrict = x
+            .agencies
+            .iter()
+            .find(|a| a.canonical == "抚顺市顺城区长春街道");
+        assert_eq!(subdistrict.map(|a| a.level.as_str()), Some("subdistrict"));
+        assert!(place_names(&x).contains(&"抚顺市顺城区前甸镇".to_string()));
     }
 
     /// A title that is a newspaper's name alone names the newspaper, a body of kind media.

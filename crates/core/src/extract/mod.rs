@@ -64,7 +64,8 @@ pub enum AgencyRef {
     },
     /// An internal unit (政策法规科) of the author.
     UnitOfAuthor(String),
-    /// A named subdistrict (华新街道) of a jurisdiction.
+    /// A named subdistrict (华新街道) of a jurisdiction; `name` is empty when the jurisdiction
+    /// is the subdistrict itself (a 街道 of the township table).
     Subdistrict {
         name: String,
         jurisdiction: JurisdictionRef,
@@ -311,6 +312,30 @@ impl<'a> Context<'a> {
 /// The names of bodies and places: what the heading and the report's context are read from.
 pub fn bodies_and_places(context: &Context<'_>) -> Vec<Mention> {
     agencies::find(context)
+}
+
+/// Named 街道 in the body are bodies, not places (the gold rules: named 街道 are agencies of
+/// level subdistrict): a 街道 of the township table named after the heading (前甸镇、长春街道等
+/// 单位) becomes a mention of its office. The heading's own subject stays a place, which the
+/// report's place was read from.
+pub fn subdistricts_as_bodies(context: &Context<'_>, mentions: &mut [Mention], heading_end: usize) {
+    let k = context.knowledge;
+    let word = &k.vocabulary.agencies.subdistrict;
+    for mention in mentions.iter_mut().filter(|m| m.span.start >= heading_end) {
+        let Referent::Place(PlaceRef::Known(place)) = mention.referent else {
+            continue;
+        };
+        let townships = k
+            .place_candidates(&place)
+            .iter()
+            .all(|&p| k.places[p].level == crate::knowledge::PlaceLevel::Township);
+        if townships && context.slice(mention.span).ends_with(word.as_str()) {
+            mention.referent = Referent::Agency(AgencyRef::Subdistrict {
+                name: String::new(),
+                jurisdiction: JurisdictionRef::Named(place),
+            });
+        }
+    }
 }
 
 /// Every other mention (laws, policy documents, initiatives) joined with the bodies and places,
