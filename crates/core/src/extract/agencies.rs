@@ -36,6 +36,8 @@ struct Anchors {
     subdistricts: Vec<usize>,
     /// A deictic prefix before a level character (我区, 全市…).
     deictic: Vec<usize>,
+    /// 领导小组办公室
+    group_offices: Vec<usize>,
 }
 
 /// Which list of [`Anchors`] an anchor word goes to.
@@ -48,6 +50,7 @@ enum Anchor {
     College,
     Subdistrict,
     Deictic,
+    GroupOffice,
 }
 
 /// Every anchor word in one matcher, with the list each goes to. Built with the knowledge
@@ -68,7 +71,9 @@ fn anchor_words(v: &Vocabulary) -> Vec<(String, Anchor)> {
         (a.university.clone(), Anchor::University),
         (a.college.clone(), Anchor::College),
         (a.subdistrict.clone(), Anchor::Subdistrict),
+        (a.group_office.clone(), Anchor::GroupOffice),
     ];
+    words.retain(|(word, _)| !word.is_empty());
     for prefix in a.deictic_prefixes.chars() {
         for level in v.level_chars.iter().filter(|l| l.deictic) {
             words.push((format!("{prefix}{}", level.char), Anchor::Deictic));
@@ -119,6 +124,7 @@ impl Anchors {
                 Anchor::College => &mut found.colleges,
                 Anchor::Subdistrict => &mut found.subdistricts,
                 Anchor::Deictic => &mut found.deictic,
+                Anchor::GroupOffice => &mut found.group_offices,
             };
             list.push(start);
         };
@@ -194,7 +200,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     );
     universities(cx, &anchors, &mut out);
     subdistricts(cx, &anchors.subdistricts, &mut out);
-    group_offices(cx, &mut out);
+    group_offices(cx, &anchors.group_offices, &mut out);
     deictic_places(cx, &anchors.deictic, &mut out);
     let mut out = out.into_vec();
     out.sort_by_key(|m| m.span);
@@ -458,14 +464,10 @@ fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut MentionList) {
 /// A leading group's office named by its topic after a place or a level character (市法治政府
 /// 建设工作领导小组办公室): a body of that place, named by the topic and the office word. Without
 /// a place or a level character before the topic, the office is nobody's in particular.
-fn group_offices(cx: &Context<'_>, out: &mut MentionList) {
-    let v = &cx.knowledge.vocabulary;
-    let words = &v.agencies;
-    if words.group_office.is_empty() {
-        return;
-    }
+fn group_offices(cx: &Context<'_>, at_office: &[usize], out: &mut MentionList) {
+    let words = &cx.knowledge.vocabulary.agencies;
     let breaks = &cx.knowledge.rules.name_start_breaks;
-    for (at, _) in cx.text.match_indices(words.group_office.as_str()) {
+    for &at in at_office {
         let end = at + words.group_office.len();
         let window = cx.before(at, words.group_office_max_chars);
         let window_start = at - window.len();
@@ -732,7 +734,7 @@ mod tests {
 
     /// Every occurrence of every anchor word, overlapping ones too, by plain substring search.
     fn anchors_by_substring(text: &str) -> Vec<Vec<usize>> {
-        let mut lists = vec![Vec::new(); 7];
+        let mut lists = vec![Vec::new(); 8];
         for (word, anchor) in anchor_words(&knowledge().vocabulary) {
             let list = &mut lists[anchor as usize];
             list.extend(
@@ -754,6 +756,7 @@ mod tests {
             a.colleges.clone(),
             a.subdistricts.clone(),
             a.deictic.clone(),
+            a.group_offices.clone(),
         ]
     }
 
@@ -763,6 +766,7 @@ mod tests {
             proptest::sample::select(vec![
                 "党组", "党", "组", "中院", "中级人民法院", "中级", "大学", "学院", "大学院", "院",
                 "街道", "我区", "全市市", "本省", "我", "全", "本", "，", "a", "东丽",
+                "领导小组办公室", "领导小组", "办公室",
             ]),
             0..40,
         )) {
