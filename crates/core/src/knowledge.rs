@@ -243,6 +243,9 @@ pub struct InitiativeRules {
     /// of initiatives.tsv: head → its canonical name.
     #[serde(default)]
     pub bare_heads: std::collections::BTreeMap<String, String>,
+    /// Words naming the whole of a place (全省, 全国): an unquoted name starts at one.
+    #[serde(default)]
+    pub scope_words: Vec<String>,
 }
 
 /// A list of words for "does this text start (or end) with one of them": one hash lookup per

@@ -142,6 +142,16 @@ mod tests {
                 "2023年以来,遵义市委、市政府深入学习贯彻习近平法治思想。\n",
                 "遵义市人民政府",
             ),
+            (
+                "2024年,在县委的坚强领导下,在县人大的监督支持下,我县坚持依法行政。\
+                 贯彻《阳城县优化营商环境办法》。\n",
+                "阳城县人民政府",
+            ),
+            (
+                "法治是治国理政的基本方式。2022年,在市委、县委的领导下,全县推进依法行政,\
+                 高台县各部门依法履职。\n",
+                "高台县人民政府",
+            ),
         ];
         for (text, author) in cases {
             let x = process(&doc(text.to_string()), knowledge);
@@ -421,7 +431,14 @@ mod tests {
     #[test]
     fn a_bare_programme_head_stands_for_its_initiative() {
         let x = run("青海省司法厅2021年法治政府建设情况报告\n\
-             部署推进示范创建、法治督察等重点工作,开展商业秘密保护示范创建。\n");
+             部署推进示范创建、法治督察等重点工作,开展商业秘密保护示范创建。\
+             择优推荐项目申报全省示范创建。\n");
+        let spans = x.initiatives.iter().flat_map(|i| &i.spans);
+        assert!(
+            !spans.clone().any(|m| m.text.contains("项目")),
+            "{:?}",
+            x.initiatives
+        );
         let names: Vec<&str> = x.initiatives.iter().map(|i| i.canonical.as_str()).collect();
         assert!(names.contains(&"法治政府建设示范创建"), "{names:?}");
         assert!(names.contains(&"商业秘密保护示范创建"), "{names:?}");

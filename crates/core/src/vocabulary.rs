@@ -108,6 +108,8 @@ pub struct AgencyWords {
 #[serde(deny_unknown_fields)]
 pub struct MetadataWords {
     pub title_endings: Vec<String>,
+    /// The mark that ends a sentence (。): a headingless report may name itself in its second.
+    pub sentence_end: String,
     pub law_title_endings: Vec<String>,
     pub venue_marker: String,
     pub joint_author_separators: String,

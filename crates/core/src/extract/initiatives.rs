@@ -108,9 +108,16 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
             {
                 return;
             }
-            let start = name_start(cx, at).unwrap_or(at);
-            if start == at {
-                // No name before the head (推进示范创建): the initiative it stands for, if any.
+            let mut start = name_start(cx, at).unwrap_or(at);
+            // A scope (全省, 全国) starts a name: the words before it are no part of it (项目
+            // 申报全省示范创建).
+            if let Some(scope) = last_scope_word(&rules.scope_words, &cx.text[start..at]) {
+                start += scope;
+            }
+            let before_head = &cx.text[start..at];
+            if before_head.is_empty() || rules.scope_words.iter().any(|w| w == before_head) {
+                // No name before the head (推进示范创建, 全省示范创建): the initiative it stands
+                // for, if any.
                 if let Some(&index) = rules
                     .bare_heads
                     .get(head)
@@ -120,8 +127,11 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
                         span: head_span,
                         referent: Referent::Initiative(InitiativeRef::Known(index)),
                     });
+                    return;
                 }
-                return;
+                if before_head.is_empty() {
+                    return;
+                }
             }
             let name = &cx.text[start..end];
             let chars = name.chars().count();
@@ -137,6 +147,14 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
             });
         });
     out
+}
+
+/// Where the last of `scope_words` in `run` starts.
+fn last_scope_word(scope_words: &[String], run: &str) -> Option<usize> {
+    scope_words
+        .iter()
+        .filter_map(|w| run.rfind(w.as_str()))
+        .max()
 }
 
 /// Where a name ending at `at` begins: right after an action verb within twelve characters, or

@@ -267,10 +267,19 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
     };
     let sentence = cx.slice(line);
     let lead = sentence.len() - sentence.trim_start().len();
-    let mut at = line.start + lead;
-    // 2024年,区司法局… and 2024年县司法局… alike: a body must start right after the phrase.
-    at += time_phrase_len(&cx.text[at..line.end], words);
-    at += framing_clause_len(&cx.text[at..line.end], words);
+    let subject_of_sentence = |mut at: usize| {
+        // 2024年,区司法局… and 2024年县司法局… alike: a body must start right after the
+        // phrase, and after any framing clauses (在县委的领导下,在县人大…的监督下,).
+        at += time_phrase_len(&cx.text[at..line.end], words);
+        loop {
+            let framing = framing_clause_len(&cx.text[at..line.end], words);
+            if framing == 0 {
+                break;
+            }
+            at += framing;
+        }
+        subject_at(cx, found, at)
+    };
     // Else a preamble in the opening lines: 现将省政府2024年度…情况报告如下.
     let preamble = || {
         let end = floor(cx.text, meta.heading_end + 300);
@@ -278,7 +287,15 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
         let after = line.start + opening.find(words.report_preamble.as_str())?;
         subject_at(cx, found, after + words.report_preamble.len())
     };
-    match subject_at(cx, found, at).or_else(preamble) {
+    // Else the second sentence, after a maxim (法治是安邦治国的基石…。2022年,…全县…).
+    let second_sentence = || {
+        let first_end = sentence.find(words.sentence_end.as_str())?;
+        subject_of_sentence(line.start + first_end + words.sentence_end.len())
+    };
+    match subject_of_sentence(line.start + lead)
+        .or_else(preamble)
+        .or_else(second_sentence)
+    {
         Some(Subject::Body(agency)) => meta.author = Some(agency),
         Some(Subject::Place(place)) => meta.title_place = Some(place),
         None => {}
