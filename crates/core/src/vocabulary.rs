@@ -110,6 +110,8 @@ pub struct MetadataWords {
     pub title_endings: Vec<String>,
     /// The mark that ends a sentence (。): a headingless report may name itself in its second.
     pub sentence_end: String,
+    /// A government written bare after a party body (巴州党委、政府).
+    pub bare_government_words: Vec<String>,
     pub law_title_endings: Vec<String>,
     pub venue_marker: String,
     pub joint_author_separators: String,

@@ -119,10 +119,17 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
                 .collect::<String>()
         })
         .map(|t| t.trim_start_matches('#').trim().to_string());
-    // The title's year; else the latest year in the opening lines (a regulation's last amendment).
+    // The title's year; else the latest year in the opening lines (a regulation's last
+    // amendment), not counting the page's metadata (发布日期:2025-04-01 above a 2024 report)
+    // but the document's number (国发〔2019〕5号).
     let year = title.as_deref().and_then(first_year).or_else(|| {
         let opening = &cx.text[..floor(cx.text, 600)];
-        opening.lines().take(12).filter_map(first_year).max()
+        opening
+            .lines()
+            .take(12)
+            .filter(|l| is_document_number(l.trim()) || !is_furniture(cx, l))
+            .filter_map(first_year)
+            .max()
     });
 
     let mut meta = Metadata {
@@ -168,6 +175,27 @@ fn publisher(cx: &Context<'_>, found: &[Mention]) -> Option<AgencyRef> {
                 _ => None,
             })
         })
+}
+
+/// A line that is only a document's number (东府〔2024〕41号, 京政发[2023]3号): no title.
+fn is_document_number(line: &str) -> bool {
+    /// A document number is a few characters of issuer, the year, a number and 号.
+    const LONGEST: usize = 24;
+    let Some(rest) = line.strip_suffix('号') else {
+        return false;
+    };
+    let Some((issuer, year_and_number)) = rest.split_once(['〔', '[', '［']) else {
+        return false;
+    };
+    let Some((year, number)) = year_and_number.split_once(['〕', ']', '］']) else {
+        return false;
+    };
+    line.chars().count() <= LONGEST
+        && !issuer.is_empty()
+        && year.len() == 4
+        && year.chars().all(|c| c.is_ascii_digit())
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Whether one of the mentions `found` (in text order) lies in `line`.
@@ -217,6 +245,7 @@ fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
     // two (… > 政策文件 > 市政府文件).
     line.trim_start().starts_with(|c| marks.contains(c))
         || line.matches(|c| marks.contains(c)).count() >= 2
+        || is_document_number(line.trim())
         || holds_any_word(line, &cx.knowledge.heading_furniture)
 }
 
@@ -358,10 +387,19 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
 /// The author among the bodies named jointly from `run[0]` (盟委、行署; 遵义市委、市政府): the
 /// government, else the first.
 fn joint_author(cx: &Context<'_>, run: &[Mention]) -> Option<AgencyRef> {
-    let joint = joint_bodies(cx, run);
+    let (joint, end) = joint_bodies(cx, run);
     let government = joint
         .iter()
         .find(|a| agency_kind(cx.knowledge, a) == Some("government"));
+    // 巴州党委、政府: a bare government word after the bodies is the government of their place.
+    if let (None, Some(AgencyRef::Form { jurisdiction, .. })) = (government, joint.first()) {
+        if names_bare_government(cx, end) {
+            return Some(AgencyRef::Form {
+                form: cx.knowledge.local_government_form,
+                jurisdiction: jurisdiction.clone(),
+            });
+        }
+    }
     let mut author = government.or(joint.first()).map(|a| (*a).clone())?;
     // 遵义市委、市政府: the relative body shares the place its partner names.
     let named_place = joint.iter().find_map(|a| match a {
@@ -419,8 +457,27 @@ fn unnamed_department(
     })
 }
 
-/// The bodies named one after another from `run[0]`, separated only by a joining mark.
-fn joint_bodies<'m>(cx: &Context<'_>, run: &'m [Mention]) -> Vec<&'m AgencyRef> {
+/// Whether the text at `at` is a joining mark and a bare government word (、政府).
+fn names_bare_government(cx: &Context<'_>, at: usize) -> bool {
+    let words = &cx.knowledge.vocabulary.metadata;
+    let rest = cx.text.get(at..).unwrap_or_default();
+    let Some(mark) = rest.chars().next() else {
+        return false;
+    };
+    if !words.joint_author_separators.contains(mark) {
+        return false;
+    }
+    let rest = &rest[mark.len_utf8()..];
+    // A body written there (政府办公室) would have joined the run: this is the bare word.
+    words
+        .bare_government_words
+        .iter()
+        .any(|w| rest.starts_with(w.as_str()))
+}
+
+/// The bodies named one after another from `run[0]`, separated only by a joining mark, and
+/// where the last of them ends.
+fn joint_bodies<'m>(cx: &Context<'_>, run: &'m [Mention]) -> (Vec<&'m AgencyRef>, usize) {
     let separators = &cx.knowledge.vocabulary.metadata.joint_author_separators;
     let mut bodies = Vec::new();
     let mut end = None;
@@ -446,7 +503,7 @@ fn joint_bodies<'m>(cx: &Context<'_>, run: &'m [Mention]) -> Vec<&'m AgencyRef> 
         }
         end = Some(mention.span.end);
     }
-    bodies
+    (bodies, end.unwrap_or_default())
 }
 
 /// The kind (government, party, ...) of a body before it is resolved, where it is known.
@@ -648,6 +705,25 @@ mod tests {
         assert_eq!(first_year("东丽区2024年法治政府建设年度报告"), Some(2024));
         assert_eq!(first_year("国发〔12345〕号"), None);
         assert_eq!(first_year("no year"), None);
+    }
+
+    #[test]
+    fn a_document_number_alone_is_no_title() {
+        for line in [
+            "东府〔2024〕41号",
+            "京政发[2023]3号",
+            "津滨政办［2022］12号",
+        ] {
+            assert!(is_document_number(line), "{line}");
+        }
+        for line in [
+            "〔2024〕41号",
+            "东府〔2024〕号",
+            "关于印发东府〔2024〕41号文件的通知",
+            "41号",
+        ] {
+            assert!(!is_document_number(line), "{line}");
+        }
     }
 
     #[test]
