@@ -643,6 +643,11 @@ pub fn extract_paths(
     Ok((extractions, failures))
 }
 
+/// Whether two paths name the same file (after resolving links and relative parts).
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
 /// Scores every report under `paths` that has a key `<stem>.json` in `gold`.
 pub fn evaluate(paths: &[PathBuf], gold: &Path, knowledge: &Knowledge) -> Result<Vec<ReportScore>> {
     if !gold.is_dir() {
@@ -653,7 +658,8 @@ pub fn evaluate(paths: &[PathBuf], gold: &Path, knowledge: &Knowledge) -> Result
     for file in files {
         let name = file_name_text(&file);
         let key_path = gold.join(format!("{}.json", doc_id(&name)));
-        if !key_path.is_file() {
+        // A key kept beside its report is no report: it would be scored against itself.
+        if !key_path.is_file() || same_file(&file, &key_path) {
             continue;
         }
         let key: GoldKey = serde_json::from_str(

@@ -68,3 +68,22 @@ fn eval_prints_precision_recall_and_f1_per_category() {
     }
     assert!(out.contains("precision") && out.contains("recall") && out.contains("f1"));
 }
+
+/// Keys kept in the same folder as their reports are not read as reports themselves: the folder
+/// holds one report and its key, and the eval scores one report.
+#[test]
+fn keys_beside_their_reports_are_not_scored_as_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(report("000"), dir.path().join("000.txt")).unwrap();
+    let key = repo().join("tests/gold").join(format!(
+        "{}.json",
+        report("000").file_stem().unwrap().to_string_lossy()
+    ));
+    std::fs::copy(&key, dir.path().join("000.json")).unwrap();
+    let out = ok(govkg()
+        .args(["eval", "--json", "--gold"])
+        .arg(dir.path())
+        .arg(dir.path()));
+    let scores: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    assert_eq!(scores["reports"].as_u64(), Some(1), "{scores}");
+}
