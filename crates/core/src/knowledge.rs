@@ -1181,13 +1181,9 @@ impl Knowledge {
     /// a body's form (满族屯满族乡人民政府, 西翥街道办事处); a county-qualified name, or one whose
     /// county the text names too, anywhere.
     fn add_township_hits(&self, text: &str, hits: &mut Vec<(usize, usize, Entry)>) {
-        let named: FxHashSet<usize> = hits
-            .iter()
-            .filter_map(|h| match h.2 {
-                Entry::Place(PlaceName::One(p)) => Some(p),
-                _ => None,
-            })
-            .collect();
+        // The places the text names, gathered the first time a bare name needs them (most texts
+        // have none past their opening).
+        let mut named: Option<FxHashSet<usize>> = None;
         let mut found = Vec::new();
         self.township_endings.for_each_match(text, |_, _, end| {
             let Some((start, name)) = self.place_ending_at(text, end) else {
@@ -1207,7 +1203,15 @@ impl Knowledge {
                 hits.get(next)
                     .is_some_and(|h| h.0 == end && matches!(h.2, Entry::AgencyForm(_)))
             };
-            let county_named = || {
+            let mut county_named = || {
+                let named = named.get_or_insert_with(|| {
+                    hits.iter()
+                        .filter_map(|h| match h.2 {
+                            Entry::Place(PlaceName::One(p)) => Some(p),
+                            _ => None,
+                        })
+                        .collect()
+                });
                 candidates
                     .iter()
                     .any(|p| self.places[*p].parent.is_some_and(|q| named.contains(&q)))
