@@ -172,6 +172,12 @@ mod tests {
                  2023年度法治政府建设情况的报告\n2023年,在省委、省政府的领导下,推进法治建设。\n",
                 "长春市人民政府",
             ),
+            // A heading that names nobody: the opening's subject, not its framing bodies.
+            (
+                "关于2024年法治政府建设情况的报告\n\n2024年,在市委、市政府正确领导下,\
+                 市司法局深入推进依法行政,为大连发展提供法治保障。\n",
+                "大连市司法局",
+            ),
         ];
         for (text, author) in cases {
             let x = process(&doc(text.to_string()), knowledge);

@@ -666,6 +666,15 @@ fn find_author(
         .law_title_endings
         .iter()
         .any(|e| title.ends_with(e.as_str()));
+    // A heading that names nobody (关于2024年法治政府建设情况的报告): the opening sentence's
+    // subject, past its framing clauses (在市委、市政府正确领导下,市司法局…), is the author;
+    // the first body named would be the framing's.
+    if meta.title_place.is_none() && !names_a_law {
+        opening_subject(cx, found, meta);
+        if meta.author.is_some() || meta.title_place.is_some() {
+            return;
+        }
+    }
     if meta.title_place.is_none() || names_a_law {
         if let Some(agency) = first_body(cx, found, meta.heading_end) {
             meta.author = Some(agency);
