@@ -394,8 +394,15 @@ fn continuing_name<'t>(k: &Knowledge, after: &'t str) -> Option<&'t str> {
 /// Political formulas and descriptive labels: markers (思想, 意识…), numbered formulas
 /// (四个意识, 两个维护, but not 三个年), and telling endings (智享式, 主力军, 路线图).
 fn is_slogan_shape(k: &Knowledge, name: &str) -> bool {
-    if k.slogan_markers.find_iter(name).next().is_some() {
-        return true;
+    if let Some(marker) = k.slogan_markers.find_iter(name).last() {
+        // A formula followed by what carries it out (习近平法治思想宣讲教室, …进万家) names that
+        // programme; the formula alone, or with a description, stays one.
+        let rest = &name[marker.end()..];
+        let names_programme =
+            rest.chars().count() >= k.rules.min_chars && k.rule_words.name_heads.is_suffix_of(rest);
+        if !names_programme {
+            return true;
+        }
     }
     if k.rule_words.slogan_endings.is_suffix_of(name) {
         return true;
@@ -468,6 +475,25 @@ mod tests {
         assert!(initiatives("抓好“关键少数”，建强“主力军”，绘好“路线图”").is_empty());
         assert!(initiatives("打造“智享式”服务").is_empty());
         assert!(initiatives("实现“两个一百年”奋斗目标").is_empty());
+        assert!(initiatives("深入学习“习近平法治思想”").is_empty());
+    }
+
+    #[test]
+    fn a_formula_with_what_carries_it_out_names_a_programme() {
+        assert_eq!(
+            initiatives("依托党校设立“习近平法治思想宣讲教室”")[0].1,
+            "习近平法治思想宣讲教室"
+        );
+        // A description after the formula is no programme's name.
+        assert!(initiatives("筑牢“习近平法治思想理论根基”").is_empty());
+    }
+
+    #[test]
+    fn a_short_quote_goes_on_to_its_system() {
+        assert_eq!(
+            initiatives("建立“两山”生态观察员制度,推行"),
+            vec![("“两山”生态观察员制度".into(), "两山生态观察员制度".into())]
+        );
     }
 
     #[test]
