@@ -489,6 +489,14 @@ mod tests {
     }
 
     #[test]
+    fn a_demonstration_city_is_the_national_demonstration_programme() {
+        let found = initiatives("巩固拓展全国法治政府建设示范市创建成果");
+        assert_eq!(found[0].1, "法治政府建设示范创建");
+        // A title a place was awarded is no programme it carries out.
+        assert!(initiatives("获得全省法治政府建设示范县命名").is_empty());
+    }
+
+    #[test]
     fn a_short_quote_goes_on_to_its_system() {
         assert_eq!(
             initiatives("建立“两山”生态观察员制度,推行"),
