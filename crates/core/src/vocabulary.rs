@@ -102,6 +102,10 @@ pub struct AgencyWords {
     pub subdistrict_excluded: String,
     pub group_office: String,
     pub group_office_max_chars: usize,
+    pub named_department_endings: Vec<String>,
+    pub named_department_false_endings: Vec<String>,
+    pub named_department_min_chars: usize,
+    pub named_department_breaks: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -159,6 +159,18 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
                         continue;
                     }
                 }
+                let next_hit = hits.get(i + 1).map_or(cx.text.len(), |h| h.0);
+                if let Some(name_end) = named_department_after(cx, end, next_hit) {
+                    out.push(Mention {
+                        span: Span::new(start, name_end),
+                        referent: Referent::Agency(AgencyRef::Department {
+                            name: cx.text[end..name_end].to_string(),
+                            jurisdiction: JurisdictionRef::Named(place),
+                        }),
+                    });
+                    i += 1;
+                    continue;
+                }
                 out.push(Mention {
                     span: Span::new(start, end),
                     referent: Referent::Place(PlaceRef::Known(place)),
@@ -459,6 +471,29 @@ fn universities(cx: &Context<'_>, anchors: &Anchors, out: &mut MentionList) {
             }
         }
     }
+}
+
+/// Where a department no table lists ends, named in full right after its place
+/// (山西省|民营经济发展局): the shortest run of Chinese characters from `at` ending with a
+/// department word, before the next table name (`next_hit`) and without a phrase's characters.
+fn named_department_after(cx: &Context<'_>, at: usize, next_hit: usize) -> Option<usize> {
+    let words = &cx.knowledge.vocabulary.agencies;
+    let max_chars = cx.knowledge.vocabulary.metadata.department_max_chars;
+    let rest = cx.text.get(at..next_hit)?;
+    let mut chars = 0;
+    for (i, c) in rest.char_indices() {
+        if !is_han(c) || words.named_department_breaks.contains(c) || chars >= max_chars {
+            return None;
+        }
+        chars += 1;
+        let end = i + c.len_utf8();
+        let name = &rest[..end];
+        let ends_with = |list: &[String]| list.iter().any(|e| name.ends_with(e.as_str()));
+        if chars >= words.named_department_min_chars && ends_with(&words.named_department_endings) {
+            return (!ends_with(&words.named_department_false_endings)).then_some(at + end);
+        }
+    }
+    None
 }
 
 /// A leading group's office named by its topic after a place or a level character (市法治政府
@@ -833,6 +868,19 @@ mod tests {
                 "自治区党委全面依法治区委员会"
             ]
         );
+    }
+
+    #[test]
+    fn a_department_no_table_lists_is_named_after_its_place() {
+        let found = agencies("组建山西省民营经济发展局,出台措施");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "山西省民营经济发展局");
+        assert!(
+            matches!(&found[0].1, AgencyRef::Department { name, .. } if name == "民营经济发展局")
+        );
+        // A phrase that only ends like one is no body.
+        assert!(agencies("融入天津市发展大局").is_empty());
+        assert!(agencies("山西省各级公安局").is_empty());
     }
 
     #[test]
