@@ -178,6 +178,12 @@ mod tests {
                  市司法局深入推进依法行政,为大连发展提供法治保障。\n",
                 "大连市司法局",
             ),
+            // A menu's short entries and a date line before a headingless opening.
+            (
+                "站群导航\n\nAQI\n\n  • 轻度污染\n  • 中度污染\n\n2024-03-15来源:\n\n\
+                 2023年,吉林省人民政府坚持依法行政。\n",
+                "吉林省人民政府",
+            ),
         ];
         for (text, author) in cases {
             let x = process(&doc(text.to_string()), knowledge);
@@ -187,6 +193,22 @@ mod tests {
         // A salutation is not a title.
         let x = process(&doc(cases[3].0.to_string()), knowledge);
         assert_eq!(x.title, None);
+        // A care-mode banner, an index number and a list bullet are no part of the title, nor is
+        // the page's date line, and the index number's year is not the report's.
+        let x = process(
+            &doc(
+                "关怀版 网站支持IPv6\n\n首页 > 政务公开 > 其他\n\n  • 736916951/2024-000784\n\
+                  • 黑龙江省司法厅关于2023年法治政府建设情况的报告\n  • 2024年03月04日 15时06分\n\n\
+                  2023年,省司法厅推进法治建设。\n"
+                    .to_string(),
+            ),
+            knowledge,
+        );
+        assert_eq!(
+            x.title.as_deref(),
+            Some("黑龙江省司法厅关于2023年法治政府建设情况的报告")
+        );
+        assert_eq!(x.year, Some(2023));
     }
 
     /// A law's short name is a whole word; a city's 规定 is a government rule, a district's a

@@ -129,6 +129,9 @@ pub struct MetadataWords {
     /// How the name of a department no table knows ends, in a heading after its place.
     pub department_endings: Vec<String>,
     pub department_max_chars: usize,
+    /// The Chinese characters of a date and time (年月日时分秒): a line of digits and these
+    /// alone is page metadata.
+    pub date_chars: String,
     /// Ends a heading's author part (X区司法局关于…).
     pub heading_about: String,
     /// A line starting with one of these continues a breadcrumb (> 陇西动态 > 政务公告).

@@ -247,6 +247,10 @@ fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
         || line.matches(|c| marks.contains(c)).count() >= 2
         || is_document_number(line.trim())
         || holds_any_word(line, &cx.knowledge.heading_furniture)
+        // An index number or a date alone (736916951/2024-000784, 2025年03月19日 09时07分).
+        || line
+            .chars()
+            .all(|c| !super::is_han(c) || cx.knowledge.vocabulary.metadata.date_chars.contains(c))
 }
 
 /// Whether `line` holds one of `words`, as written or with its white space taken out (portals
@@ -289,7 +293,10 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
         .find(|l| {
             let raw = cx.slice(*l);
             let cleaned = clean_heading_line(raw);
-            !cleaned.is_empty() && !is_salutation(&cleaned) && !is_furniture(cx, raw)
+            // A short line naming nobody is a banner or a menu entry (• 轻度污染), not the opening.
+            let banner =
+                cleaned.chars().count() <= COLUMN_NAME_CHARS && !names_body_or_place(*l, found);
+            !cleaned.is_empty() && !banner && !is_salutation(&cleaned) && !is_furniture(cx, raw)
         })
     else {
         return;
@@ -568,10 +575,13 @@ fn floor(text: &str, i: usize) -> usize {
 }
 
 fn clean_heading_line(s: &str) -> String {
-    let s = s
-        .trim()
-        .trim_matches(|c: char| c == '|' || c == '#' || c.is_whitespace());
+    let s = s.trim().trim_matches(is_line_mark);
     s[doc_number_prefix_len(s)..].trim().to_string()
+}
+
+/// A table rule, a Markdown heading mark, a list bullet or white space around a heading line.
+fn is_line_mark(c: char) -> bool {
+    matches!(c, '|' | '#' | '•' | '●' | '·' | '■' | '◆' | '▪') || c.is_whitespace()
 }
 
 /// The length of a bracketed document number before a title ([天政发〔2026〕7号]天水市…).
@@ -593,7 +603,7 @@ fn doc_number_prefix_len(s: &str) -> usize {
 
 fn trimmed_line_span(cx: &Context<'_>, line: Span) -> Span {
     let s = cx.slice(line);
-    let unmarked = s.trim_start_matches(|c: char| c == '|' || c == '#' || c.is_whitespace());
+    let unmarked = s.trim_start_matches(is_line_mark);
     let lead = s.len() - unmarked.len() + doc_number_prefix_len(unmarked);
     let kept = s
         .trim_end_matches(|c: char| c == '|' || c.is_whitespace())
