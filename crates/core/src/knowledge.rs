@@ -1128,9 +1128,39 @@ impl Knowledge {
         self.gazetteer.for_each_match(text, |start, end, value| {
             hits.push((start, end, self.gazetteer_entries[value as usize]));
         });
+        self.yield_to_party_prefix(text, &mut hits);
         self.keep_word_like_places(text, &mut hits);
         self.add_township_hits(text, &mut hits);
         hits
+    }
+
+    /// 中共和县委员会 is 中共 + 和县, though 共和县 is a place too: a place name that starts
+    /// inside the party prefix yields its first characters to the prefix when the rest is a
+    /// place name of its own.
+    fn yield_to_party_prefix(&self, text: &str, hits: &mut [(usize, usize, Entry)]) {
+        let prefix = self.vocabulary.agencies.party_prefix.as_str();
+        let Some((lead, _)) = prefix.char_indices().nth(1) else {
+            return;
+        };
+        let (head, tail) = prefix.split_at(lead);
+        for hit in hits.iter_mut() {
+            let (start, end, entry) = *hit;
+            let is_place = matches!(entry, Entry::Place(_) | Entry::WordLikePlace(_));
+            if !is_place || !text[..start].ends_with(head) || !text[start..end].starts_with(tail) {
+                continue;
+            }
+            let rest_start = start + tail.len();
+            let rest = &text[rest_start..end];
+            let mut whole = None;
+            self.gazetteer.for_each_match(rest, |s, e, value| {
+                if s == 0 && e == rest.len() {
+                    whole = Some(self.gazetteer_entries[value as usize]);
+                }
+            });
+            if let Some(rest_entry @ (Entry::Place(_) | Entry::WordLikePlace(_))) = whole {
+                *hit = (rest_start, end, rest_entry);
+            }
+        }
     }
 
     /// A word-like place name (城中区, 东方市) is kept as a place only right before a body's
@@ -1523,6 +1553,20 @@ mod tests {
             .map(|&p| k.places[p].canonical.as_str())
             .collect();
         assert_eq!(bearers, vec!["柳州市城中区", "西宁市城中区"]);
+    }
+
+    #[test]
+    fn a_place_name_yields_the_party_prefix() {
+        let k = Knowledge::embedded().unwrap();
+        let places = |text: &str| -> Vec<String> {
+            k.scan(text)
+                .into_iter()
+                .filter(|h| matches!(h.2, Entry::Place(_)))
+                .map(|h| text[h.0..h.1].to_string())
+                .collect()
+        };
+        assert_eq!(places("中共和县委员会"), vec!["和县"]);
+        assert_eq!(places("中共共和县委员会"), vec!["共和县"]);
     }
 
     #[test]
