@@ -1530,16 +1530,19 @@ mod tests {
     }
 
     /// A name several places share is decided by the report's place chain, or not at all.
+    /// The texts of the place hits of a scan of `text`.
+    fn place_hits(k: &Knowledge, text: &str) -> Vec<String> {
+        k.scan(text)
+            .into_iter()
+            .filter(|h| matches!(h.2, Entry::Place(_)))
+            .map(|h| text[h.0..h.1].to_string())
+            .collect()
+    }
+
     #[test]
     fn a_word_like_county_name_is_a_place_only_where_it_stands_as_one() {
         let k = Knowledge::embedded().unwrap();
-        let places = |text: &str| -> Vec<String> {
-            k.scan(text)
-                .into_iter()
-                .filter(|h| matches!(h.2, Entry::Place(_)))
-                .map(|h| text[h.0..h.1].to_string())
-                .collect()
-        };
+        let places = |text: &str| place_hits(&k, text);
         assert_eq!(places("2025年,城中区坚持依法行政"), vec!["城中区"]);
         assert_eq!(places("推进中心城区和老城区改造"), Vec::<String>::new());
         let far = format!("{}城中区人民政府，东方市场", "。".repeat(200));
@@ -1558,13 +1561,7 @@ mod tests {
     #[test]
     fn a_place_name_yields_the_party_prefix() {
         let k = Knowledge::embedded().unwrap();
-        let places = |text: &str| -> Vec<String> {
-            k.scan(text)
-                .into_iter()
-                .filter(|h| matches!(h.2, Entry::Place(_)))
-                .map(|h| text[h.0..h.1].to_string())
-                .collect()
-        };
+        let places = |text: &str| place_hits(&k, text);
         assert_eq!(places("中共和县委员会"), vec!["和县"]);
         assert_eq!(places("中共共和县委员会"), vec!["共和县"]);
     }
