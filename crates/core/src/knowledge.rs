@@ -229,6 +229,10 @@ pub struct InitiativeRules {
     pub name_start_breaks: String,
     /// Programme words that carry a name on past its quote (“铁拳”行动).
     pub continuing_heads: Vec<String>,
+    /// Further words a quote without Chinese characters goes on to (“1+9+N”模式).
+    pub symbol_quote_heads: Vec<String>,
+    /// Words right before an unquoted head that only qualify it (单项示范创建).
+    pub head_qualifiers: Vec<String>,
     /// Words that stop such a continuation (的, 进行).
     pub continuation_blockers: Vec<String>,
     /// Verbs right before a quote that oppose what it names (反对“台独”…).
@@ -368,6 +372,7 @@ pub struct RuleWords {
     pub numbered_formula_prefixes: WordSet,
     pub rectifying: WordSet,
     pub continuing_heads: WordSet,
+    pub symbol_quote_heads: WordSet,
     pub opposing: WordSet,
 }
 
@@ -384,6 +389,7 @@ impl RuleWords {
             numbered_formula_prefixes: WordSet::new(&rules.numbered_formula_prefixes),
             rectifying: WordSet::new(&rules.rectifying_words),
             continuing_heads: WordSet::new(&rules.continuing_heads),
+            symbol_quote_heads: WordSet::new(&rules.symbol_quote_heads),
             opposing: WordSet::new(&rules.opposing_verbs),
         }
     }

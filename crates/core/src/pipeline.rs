@@ -218,7 +218,8 @@ mod tests {
         let knowledge = knowledge();
         let text = "绍兴市司法局2023年法治政府建设情况报告\n\
                     开展涉侨公证法律服务,完善公司法人治理结构,宣传公证法。\n\
-                    贯彻《绍兴市电梯安全管理规定》和《越城区行政规范性文件管理规定》。\n";
+                    贯彻《绍兴市电梯安全管理规定》和《越城区行政规范性文件管理规定》,\
+                    学习《浙江省学习、使用和推广普通话的若干规定》。\n";
         let x = process(&doc(text.to_string()), knowledge);
         let laws: Vec<(&str, &str)> = x
             .laws
@@ -237,6 +238,11 @@ mod tests {
             .policy_documents
             .iter()
             .any(|d| d.title == "越城区行政规范性文件管理规定"));
+        // 、 joins words inside a title.
+        assert!(
+            laws.contains(&("浙江省学习、使用和推广普通话的若干规定", "rule")),
+            "{laws:?}"
+        );
     }
 
     /// Relative forms along the report's place chain, at levels beyond 省/市/区/县: in a county

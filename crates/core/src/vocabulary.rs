@@ -103,6 +103,8 @@ pub struct AgencyWords {
     pub group_office: String,
     pub group_office_max_chars: usize,
     pub named_department_endings: Vec<String>,
+    pub ministry_char: String,
+    pub department_class_after: String,
     pub named_department_false_endings: Vec<String>,
     pub named_department_min_chars: usize,
     pub named_department_breaks: String,

@@ -177,6 +177,10 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
                 });
             }
             Entry::AgencyForm(form) => agency_form(cx, &mut out, start, end, form),
+            // A ministry's name before 门 is a class of departments (上级司法部门), no ministry.
+            Entry::NationalAgency(_)
+                if cx.text[end..].starts_with(words.department_class_after.as_str())
+                    && cx.text[..end].ends_with(words.ministry_char.as_str()) => {}
             Entry::NationalAgency(n) => {
                 push_agency(cx, &mut out, Span::new(start, end), AgencyRef::National(n))
             }
@@ -878,6 +882,8 @@ mod tests {
         assert!(
             matches!(&found[0].1, AgencyRef::Department { name, .. } if name == "民营经济发展局")
         );
+        // A ministry's name before 门 is a class of departments.
+        assert!(agencies("配合上级司法部门开展工作").is_empty());
         // A phrase that only ends like one is no body.
         assert!(agencies("融入天津市发展大局").is_empty());
         assert!(agencies("山西省各级公安局").is_empty());

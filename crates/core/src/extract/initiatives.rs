@@ -115,6 +115,13 @@ fn unquoted_named(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
                 start += scope;
             }
             let before_head = &cx.text[start..at];
+            if rules
+                .head_qualifiers
+                .iter()
+                .any(|q| before_head.ends_with(q.as_str()))
+            {
+                return;
+            }
             if before_head.is_empty() || rules.scope_words.iter().any(|w| w == before_head) {
                 // No name before the head (推进示范创建, 全省示范创建): the initiative it stands
                 // for, if any.
@@ -247,17 +254,16 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         initiative(span, format!("{}{rest}", display()))
     };
     // A quote without a Chinese word (“153”, “5S”) names nothing until the words after it.
-    let no_name_alone = slogan_shape
-        || name_chars < rules.min_chars
-        || name.contains('、')
-        || !name.chars().any(super::is_han);
+    let symbols_only = !name.chars().any(super::is_han);
+    let no_name_alone =
+        slogan_shape || name_chars < rules.min_chars || name.contains('、') || symbols_only;
     // What is opposed (反对“台独”分裂活动) is nobody's programme.
     let opposed = words.opposing.is_suffix_of(cx.before(quote.outer.start, 4));
     if opposed {
         return None;
     }
     if no_name_alone && !is_formula(k, &name) {
-        if let Some(rest) = continuing_name(k, after) {
+        if let Some(rest) = continuing_name(k, after, symbols_only) {
             return continued(rest);
         }
     }
@@ -277,7 +283,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         return initiative(quote.inner, display());
     }
     // Rule 3c for a name that needs the words after it (“法治先锋”巡回宣讲活动).
-    continuing_name(k, after).and_then(continued)
+    continuing_name(k, after, false).and_then(continued)
 }
 
 /// Rules 3 and 3b: a completing word right after the quote joins the name (“八五”普法), unless
@@ -370,8 +376,9 @@ fn is_formula(k: &Knowledge, name: &str) -> bool {
 
 /// The words after a quote up to and including a continuing head (行政执法改革 of
 /// “大综合一体化”行政执法改革), within the genus window and the run of Han characters; not when
-/// they start with an action verb (“X”开展活动 is an act on X).
-fn continuing_name<'t>(k: &Knowledge, after: &'t str) -> Option<&'t str> {
+/// they start with an action verb (“X”开展活动 is an act on X). A quote of `symbols_only`
+/// (“1+9+N”) also goes on to a symbol-quote head (模式).
+fn continuing_name<'t>(k: &Knowledge, after: &'t str, symbols_only: bool) -> Option<&'t str> {
     let run_end: usize = after
         .chars()
         .take(k.rules.genus_window_chars)
@@ -387,7 +394,10 @@ fn continuing_name<'t>(k: &Knowledge, after: &'t str) -> Option<&'t str> {
     run.char_indices()
         .map(|(i, c)| &run[..i + c.len_utf8()])
         .rev()
-        .find(|prefix| k.rule_words.continuing_heads.is_suffix_of(prefix))
+        .find(|prefix| {
+            k.rule_words.continuing_heads.is_suffix_of(prefix)
+                || (symbols_only && k.rule_words.symbol_quote_heads.is_suffix_of(prefix))
+        })
         .filter(|prefix| !crosses_blocker(k, prefix))
 }
 
@@ -494,6 +504,23 @@ mod tests {
         assert_eq!(found[0].1, "法治政府建设示范创建");
         // A title a place was awarded is no programme it carries out.
         assert!(initiatives("获得全省法治政府建设示范县命名").is_empty());
+    }
+
+    #[test]
+    fn a_quote_of_symbols_goes_on_to_its_model() {
+        assert_eq!(initiatives("创新“1+9+N”模式,成立基地")[0].1, "1+9+N模式");
+        // A Chinese name before 模式 stands alone, by its genus word.
+        assert_eq!(initiatives("推行“清单管理”模式,成立基地")[0].1, "清单管理");
+    }
+
+    #[test]
+    fn a_verb_after_a_quote_stops_its_name() {
+        assert!(initiatives("三是聚焦“决战决胜”强化制度供给。").is_empty());
+    }
+
+    #[test]
+    fn a_qualified_head_alone_names_no_programme() {
+        assert!(initiatives("报送2个单项示范创建候选项目").is_empty());
     }
 
     #[test]

@@ -104,7 +104,8 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
             kind: entry.kind,
         });
     }
-    let han_only = base.chars().all(super::is_han);
+    // 、 joins words inside a title (…学习、使用和发展藏语文的若干规定).
+    let han_only = base.chars().all(|c| super::is_han(c) || c == '、');
     if !han_only || base.chars().count() < 4 {
         return None;
     }
