@@ -325,6 +325,10 @@ mod tests {
         assert_eq!(street.author.as_deref(), Some("昆明市五华区西翥街道办事处"));
         assert!(agencies(&street).contains(&"中共昆明市五华区西翥街道工作委员会".to_string()));
         assert!(agencies(&street).contains(&"中共昆明市五华区委员会".to_string()));
+        // A town name two counties share: the county in a body's name decides.
+        let shared = run("2025年,郑庄镇在沁水县委、县政府的坚强领导下,推进法治建设。\n");
+        assert_eq!(shared.author.as_deref(), Some("沁水县郑庄镇人民政府"));
+        assert!(agencies(&shared).contains(&"沁水县人民政府".to_string()));
         let body = format!(
             "东丽区2024年法治政府建设年度报告\n{}推进小城镇建设，建设宜居乡村。\n",
             "我区坚持依法行政。".repeat(30)

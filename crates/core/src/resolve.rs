@@ -40,7 +40,14 @@ impl ReportContext {
         };
         let mut votes = place_votes(k, context.text, bodies_and_places);
         add_votes_of_titles_and_quotations(k, context, &mut votes);
-        let own_place = report_place(k, heading, &votes);
+        // A shared name the places named alone leave open (郑庄镇 of 沁水县 or of 延长县): the
+        // places in the bodies' names decide (沁水县委).
+        let with_bodies = || {
+            let mut with_bodies = votes.clone();
+            add_votes_of_bodies(k, bodies_and_places, &mut with_bodies);
+            with_bodies
+        };
+        let own_place = report_place(k, heading, &votes, with_bodies);
         if let Some(place) = own_place {
             cx.chain = k.place_chain(place);
         }
@@ -573,6 +580,7 @@ fn report_place(
     k: &Knowledge,
     heading: &Metadata,
     votes: &FxHashMap<usize, usize>,
+    tie_break: impl FnOnce() -> FxHashMap<usize, usize>,
 ) -> Option<usize> {
     let named = match &heading.author {
         Some(AgencyRef::Form {
@@ -582,8 +590,12 @@ fn report_place(
         Some(AgencyRef::National(_)) => return Some(k.nation),
         _ => heading.title_place,
     };
-    if let Some(place) = named.and_then(|name| most_voted(k, name, votes)) {
-        return Some(place);
+    if let Some(name) = named {
+        if let Some(place) =
+            most_voted(k, name, votes).or_else(|| most_voted(k, name, &tie_break()))
+        {
+            return Some(place);
+        }
     }
     // 我区, 全县: the most named place of that level; 我镇, 全乡: of the township level.
     let wanted: &[PlaceLevel] = match &heading.author {
@@ -636,6 +648,29 @@ fn place_votes(
         }
     }
     votes
+}
+
+/// The places named before bodies (沁水县委, 东丽区司法局) vote too.
+fn add_votes_of_bodies(
+    k: &Knowledge,
+    bodies_and_places: &[Mention],
+    votes: &mut FxHashMap<usize, usize>,
+) {
+    for mention in bodies_and_places {
+        let Referent::Agency(
+            AgencyRef::Form { jurisdiction, .. }
+            | AgencyRef::Department { jurisdiction, .. }
+            | AgencyRef::Subdistrict { jurisdiction, .. },
+        ) = &mention.referent
+        else {
+            continue;
+        };
+        if let JurisdictionRef::Named(PlaceName::One(p)) = jurisdiction {
+            for q in k.place_chain(*p) {
+                *votes.entry(q).or_default() += 1;
+            }
+        }
+    }
 }
 
 /// A title or quoted name that starts with a place (《天津市法治宣传教育条例》, “天津干部在线学习”)
