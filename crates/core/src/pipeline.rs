@@ -356,6 +356,13 @@ mod tests {
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区人民政府"));
         let x = run("荷塘区文旅体局2024年度法治政府建设情况报告\n我局开展普法。\n");
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区文化旅游体育局"));
+        // Headingless, in the opening sentence: its county is the report's place, before a
+        // province a cited title names.
+        let x = run("2025年,扎囊县编译局党组在县委、县政府的坚强领导下,\
+                     以《西藏自治区学习、使用和发展藏语文的若干规定》为遵循。\n");
+        assert_eq!(x.author.as_deref(), Some("扎囊县编译局"));
+        assert_eq!(x.jurisdiction.as_deref(), Some("扎囊县"));
+        assert!(agency_names(&x).contains(&"中共扎囊县委员会".to_string()));
     }
 
     /// 关于 before the heading's place (关于祁阳市2024年度…) does not hide it: a county-level

@@ -583,10 +583,20 @@ fn report_place(
     tie_break: impl FnOnce() -> FxHashMap<usize, usize>,
 ) -> Option<usize> {
     let named = match &heading.author {
-        Some(AgencyRef::Form {
-            jurisdiction: JurisdictionRef::Named(p),
-            ..
-        }) => Some(*p),
+        Some(
+            AgencyRef::Form {
+                jurisdiction: JurisdictionRef::Named(p),
+                ..
+            }
+            | AgencyRef::Department {
+                jurisdiction: JurisdictionRef::Named(p),
+                ..
+            }
+            | AgencyRef::Subdistrict {
+                jurisdiction: JurisdictionRef::Named(p),
+                ..
+            },
+        ) => Some(*p),
         Some(AgencyRef::National(_)) => return Some(k.nation),
         _ => heading.title_place,
     };
