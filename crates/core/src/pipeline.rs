@@ -209,6 +209,20 @@ mod tests {
             Some("黑龙江省司法厅关于2023年法治政府建设情况的报告")
         );
         assert_eq!(x.year, Some(2023));
+        // A source label's value on its own line is no title, and a portal's name no body; a
+        // cited plan's years are not the report's.
+        let x = process(
+            &doc("2024\n04/07\n来源:\n新疆政府网\n【字体:大中小】\n访问量:次\n\
+                  根据《法治政府建设实施纲要(2021—2025年)》要求,现将自治区2023年度法治政府建设情况报告如下。\n"
+                .to_string()),
+            knowledge,
+        );
+        assert_eq!(x.title, None);
+        assert_eq!(x.year, Some(2023));
+        assert!(x
+            .agencies
+            .iter()
+            .all(|a| a.mentions.iter().all(|m| m != "新疆政府")));
     }
 
     /// A law's short name is a whole word; a city's 规定 is a government rule, a district's a

@@ -104,6 +104,8 @@ pub struct AgencyWords {
     pub group_office_max_chars: usize,
     pub named_department_endings: Vec<String>,
     pub ministry_char: String,
+    /// 网 after a body's name, ending the word: a website's name (新疆政府网).
+    pub website_char: char,
     pub department_class_after: String,
     pub named_department_false_endings: Vec<String>,
     pub named_department_min_chars: usize,

@@ -328,6 +328,9 @@ fn with_party_prefix(cx: &Context<'_>, start: usize) -> usize {
 fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: AgencyRef) {
     let words = &cx.knowledge.vocabulary.agencies;
     let rest = &cx.text[span.end..];
+    if names_website(words, rest) {
+        return;
+    }
     if rest.starts_with(words.party_group.as_str())
         && !rest.starts_with(words.party_organisation.as_str())
     {
@@ -342,6 +345,13 @@ fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: Age
             referent: Referent::Agency(agency),
         });
     }
+}
+
+/// Whether the text after a body's name makes it a website's name (来源:新疆政府网), not the
+/// body: 网 ending the word (not 网格化, 网络安全, nor 网站: 在市政府网站上公布 names the body).
+fn names_website(words: &crate::vocabulary::AgencyWords, rest: &str) -> bool {
+    rest.strip_prefix(words.website_char)
+        .is_some_and(|after| after.chars().next().is_none_or(|c| !is_han(c)))
 }
 
 /// 党组 standing alone (or as 办党组) is the author's party group.

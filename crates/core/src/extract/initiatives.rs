@@ -516,6 +516,8 @@ mod tests {
     #[test]
     fn a_verb_after_a_quote_stops_its_name() {
         assert!(initiatives("三是聚焦“决战决胜”强化制度供给。").is_empty());
+        // So does the end of a list.
+        assert!(initiatives("利用“12.4”法制宣传日等活动进行宣传。").is_empty());
     }
 
     #[test]

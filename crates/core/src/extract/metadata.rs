@@ -50,11 +50,17 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     let mut heading: Vec<Span> = Vec::new();
     let mut heading_end = 0;
     let mut after_body = false;
+    // A metadata label whose value is on the next line (来源: / 新疆政府网): that line is
+    // furniture too.
+    let mut after_label = false;
     let ends_title = |t: &str| words.title_endings.iter().any(|e| t.ends_with(e.as_str()));
     for (index, line) in segment::lines(cx.text).take(HEADING_LINES).enumerate() {
         let raw = cx.slice(line);
         let cleaned = clean_heading_line(raw);
-        let skipped = cleaned.is_empty() || is_furniture(cx, raw) || is_salutation(&cleaned);
+        let furniture = is_furniture(cx, raw);
+        let value_of_label =
+            std::mem::replace(&mut after_label, furniture && is_salutation(&cleaned));
+        let skipped = cleaned.is_empty() || furniture || value_of_label || is_salutation(&cleaned);
         if skipped {
             if heading.is_empty() {
                 continue;
@@ -128,7 +134,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             .lines()
             .take(12)
             .filter(|l| is_document_number(l.trim()) || !is_furniture(cx, l))
-            .filter_map(first_year)
+            .filter_map(|l| first_year(&without_titles(l)))
             .max()
     });
 
@@ -577,6 +583,29 @@ fn floor(text: &str, i: usize) -> usize {
 fn clean_heading_line(s: &str) -> String {
     let s = s.trim().trim_matches(is_line_mark);
     s[doc_number_prefix_len(s)..].trim().to_string()
+}
+
+/// `line` without its bracketed titles: a cited plan's years (《…纲要(2021—2025年)》) are not the
+/// report's.
+fn without_titles(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('《') {
+        return line.into();
+    }
+    let mut depth = 0usize;
+    line.chars()
+        .filter(|&c| {
+            match c {
+                '《' => depth += 1,
+                '》' => {
+                    depth = depth.saturating_sub(1);
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// A table rule, a Markdown heading mark, a list bullet or white space around a heading line.
