@@ -70,9 +70,8 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         // A short line that names no body or place and does not end like a title (有效, 支持IPv6,
         // 通知公告) is a banner, a column or a metadata value before the heading: passed over.
         if heading.is_empty()
-            && cleaned.chars().count() <= COLUMN_NAME_CHARS
             && !ends_title(&cleaned)
-            && !names_body_or_place(line, agencies_and_places)
+            && is_short_naming_nobody(&cleaned, line, agencies_and_places)
         {
             continue;
         }
@@ -204,6 +203,12 @@ fn is_document_number(line: &str) -> bool {
         && number.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Whether a line (`cleaned`, spanning `line`) is no longer than a column name and names no body
+/// or place: a banner, a column or a menu entry.
+fn is_short_naming_nobody(cleaned: &str, line: Span, found: &[Mention]) -> bool {
+    cleaned.chars().count() <= COLUMN_NAME_CHARS && !names_body_or_place(line, found)
+}
+
 /// Whether one of the mentions `found` (in text order) lies in `line`.
 fn names_body_or_place(line: Span, found: &[Mention]) -> bool {
     let i = found.partition_point(|m| m.span.start < line.start);
@@ -300,9 +305,10 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
             let raw = cx.slice(*l);
             let cleaned = clean_heading_line(raw);
             // A short line naming nobody is a banner or a menu entry (• 轻度污染), not the opening.
-            let banner =
-                cleaned.chars().count() <= COLUMN_NAME_CHARS && !names_body_or_place(*l, found);
-            !cleaned.is_empty() && !banner && !is_salutation(&cleaned) && !is_furniture(cx, raw)
+            !cleaned.is_empty()
+                && !is_short_naming_nobody(&cleaned, *l, found)
+                && !is_salutation(&cleaned)
+                && !is_furniture(cx, raw)
         })
     else {
         return;
