@@ -526,6 +526,17 @@ mod tests {
     }
 
     #[test]
+    fn a_legal_services_zone_is_a_programme() {
+        let names =
+            |text: &str| -> Vec<String> { initiatives(text).into_iter().map(|(_, c)| c).collect() };
+        assert_eq!(
+            names("持续深化长春智慧法务区建设,设立窗口"),
+            vec!["长春智慧法务区"]
+        );
+        assert_eq!(names("“和合昌吉”法务区被推荐"), vec!["和合昌吉法务区"]);
+    }
+
+    #[test]
     fn a_short_quote_goes_on_to_its_system() {
         assert_eq!(
             initiatives("建立“两山”生态观察员制度,推行"),
