@@ -42,12 +42,15 @@ impl ReportContext {
         add_votes_of_titles_and_quotations(k, context, &mut votes);
         // A shared name the places named alone leave open (郑庄镇 of 沁水县 or of 延长县): the
         // places in the bodies' names decide (沁水县委).
-        let with_bodies = || {
+        // Still open, the levels of the relative forms decide: a 宁安镇 report that speaks of
+        // 县委、县政府 is 中宁县's 宁安镇, not 宁安市's.
+        let tie_break = |name: PlaceName| {
             let mut with_bodies = votes.clone();
             add_votes_of_bodies(k, bodies_and_places, &mut with_bodies);
-            with_bodies
+            most_voted(k, name, &with_bodies)
+                .or_else(|| fitting_relative_forms(k, name, bodies_and_places))
         };
-        let own_place = report_place(k, heading, &votes, with_bodies);
+        let own_place = report_place(k, heading, &votes, tie_break);
         if let Some(place) = own_place {
             cx.chain = k.place_chain(place);
         }
@@ -580,7 +583,7 @@ fn report_place(
     k: &Knowledge,
     heading: &Metadata,
     votes: &FxHashMap<usize, usize>,
-    tie_break: impl FnOnce() -> FxHashMap<usize, usize>,
+    tie_break: impl FnOnce(PlaceName) -> Option<usize>,
 ) -> Option<usize> {
     let named = match &heading.author {
         Some(
@@ -601,9 +604,7 @@ fn report_place(
         _ => heading.title_place,
     };
     if let Some(name) = named {
-        if let Some(place) =
-            most_voted(k, name, votes).or_else(|| most_voted(k, name, &tie_break()))
-        {
+        if let Some(place) = most_voted(k, name, votes).or_else(|| tie_break(name)) {
             return Some(place);
         }
     }
@@ -680,6 +681,52 @@ fn add_votes_of_bodies(
                 *votes.entry(q).or_default() += 1;
             }
         }
+    }
+}
+
+/// Of the places that share `name`, the one alone whose chain above it holds a place of every
+/// level the text's relative forms name (县委, 市政府): where the candidates' parents differ in
+/// kind (a 县 and a 县级市), the forms tell them apart.
+fn fitting_relative_forms(k: &Knowledge, name: PlaceName, bodies: &[Mention]) -> Option<usize> {
+    let mut level_chars: Vec<char> = Vec::new();
+    for mention in bodies {
+        if let Referent::Agency(
+            AgencyRef::Form {
+                jurisdiction: JurisdictionRef::Level(c),
+                ..
+            }
+            | AgencyRef::Department {
+                jurisdiction: JurisdictionRef::Level(c),
+                ..
+            },
+        ) = &mention.referent
+        {
+            if !level_chars.contains(c) {
+                level_chars.push(*c);
+            }
+        }
+    }
+    let candidates = k.place_candidates(&name);
+    let own_level = candidates.first().map(|&c| k.places[c].level);
+    // The report's own level char (镇 in a 镇 report) is no evidence.
+    level_chars
+        .retain(|&c| own_level.is_none_or(|level| !k.vocabulary.level_places(c).contains(&level)));
+    if level_chars.is_empty() {
+        return None;
+    }
+    let fits = |candidate: usize| {
+        let above = &k.place_chain(candidate)[1..];
+        level_chars.iter().all(|&c| {
+            above.iter().any(|&q| {
+                let place = &k.places[q];
+                k.vocabulary
+                    .level_char_stands_for(c, place.level, &place.canonical)
+            })
+        })
+    };
+    match candidates.iter().filter(|&&c| fits(c)).collect::<Vec<_>>()[..] {
+        [only] => Some(*only),
+        _ => None,
     }
 }
 
