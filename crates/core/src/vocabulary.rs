@@ -142,6 +142,8 @@ pub struct MetadataWords {
     pub breadcrumb_marks: String,
     /// Labels of a page's publisher (发布机构: …): the author when nothing else names one.
     pub publisher_labels: Vec<String>,
+    /// A label whose value, on the next line, is the title itself (标题:).
+    pub title_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

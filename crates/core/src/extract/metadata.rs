@@ -50,8 +50,8 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     let mut heading: Vec<Span> = Vec::new();
     let mut heading_end = 0;
     let mut after_body = false;
-    // A metadata label whose value is on the next line (来源: / 新疆政府网): that line is
-    // furniture too.
+    // A metadata label whose value is on the next line (来源: / 新疆政府网, 来 源 / 虎跳峡镇): that
+    // line is furniture too.
     let mut after_label = false;
     let ends_title = |t: &str| words.title_endings.iter().any(|e| t.ends_with(e.as_str()));
     for (index, line) in segment::lines(cx.text).take(HEADING_LINES).enumerate() {
@@ -59,7 +59,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         let cleaned = clean_heading_line(raw);
         let furniture = is_furniture(cx, raw);
         let value_of_label =
-            std::mem::replace(&mut after_label, furniture && is_salutation(&cleaned));
+            std::mem::replace(&mut after_label, furniture && is_label_alone(cx, &cleaned));
         let skipped = cleaned.is_empty() || furniture || value_of_label || is_salutation(&cleaned);
         if skipped {
             if heading.is_empty() {
@@ -262,6 +262,22 @@ fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
         || line
             .chars()
             .all(|c| !super::is_han(c) || cx.knowledge.vocabulary.metadata.date_chars.contains(c))
+}
+
+/// A metadata label with its value on the next line: ending with a colon (来源:), or a label of
+/// the page furniture alone (来 源, 公开日期).
+fn is_label_alone(cx: &Context<'_>, cleaned: &str) -> bool {
+    let unspaced: String = cleaned.chars().filter(|c| !c.is_whitespace()).collect();
+    if cx
+        .knowledge
+        .vocabulary
+        .metadata
+        .title_labels
+        .contains(&unspaced)
+    {
+        return false;
+    }
+    is_salutation(cleaned) || cx.knowledge.heading_furniture.contains(&unspaced)
 }
 
 /// Whether `line` holds one of `words`, as written or with its white space taken out (portals
