@@ -223,6 +223,28 @@ mod tests {
             .agencies
             .iter()
             .all(|a| a.mentions.iter().all(|m| m != "新疆政府")));
+        // Labels alone on their lines (来 源 spaced to align, 公开日期) put their values on the
+        // next line; 标题 puts the title there.
+        let x = process(
+            &doc(
+                "政府信息公开\n索引号\n文  号\n2025\n来 源\n虎跳峡镇\n公开日期\n2026-02-05\n\
+                  虎跳峡镇人民政府2025年法治政府建设工作报告\n发布时间:2026-02-05\n"
+                    .to_string(),
+            ),
+            knowledge,
+        );
+        assert_eq!(
+            x.title.as_deref(),
+            Some("虎跳峡镇人民政府2025年法治政府建设工作报告")
+        );
+        let x = process(
+            &doc("标题:\n郑州市司法局2024年法治政府建设年度报告\n一、主要举措\n".to_string()),
+            knowledge,
+        );
+        assert_eq!(
+            x.title.as_deref(),
+            Some("郑州市司法局2024年法治政府建设年度报告")
+        );
     }
 
     /// A law's short name is a whole word; a city's 规定 is a government rule, a district's a
@@ -343,6 +365,14 @@ mod tests {
         let shared = run("2025年,郑庄镇在沁水县委、县政府的坚强领导下,推进法治建设。\n");
         assert_eq!(shared.author.as_deref(), Some("沁水县郑庄镇人民政府"));
         assert!(agencies(&shared).contains(&"沁水县人民政府".to_string()));
+        // Named nowhere with its county, the levels of the relative forms decide: 宁安镇 is a
+        // town of 宁安市 and of 中宁县, and 县委 fits only the county.
+        let by_forms =
+            run("2024年,宁安镇在县委、县政府的坚强领导下,在县司法局的指导下推进法治建设。\n");
+        assert_eq!(by_forms.author.as_deref(), Some("中宁县宁安镇人民政府"));
+        assert!(agencies(&by_forms).contains(&"中宁县司法局".to_string()));
+        let by_city = run("2024年,宁安镇在市委、市政府的坚强领导下推进法治建设。\n");
+        assert_eq!(by_city.author, None, "both towns lie under a 市");
         let body = format!(
             "东丽区2024年法治政府建设年度报告\n{}推进小城镇建设，建设宜居乡村。\n",
             "我区坚持依法行政。".repeat(30)

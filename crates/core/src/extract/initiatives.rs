@@ -516,8 +516,14 @@ mod tests {
     #[test]
     fn a_verb_after_a_quote_stops_its_name() {
         assert!(initiatives("三是聚焦“决战决胜”强化制度供给。").is_empty());
-        // So does the end of a list.
-        assert!(initiatives("利用“12.4”法制宣传日等活动进行宣传。").is_empty());
+        // So does the end of a list: “12.4” does not go on to 活动.
+        let found = initiatives("利用“12.4”宪法宣传等活动进行宣传。");
+        assert!(found.iter().all(|(_, c)| !c.contains("活动")), "{found:?}");
+        // The day itself is the table's, under its name since 2014.
+        assert_eq!(
+            initiatives("利用“12.4”法制宣传日等活动进行宣传。")[0].1,
+            "国家宪法日"
+        );
     }
 
     #[test]
@@ -564,6 +570,17 @@ mod tests {
         assert!(names.contains(&"三个年"), "{names:?}");
         assert!(names.contains(&"作风建设年"), "{names:?}");
         assert!(names.contains(&"五个一工程"), "{names:?}");
+        // 创建 is a campaign for a title: “四个创建” is one, “四件大事” stays a formula.
+        let found = initiatives("聚焦“四件大事”聚力“四个创建”");
+        let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
+        assert_eq!(names, ["四个创建"]);
+    }
+
+    #[test]
+    fn observance_days_are_campaigns_of_the_tables() {
+        let found = initiatives("在“3·15消费者权益日”“6·26禁毒日”等关键节点开展宣传");
+        let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
+        assert_eq!(names, ["国际消费者权益日", "国际禁毒日"]);
     }
 
     #[test]
