@@ -1136,6 +1136,7 @@ impl Knowledge {
         });
         self.yield_to_party_prefix(text, &mut hits);
         self.keep_word_like_places(text, &mut hits);
+        self.drop_level_word_starts(text, &mut hits);
         self.add_township_hits(text, &mut hits);
         hits
     }
@@ -1167,6 +1168,28 @@ impl Knowledge {
                 *hit = (rest_start, end, rest_entry);
             }
         }
+    }
+
+    /// 完成县级 holds 成县 and 现代县域 代县: a place name of two characters after another Chinese
+    /// character, whose last character starts a word (县级, 县域), is no place.
+    fn drop_level_word_starts(&self, text: &str, hits: &mut Vec<(usize, usize, Entry)>) {
+        let tails = &self.vocabulary.level_word_tails;
+        hits.retain(|&(start, end, entry)| {
+            if !matches!(entry, Entry::Place(_)) {
+                return true;
+            }
+            let name = &text[start..end];
+            let mut chars = name.chars();
+            let (Some(_), Some(_), None) = (chars.next(), chars.next(), chars.next()) else {
+                return true;
+            };
+            let after_word = text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(crate::extract::is_han);
+            let starts_word = || tails.iter().any(|t| text[end..].starts_with(t.as_str()));
+            !(after_word && starts_word())
+        });
     }
 
     /// A word-like place name (城中区, 东方市) is kept as a place only right before a body's
@@ -1543,6 +1566,17 @@ mod tests {
             .filter(|h| matches!(h.2, Entry::Place(_)))
             .map(|h| text[h.0..h.1].to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_county_name_whose_level_character_starts_a_word_is_no_place() {
+        let k = Knowledge::embedded().unwrap();
+        let places = |text: &str| place_hits(&k, text);
+        assert!(
+            places("高质量完成县(市)区示范创建，完成县级目录编制，推进现代县域治理").is_empty()
+        );
+        assert_eq!(places("陇南市成县司法局"), vec!["陇南市成县"]);
+        assert_eq!(places("2024年,成县县级部门"), vec!["成县"]);
     }
 
     #[test]

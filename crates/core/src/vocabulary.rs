@@ -29,6 +29,10 @@ pub struct Vocabulary {
     pub word_like_place_names: Vec<String>,
     /// Characters after which a word-like place name in the opening starts a word (2025年城中区).
     pub word_like_place_after: String,
+    /// Words a level character starts (县级, 县域, 县(市)): a place name of two characters that
+    /// ends with the character and stands after another Chinese character (完成县级, 现代县域) is
+    /// that word's start, not the place (成县, 代县).
+    pub level_word_tails: Vec<String>,
     pub segment: SegmentWords,
     pub agencies: AgencyWords,
     pub metadata: MetadataWords,
