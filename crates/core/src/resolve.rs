@@ -277,11 +277,11 @@ impl<'a> Resolver<'a> {
             });
         let issuer = issued_by.map(|(id, _)| self.memo.resolved[id].canonical.clone());
         // 《通知》 after 《关于…的通知》 is that document, abbreviated.
-        let key = crate::knowledge::normalize_name(&document.title);
+        let key = document_key(&document.title);
         let abbreviated_from = (key.chars().count() <= MAX_ABBREVIATION_CHARS)
             .then(|| self.document_endings.latest_other(&key, &document.title))
             .flatten()
-            .map(|d| crate::knowledge::normalize_name(&self.documents.records[d].title));
+            .map(|d| document_key(&self.documents.records[d].title));
         let key = abbreviated_from.unwrap_or(key);
         let known = self.documents.records.len();
         let record = self.documents.index_of(&key, || PolicyDocumentRecord {
@@ -574,6 +574,45 @@ impl<R: HasMentions> Grouped<R> {
         }
         record.spans().push(span);
     }
+}
+
+/// The key one document's titles share however its years are written: 《纲要(2021-2025)》 and
+/// 《纲要（2021—2025年）》 are one plan.
+fn document_key(title: &str) -> String {
+    let name = crate::knowledge::normalize_name(title);
+    if !name.bytes().any(|b| b.is_ascii_digit()) {
+        return name;
+    }
+    let chars: Vec<char> = name.chars().collect();
+    let digit_at = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    let is_dash = |c: char| matches!(c, '-' | '–' | '—' | '―' | '~' | '～' | '至');
+    let mut key = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        match c {
+            '（' => key.push('('),
+            '）' => key.push(')'),
+            // A dash between years, however written (2021—2025, 2021——2025, 2021至2025).
+            c if is_dash(c) && i > 1 && digit_at(i - 2) => {
+                let mut next = i;
+                while chars.get(next).copied().is_some_and(is_dash) {
+                    next += 1;
+                }
+                if digit_at(next) {
+                    key.push('-');
+                    i = next;
+                } else {
+                    key.push(c);
+                }
+            }
+            // 年 closing a year in brackets: (2021—2025年).
+            '年' if i > 1 && digit_at(i - 2) && matches!(chars.get(i), Some(')' | '）')) => {}
+            _ => key.push(c),
+        }
+    }
+    key
 }
 
 /// The place a report is about: the place in its author's name or title (of the places that
@@ -999,6 +1038,21 @@ fn issuer_named_in_title<'a>(
 
 #[cfg(test)]
 mod tests {
+    /// One plan's title with its years written two ways is one document; other titles keep
+    /// their dashes and years.
+    #[test]
+    fn a_title_written_with_other_dashes_is_one_document() {
+        let key = super::document_key;
+        assert_eq!(
+            key("法治政府建设实施纲要(2021-2025)"),
+            key("法治政府建设实施纲要（2021—2025年）")
+        );
+        assert_eq!(key("纲要(2021——2025年)"), key("纲要(2021至2025)"));
+        assert_ne!(key("纲要(2021-2025)"), key("纲要(2021-2023)"));
+        assert_eq!(key("翻译—校审—复核办法"), "翻译—校审—复核办法");
+        assert_eq!(key("2023年工作要点"), "2023年工作要点");
+    }
+
     /// An abbreviated title stands for the latest longer title with its ending, never itself.
     #[test]
     fn endings_find_the_latest_other_title() {
