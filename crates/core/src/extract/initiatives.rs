@@ -275,8 +275,12 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     {
         return None;
     }
-    // Rule 2.
-    if words.name_heads.is_suffix_of(&name) {
+    // Rule 2; a brand of two parts (“法治讲堂·逢九必讲”) by either part.
+    if words.name_heads.is_suffix_of(&name)
+        || name
+            .split(['·', '・'])
+            .any(|part| words.name_heads.is_suffix_of(part))
+    {
         return initiative(quote.inner, display());
     }
     if named_by_context(cx, quote, name_chars, after) {
@@ -574,6 +578,13 @@ mod tests {
         let found = initiatives("聚焦“四件大事”聚力“四个创建”");
         let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
         assert_eq!(names, ["四个创建"]);
+    }
+
+    #[test]
+    fn a_brand_of_two_parts_is_named_by_either() {
+        let found = initiatives("积极参加“法治讲堂·逢九必讲”专题法治讲座");
+        assert_eq!(found[0].1, "法治讲堂·逢九必讲");
+        assert!(initiatives("坚持“守正创新·笃行实干”").is_empty());
     }
 
     #[test]
