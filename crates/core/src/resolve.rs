@@ -852,11 +852,19 @@ fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) 
         JurisdictionRef::Named(name) => k.decide_place(*name, &cx.chain),
         JurisdictionRef::Own => cx.chain.first().copied(),
         JurisdictionRef::Governing(form) => {
-            let full = &k.agency_forms[*form].full;
-            cx.chain
-                .iter()
-                .copied()
-                .find(|&p| k.agency_forms[k.government_form_of(p)].full == *full)
+            let form = &k.agency_forms[*form];
+            let names = &k.vocabulary.names;
+            let beside_government = |government: &str| {
+                form.short == names.working_committee_form
+                    && names
+                        .working_committee_beside
+                        .iter()
+                        .any(|g| g == government)
+            };
+            cx.chain.iter().copied().find(|&p| {
+                let government = &k.agency_forms[k.government_form_of(p)];
+                government.full == form.full || beside_government(&government.short)
+            })
         }
         JurisdictionRef::Level(c) => cx.chain.iter().copied().find(|&p| {
             let place = &k.places[p];

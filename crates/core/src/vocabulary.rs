@@ -191,6 +191,10 @@ pub struct NameWords {
     /// A 街道 is run by a 街道办事处, the county's agency, not by a government of its own.
     pub subdistrict_government_form: String,
     pub subdistrict_government_places: Vec<String>,
+    /// A party working committee (党工委) stands beside the bodies of these forms (管委会,
+    /// 办事处): standing alone, it is the committee of the report's zone or 街道.
+    pub working_committee_form: String,
+    pub working_committee_beside: Vec<String>,
     pub national_agency_prefix: String,
     /// With `{J}`.
     pub party_group: String,
