@@ -1493,7 +1493,7 @@ mod tests {
 
     /// The country's places, complete (GB/T 2260 as of the dataset of places_gbt2260.tsv): 31
     /// provincial-level divisions with prefectures (plus 台湾省 and the two SARs), 333
-    /// prefecture-level and 2,842 county-level divisions, each under its parent.
+    /// prefecture-level and 2,842 county-level divisions and the zones, each under its parent.
     #[test]
     fn every_division_is_loaded_under_its_parent() {
         let k = Knowledge::embedded().unwrap();
@@ -1501,6 +1501,17 @@ mod tests {
         assert_eq!(count(PlaceLevel::Provincial), 34);
         assert_eq!(count(PlaceLevel::Prefectural), 333);
         assert_eq!(count(PlaceLevel::District), 2842);
+        // Zones: Tianjin's and the national ones of jurisdictions.tsv, and the 124 development
+        // zones, new areas and 管理区 of the statistical code list, under their cities.
+        assert_eq!(count(PlaceLevel::Zone), 38 + 14 + 124);
+        assert_eq!(
+            chain_names(&k, "长春经开区"),
+            ["长春经济技术开发区", "长春市", "吉林省", "中华人民共和国"]
+        );
+        assert_eq!(
+            chain_names(&k, "屈原管理区")[..2],
+            ["岳阳市屈原管理区", "岳阳市"]
+        );
         // places_townships.tsv: every township under a county (or a city without counties).
         assert_eq!(count(PlaceLevel::Township), 38322);
         assert!(k

@@ -365,6 +365,18 @@ mod tests {
         let shared = run("2025年,郑庄镇在沁水县委、县政府的坚强领导下,推进法治建设。\n");
         assert_eq!(shared.author.as_deref(), Some("沁水县郑庄镇人民政府"));
         assert!(agencies(&shared).contains(&"沁水县人民政府".to_string()));
+        // A zone's report: its 管委会 and 党工委 standing alone are its own; a 街道's 党工委 too.
+        let zone = run(
+            "长春经开区2024年法治政府建设情况报告\n2024年，管委会党工委理论学习中心组开展学法。\n",
+        );
+        assert_eq!(zone.author.as_deref(), Some("长春经济技术开发区管理委员会"));
+        assert!(agencies(&zone).contains(&"中共长春经济技术开发区工作委员会".to_string()));
+        let street =
+            run("西翥街道办事处2025年度法治政府建设情况工作报告\n党工委、办事处召开会议。\n");
+        assert!(agencies(&street).contains(&"中共昆明市五华区西翥街道工作委员会".to_string()));
+        let county =
+            run("沁水县2024年法治政府建设情况报告\n县政府与开发区管委会、党工委召开会议。\n");
+        assert!(agencies(&county).iter().all(|a| !a.contains("工作委员会")));
         // Named nowhere with its county, the levels of the relative forms decide: 宁安镇 is a
         // town of 宁安市 and of 中宁县, and 县委 fits only the county.
         let by_forms =
