@@ -861,9 +861,15 @@ fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) 
                         .iter()
                         .any(|g| g == government)
             };
+            let township_committee = |p: usize| {
+                form.short == names.township_committee_form
+                    && k.places[p].level == PlaceLevel::Township
+            };
             cx.chain.iter().copied().find(|&p| {
                 let government = &k.agency_forms[k.government_form_of(p)];
-                government.full == form.full || beside_government(&government.short)
+                government.full == form.full
+                    || beside_government(&government.short)
+                    || township_committee(p)
             })
         }
         JurisdictionRef::Level(c) => cx.chain.iter().copied().find(|&p| {

@@ -195,6 +195,11 @@ pub struct NameWords {
     /// 办事处): standing alone, it is the committee of the report's zone or 街道.
     pub working_committee_form: String,
     pub working_committee_beside: Vec<String>,
+    /// A party committee (党委) standing alone, after no other word, in a township's report:
+    /// the township's (镇党委 written short: 党委书记, 党委会).
+    pub township_committee_form: String,
+    /// Words before such a 党委 that make it a class (各级党委, 基层党委).
+    pub committee_class_before: Vec<String>,
     pub national_agency_prefix: String,
     /// With `{J}`.
     pub party_group: String,

@@ -276,7 +276,10 @@ fn relative_form(
                 Span::new(with_party_prefix(cx, start), end),
                 JurisdictionRef::Level(level),
             )),
-            Bare::Governing => Some((Span::new(start, end), JurisdictionRef::Governing(form))),
+            Bare::Governing if !is_class_of_committees(cx, start, end, entry, previous) => {
+                Some((Span::new(start, end), JurisdictionRef::Governing(form)))
+            }
+            Bare::Governing => None,
             Bare::Own
                 if entry.short.chars().count() >= 3
                     && !(previous.is_some_and(is_han) && entry.short.chars().count() < 4) =>
@@ -352,6 +355,31 @@ fn push_agency(cx: &Context<'_>, out: &mut Vec<Mention>, span: Span, agency: Age
 fn names_website(words: &crate::vocabulary::AgencyWords, rest: &str) -> bool {
     rest.strip_prefix(words.website_char)
         .is_some_and(|after| after.chars().next().is_none_or(|c| !is_han(c)))
+}
+
+/// A bare 党委 that is no township's own: part of a longer word (村党委, 企业党委), after a word
+/// that makes it a class (各级党委), or before （党组）.
+fn is_class_of_committees(
+    cx: &Context<'_>,
+    start: usize,
+    end: usize,
+    entry: &crate::knowledge::AgencyForm,
+    previous: Option<char>,
+) -> bool {
+    let v = &cx.knowledge.vocabulary;
+    if entry.short != v.names.township_committee_form {
+        return false;
+    }
+    let inside_word = previous.is_some_and(|c| is_han(c) && !v.agencies.list_joiners.contains(c));
+    let class_before = v
+        .names
+        .committee_class_before
+        .iter()
+        .any(|w| cx.text[..start].ends_with(w.as_str()));
+    let class_after = cx.text[end..]
+        .strip_prefix(['（', '('])
+        .is_some_and(|rest| rest.starts_with(v.agencies.party_group.as_str()));
+    inside_word || class_before || class_after
 }
 
 /// 党组 standing alone (or as 办党组) is the author's party group.
