@@ -377,6 +377,21 @@ mod tests {
         let county =
             run("沁水县2024年法治政府建设情况报告\n县政府与开发区管委会、党工委召开会议。\n");
         assert!(agencies(&county).iter().all(|a| !a.contains("工作委员会")));
+        // A township's 党委 standing alone is its own; a class of committees or a village's
+        // is nobody's, and a county's report has no township to give it.
+        let town = run("2024年,宁安镇在县委、县政府的领导下推进法治建设。党委书记带头学法,党委会专题研学,督促各级党委(党组)和村党委履责。\n");
+        let town_agencies = agencies(&town);
+        assert!(
+            town_agencies.contains(&"中共中宁县宁安镇委员会".to_string()),
+            "{town_agencies:?}"
+        );
+        let committee = town
+            .agencies
+            .iter()
+            .find(|a| a.canonical == "中共中宁县宁安镇委员会");
+        assert_eq!(committee.map(|a| a.spans.len()), Some(2));
+        let county = run("沁水县2024年法治政府建设情况报告\n党委书记带头学法。\n");
+        assert!(agencies(&county).iter().all(|a| a != "中共沁水县委员会"));
         // Named nowhere with its county, the levels of the relative forms decide: 宁安镇 is a
         // town of 宁安市 and of 中宁县, and 县委 fits only the county.
         let by_forms =
@@ -523,6 +538,19 @@ mod tests {
                      县委、县政府:\n2025年,凤鸣镇推进法治建设。\n",
         );
         assert_eq!(x.author.as_deref(), Some("重庆市云阳县凤鸣镇人民政府"));
+        // Written together with no mark between them.
+        let x = run("中共盘锦市委盘锦市人民政府关于2023年法治政府建设情况的报告\n2023年,盘锦市推进法治建设。\n");
+        assert_eq!(x.author.as_deref(), Some("盘锦市人民政府"));
+    }
+
+    /// A headingless opening whose subject is a level word (自治区) is the government of the
+    /// report's place at that level; 政府 of a 盟 is its 行政公署.
+    #[test]
+    fn a_level_word_opening_the_report_is_its_government() {
+        let x = run("2022年,自治区坚持依法行政,推进法治内蒙古建设,全区各级政府依法履职。\n");
+        assert_eq!(x.author.as_deref(), Some("内蒙古自治区人民政府"));
+        let x = run("2023年,我盟坚持依法行政,兴安盟法治政府建设取得新成效。\n");
+        assert_eq!(x.author.as_deref(), Some("兴安盟行政公署"));
     }
 
     /// A leading group's office after a level character or a place is a body of that place;

@@ -1004,6 +1004,13 @@ fn resolve_form(
     jurisdiction: &JurisdictionRef,
 ) -> Option<ResolvedAgency> {
     let place = resolve_jurisdiction(k, cx, jurisdiction)?;
+    // 政府 is the government of whatever kind the place has: 我盟 reporting is its 行政公署, a
+    // zone's 区政府 its 管理委员会.
+    let form = if form == k.local_government_form {
+        k.government_form_of(place)
+    } else {
+        form
+    };
     let form = &k.agency_forms[form];
     let place_entry = &k.places[place];
     if place_entry.level == PlaceLevel::National {

@@ -381,7 +381,19 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
                 .iter()
                 .any(|p| cx.text.get(at..m.span.start) == Some(p.as_str()))
     };
-    let mut first = found.iter().position(starts_subject)?;
+    let Some(mut first) = found.iter().position(starts_subject) else {
+        // 2022年,自治区坚持…: a level word alone is the report's own place at that level.
+        let rest = cx.text.get(at..)?;
+        let v = &cx.knowledge.vocabulary;
+        let word = v
+            .level_words
+            .iter()
+            .position(|w| rest.starts_with(w.word.as_str()))?;
+        return Some(Subject::Body(AgencyRef::Form {
+            form: cx.knowledge.local_government_form,
+            jurisdiction: JurisdictionRef::LevelWord(word),
+        }));
+    };
     match &found[first].referent {
         // 我县, 全州: the report's own place, whose government reports.
         Referent::Place(PlaceRef::Deictic(c)) => {
@@ -517,19 +529,23 @@ fn joint_bodies<'m>(cx: &Context<'_>, run: &'m [Mention]) -> (Vec<&'m AgencyRef>
     let mut bodies = Vec::new();
     let mut end = None;
     let mut mentions = run.iter().peekable();
-    while let Some(mut mention) = mentions.next() {
-        if let Some(end) = end {
-            let gap = cx.text.get(end..mention.span.start).unwrap_or("x");
-            if gap.is_empty() || !gap.chars().all(|c| separators.contains(c)) {
-                break;
-            }
-        }
+    while let Some(first) = mentions.next() {
         // A place right before a body is that body's (云阳县凤鸣镇人民政府).
+        let mut mention = first;
         if matches!(mention.referent, Referent::Place(_)) {
             if let Some(body) = mentions.next_if(|next| {
                 next.span.start == mention.span.end && matches!(next.referent, Referent::Agency(_))
             }) {
                 mention = body;
+            }
+        }
+        if let Some(end) = end {
+            let gap = cx.text.get(end..first.span.start).unwrap_or("x");
+            // Written together with no mark, only a party committee and a government are two
+            // bodies (中共盘锦市委盘锦市人民政府, 区委区政府).
+            let joined = gap.is_empty() && party_then_government(cx, bodies.last(), mention);
+            if !joined && (gap.is_empty() || !gap.chars().all(|c| separators.contains(c))) {
+                break;
             }
         }
         match &mention.referent {
@@ -539,6 +555,16 @@ fn joint_bodies<'m>(cx: &Context<'_>, run: &'m [Mention]) -> (Vec<&'m AgencyRef>
         end = Some(mention.span.end);
     }
     (bodies, end.unwrap_or_default())
+}
+
+/// Whether `previous` is a party committee and `next` a government.
+fn party_then_government(cx: &Context<'_>, previous: Option<&&AgencyRef>, next: &Mention) -> bool {
+    let k = cx.knowledge;
+    let Referent::Agency(next) = &next.referent else {
+        return false;
+    };
+    previous.and_then(|a| agency_kind(k, a)) == Some("party")
+        && agency_kind(k, next) == Some("government")
 }
 
 /// The kind (government, party, ...) of a body before it is resolved, where it is known.
