@@ -1501,9 +1501,14 @@ mod tests {
         assert_eq!(count(PlaceLevel::Provincial), 34);
         assert_eq!(count(PlaceLevel::Prefectural), 333);
         assert_eq!(count(PlaceLevel::District), 2842);
-        // Zones: Tianjin's and the national ones of jurisdictions.tsv, and the 124 development
-        // zones, new areas and 管理区 of the statistical code list, under their cities.
-        assert_eq!(count(PlaceLevel::Zone), 38 + 14 + 124);
+        // Zones: Tianjin's and the free-trade zones (38), the national new areas (14) and the
+        // national economic and high-tech zones (309) of jurisdictions.tsv, and the 124 zones
+        // of the statistical code list, under their cities.
+        assert_eq!(count(PlaceLevel::Zone), 38 + 14 + 309 + 124);
+        assert_eq!(
+            chain_names(&k, "南昌高新区")[..2],
+            ["南昌高新技术产业开发区", "南昌市"]
+        );
         assert_eq!(
             chain_names(&k, "长春经开区"),
             ["长春经济技术开发区", "长春市", "吉林省", "中华人民共和国"]
