@@ -223,6 +223,34 @@ mod tests {
             .agencies
             .iter()
             .all(|a| a.mentions.iter().all(|m| m != "新疆政府")));
+        // A menu line or share buttons above a breadcrumb are no heading.
+        let x = process(
+            &doc(
+                "新闻中心 组织机构 信息公开 在线办事\n当前位置:首页>>专题专栏>>法治政府建设\n\
+                  山西省农业农村厅2021年度法治政府建设情况报告\n时间:2022年01月19日 来源:法规处\n"
+                    .to_string(),
+            ),
+            knowledge,
+        );
+        assert_eq!(
+            x.title.as_deref(),
+            Some("山西省农业农村厅2021年度法治政府建设情况报告")
+        );
+        // Three lines of share buttons are no heading either.
+        let x = process(
+            &doc("• 扫一扫\n    关注 · 微博\n  • 扫一扫\n    关注 · 微信\n当前位置: 首页>政务公开>公示信息\n\n\
+                  南昌高新区2023年法治政府建设工作报告\n\n2023年,高新区坚持依法行政。\n"
+                .to_string()),
+            knowledge,
+        );
+        assert_eq!(
+            x.title.as_deref(),
+            Some("南昌高新区2023年法治政府建设工作报告")
+        );
+        assert_eq!(
+            x.author.as_deref(),
+            Some("南昌高新技术产业开发区管理委员会")
+        );
         // Labels alone on their lines (来 源 spaced to align, 公开日期) put their values on the
         // next line; 标题 puts the title there.
         let x = process(

@@ -53,6 +53,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     // A metadata label whose value is on the next line (来源: / 新疆政府网, 来 源 / 虎跳峡镇): that
     // line is furniture too.
     let mut after_label = false;
+    let mut heading_full = false;
     let ends_title = |t: &str| words.title_endings.iter().any(|e| t.ends_with(e.as_str()));
     for (index, line) in segment::lines(cx.text).take(HEADING_LINES).enumerate() {
         let raw = cx.slice(line);
@@ -65,6 +66,16 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             if heading.is_empty() {
                 continue;
             }
+            // What stood above a breadcrumb (当前位置: 首页>…) was the page's menu or share
+            // buttons (新闻中心 组织机构…, 关注 · 微博): the heading comes after it.
+            if is_breadcrumb(cx, raw) {
+                heading.clear();
+                heading_full = false;
+                continue;
+            }
+            break;
+        }
+        if heading_full {
             break;
         }
         // A short line that names no body or place and does not end like a title (有效, 支持IPv6,
@@ -112,9 +123,11 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             .iter()
             .map(|s| clean_heading_line(cx.slice(*s)))
             .collect();
-        if ends_title(&joined) || heading.len() >= 3 {
+        if ends_title(&joined) {
             break;
         }
+        // Three lines are a heading, unless a breadcrumb follows (checked on the next line).
+        heading_full = heading.len() >= 3;
     }
     let title: Option<String> = (!heading.is_empty())
         .then(|| {
@@ -248,6 +261,12 @@ fn names_own_subject(title: &str, about: &str) -> bool {
     before_year.chars().count() >= 2 && !before_year.starts_with(about)
 }
 
+/// A breadcrumb line: two marks or more (首页>政务公开>公示信息).
+fn is_breadcrumb(cx: &Context<'_>, line: &str) -> bool {
+    let marks = &cx.knowledge.vocabulary.metadata.breadcrumb_marks;
+    line.matches(|c| marks.contains(c)).count() >= 2
+}
+
 /// A line of web-page furniture or metadata (来源, 发布时间, 首页 >, a breadcrumb's second line
 /// `> 政务公告`, spaced labels 索 引 号): never title, never body.
 fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
@@ -255,7 +274,7 @@ fn is_furniture(cx: &Context<'_>, line: &str) -> bool {
     // A breadcrumb's second line starts with a mark; a breadcrumb after some banner text holds
     // two (… > 政策文件 > 市政府文件).
     line.trim_start().starts_with(|c| marks.contains(c))
-        || line.matches(|c| marks.contains(c)).count() >= 2
+        || is_breadcrumb(cx, line)
         || is_document_number(line.trim())
         || holds_any_word(line, &cx.knowledge.heading_furniture)
         // An index number or a date alone (736916951/2024-000784, 2025年03月19日 09时07分).
