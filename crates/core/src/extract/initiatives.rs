@@ -508,6 +508,12 @@ mod tests {
         assert_eq!(found[0].1, "法治政府建设示范创建");
         // A title a place was awarded is no programme it carries out.
         assert!(initiatives("获得全省法治政府建设示范县命名").is_empty());
+        for text in [
+            "深入开展第三批“全国法治政府建设示范区”创建活动",
+            "积极推动2023年的法治建设示范创建工作",
+        ] {
+            assert_eq!(initiatives(text)[0].1, "法治政府建设示范创建", "{text}");
+        }
     }
 
     #[test]
