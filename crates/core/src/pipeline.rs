@@ -579,6 +579,18 @@ mod tests {
         assert_eq!(x.author.as_deref(), Some("内蒙古自治区人民政府"));
         let x = run("2023年,我盟坚持依法行政,兴安盟法治政府建设取得新成效。\n");
         assert_eq!(x.author.as_deref(), Some("兴安盟行政公署"));
+        // 全市 is a city, not the province every named city votes for; without any subject,
+        // the deictic form the text uses most says the level.
+        let city = "印发《景德镇市重点任务分工方案》,推动浮梁县、全市各乡镇落实,考察江西讲话精神,全省领先。\n";
+        let x = run(&format!(
+            "2023年,在省委、省政府和市委坚强领导下,全市各级行政机关坚持依法行政。\n{city}"
+        ));
+        assert_eq!(x.jurisdiction.as_deref(), Some("景德镇市"));
+        assert_eq!(x.author.as_deref(), Some("景德镇市人民政府"));
+        let x = run(&format!(
+            "2023年,各级行政机关坚持依法行政,全市推进法治建设。\n{city}"
+        ));
+        assert_eq!(x.jurisdiction.as_deref(), Some("景德镇市"));
     }
 
     /// A leading group's office after a level character or a place is a body of that place;

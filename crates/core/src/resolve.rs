@@ -50,7 +50,8 @@ impl ReportContext {
             most_voted(k, name, &with_bodies)
                 .or_else(|| fitting_relative_forms(k, name, bodies_and_places))
         };
-        let own_place = report_place(k, heading, &votes, tie_break);
+        let own_place = place_of_deictic_forms(k, heading, bodies_and_places, &votes)
+            .or_else(|| report_place(k, heading, &votes, tie_break));
         if let Some(place) = own_place {
             cx.chain = k.place_chain(place);
         }
@@ -647,13 +648,18 @@ fn report_place(
             return Some(place);
         }
     }
-    // 我区, 全县: the most named place of that level; 我镇, 全乡: of the township level.
-    let wanted: &[PlaceLevel] = match &heading.author {
+    // 我区, 全县: the most named place of that level; 我镇, 全乡: of the township level; and
+    // one the character stands for (市 is 景德镇市, never 江西省, whose votes every city swells).
+    let level_char = match &heading.author {
         Some(AgencyRef::Form {
             jurisdiction: JurisdictionRef::Level(c),
             ..
-        }) => {
-            let levels = k.vocabulary.level_places(*c);
+        }) => Some(*c),
+        _ => None,
+    };
+    let wanted: &[PlaceLevel] = match level_char {
+        Some(c) => {
+            let levels = k.vocabulary.level_places(c);
             if levels.contains(&PlaceLevel::District) {
                 &[PlaceLevel::District, PlaceLevel::Zone]
             } else if levels.contains(&PlaceLevel::Township) {
@@ -662,12 +668,57 @@ fn report_place(
                 &[PlaceLevel::Provincial, PlaceLevel::Prefectural]
             }
         }
-        _ => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
+        None => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
+    };
+    let stands_for = |p: usize| {
+        let place = &k.places[p];
+        level_char.is_none_or(|c| {
+            k.vocabulary
+                .level_char_stands_for(c, place.level, &place.canonical)
+        })
     };
     // On a tie the deeper place: a city that has all its province's votes is the better guess.
     votes
         .iter()
-        .filter(|&(&p, _)| wanted.contains(&k.places[p].level))
+        .filter(|&(&p, _)| wanted.contains(&k.places[p].level) && stands_for(p))
+        .max_by_key(|&(&p, &n)| (n, k.place_chain(p).len(), std::cmp::Reverse(p)))
+        .map(|(&p, _)| p)
+}
+
+/// A report that names no author and says 全市, 我市 more than any other such form is a city's:
+/// the most named place that 市 stands for (景德镇市, though 江西省 has more votes: every city
+/// the text names votes for its province too).
+fn place_of_deictic_forms(
+    k: &Knowledge,
+    heading: &Metadata,
+    bodies_and_places: &[Mention],
+    votes: &FxHashMap<usize, usize>,
+) -> Option<usize> {
+    if heading.author.is_some() || heading.title_place.is_some() {
+        return None;
+    }
+    let mut counts: Vec<(char, usize)> = Vec::new();
+    for mention in bodies_and_places {
+        if let Referent::Place(PlaceRef::Deictic(c)) = mention.referent {
+            match counts.iter_mut().find(|(d, _)| *d == c) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((c, 1)),
+            }
+        }
+    }
+    counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    let c = match counts[..] {
+        [(c, _)] => c,
+        [(c, n), (_, m), ..] if n > m => c,
+        _ => return None,
+    };
+    votes
+        .iter()
+        .filter(|&(&p, _)| {
+            let place = &k.places[p];
+            k.vocabulary
+                .level_char_stands_for(c, place.level, &place.canonical)
+        })
         .max_by_key(|&(&p, &n)| (n, k.place_chain(p).len(), std::cmp::Reverse(p)))
         .map(|(&p, _)| p)
 }
