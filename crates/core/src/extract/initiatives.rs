@@ -598,6 +598,10 @@ mod tests {
         let found = initiatives("在“3·15消费者权益日”“6·26禁毒日”等关键节点开展宣传");
         let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
         assert_eq!(names, ["国际消费者权益日", "国际禁毒日"]);
+        // Dates written with a full stop, and the day's other name.
+        let found = initiatives("结合“3.15”消费者权益保障日、“6.26”国际禁毒日等节日");
+        let spans: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(spans, ["“3.15”消费者权益保障日", "“6.26”国际禁毒日"]);
     }
 
     #[test]

@@ -239,6 +239,12 @@ mod tests {
     }
 
     #[test]
+    fn a_short_name_of_the_table_is_its_law() {
+        let law = classify_law(&k(), "招投标法").unwrap();
+        assert_eq!(law.canonical, "中华人民共和国招标投标法");
+    }
+
+    #[test]
     fn party_regulation_pattern() {
         assert_eq!(
             classify_law(&k(), "中国共产党某某工作条例").unwrap().kind,
