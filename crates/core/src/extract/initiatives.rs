@@ -594,6 +594,17 @@ mod tests {
     }
 
     #[test]
+    fn the_national_campaigns_are_programmes_though_they_name_a_formula() {
+        let found = initiatives("以开展学习贯彻习近平新时代中国特色社会主义思想主题教育为契机");
+        assert_eq!(
+            found[0].1,
+            "学习贯彻习近平新时代中国特色社会主义思想主题教育"
+        );
+        let found = initiatives("以深入学习贯彻落实中央八项规定精神学习教育为契机");
+        assert_eq!(found[0].1, "深入贯彻中央八项规定精神学习教育");
+    }
+
+    #[test]
     fn observance_days_are_campaigns_of_the_tables() {
         let found = initiatives("在“3·15消费者权益日”“6·26禁毒日”等关键节点开展宣传");
         let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
