@@ -593,6 +593,25 @@ mod tests {
         assert_eq!(x.jurisdiction.as_deref(), Some("景德镇市"));
     }
 
+    /// 依法治县委办公室 is the rule-of-law committee's office, not 县委办公室; 宪法宣誓 is a
+    /// ceremony, not a citation of the Constitution.
+    #[test]
+    fn committee_offices_and_oaths_are_read_whole() {
+        let x = run(
+            "甘谷县2024年法治政府建设工作总结\n依法治县委办公室主任召开会议,落实宪法宣誓等制度。\n",
+        );
+        let names = agency_names(&x);
+        assert!(
+            names.contains(&"中共甘谷县委全面依法治县委员会办公室".to_string()),
+            "{names:?}"
+        );
+        assert!(
+            !names.contains(&"中共甘谷县委员会办公室".to_string()),
+            "{names:?}"
+        );
+        assert!(x.laws.is_empty(), "{:?}", x.laws);
+    }
+
     /// A leading group's office after a level character or a place is a body of that place;
     /// one after a word holding the level character (市场) or a level with no place in the
     /// report's chain (省 in a 上海市浦东新区 report) is none.
