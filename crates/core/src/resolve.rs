@@ -670,17 +670,29 @@ fn report_place(
         }
         None => &[PlaceLevel::Provincial, PlaceLevel::Prefectural],
     };
-    let stands_for = |p: usize| {
+    most_named(k, votes, Some(wanted), level_char)
+}
+
+/// The place the text names most, of those at `levels` (any, when None) that the level
+/// character `c` stands for (any, when None). On a tie the deeper place: a city that has all its
+/// province's votes is the better guess.
+fn most_named(
+    k: &Knowledge,
+    votes: &FxHashMap<usize, usize>,
+    levels: Option<&[PlaceLevel]>,
+    c: Option<char>,
+) -> Option<usize> {
+    let fits = |p: usize| {
         let place = &k.places[p];
-        level_char.is_none_or(|c| {
-            k.vocabulary
-                .level_char_stands_for(c, place.level, &place.canonical)
-        })
+        levels.is_none_or(|levels| levels.contains(&place.level))
+            && c.is_none_or(|c| {
+                k.vocabulary
+                    .level_char_stands_for(c, place.level, &place.canonical)
+            })
     };
-    // On a tie the deeper place: a city that has all its province's votes is the better guess.
     votes
         .iter()
-        .filter(|&(&p, _)| wanted.contains(&k.places[p].level) && stands_for(p))
+        .filter(|&(&p, _)| fits(p))
         .max_by_key(|&(&p, &n)| (n, k.place_chain(p).len(), std::cmp::Reverse(p)))
         .map(|(&p, _)| p)
 }
@@ -712,15 +724,7 @@ fn place_of_deictic_forms(
         [(c, n), (_, m), ..] if n > m => c,
         _ => return None,
     };
-    votes
-        .iter()
-        .filter(|&(&p, _)| {
-            let place = &k.places[p];
-            k.vocabulary
-                .level_char_stands_for(c, place.level, &place.canonical)
-        })
-        .max_by_key(|&(&p, &n)| (n, k.place_chain(p).len(), std::cmp::Reverse(p)))
-        .map(|(&p, _)| p)
+    most_named(k, votes, None, Some(c))
 }
 
 /// How often the text names each place, a district counting as a vote for its city too. Only
