@@ -106,6 +106,32 @@ fn spans_are_character_offsets_into_the_text() {
     }
 }
 
+/// A report reposted in traditional characters (a portal's big5 mirror) is read in simplified
+/// ones: its bodies and laws are found, and its spans still point at its own characters.
+#[test]
+fn a_report_in_traditional_characters_is_read_in_simplified_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("xiangtan.txt");
+    let text = "湘潭縣數據局關於2025年度法治政府建設工作情況的報告\n\
+                2025年，我局嚴格執行《中華人民共和國政府信息公開條例》，推行「一窗受理」。\n";
+    std::fs::write(&path, text).unwrap();
+    let x = extract(&path);
+    assert_eq!(x["author"], "湘潭县数据局");
+    assert!(x["encoding"].as_str().unwrap().contains("traditional"));
+    assert!(names(&x, "laws", "canonical").contains(&"中华人民共和国政府信息公开条例".to_string()));
+    let original: Vec<char> = text.chars().collect();
+    for law in x["laws"].as_array().unwrap() {
+        for span in law["spans"].as_array().unwrap() {
+            let (s, e) = (
+                span["start"].as_u64().unwrap() as usize,
+                span["end"].as_u64().unwrap() as usize,
+            );
+            let written: String = original[s..e].iter().collect();
+            assert_eq!(written, "中華人民共和國政府信息公開條例");
+        }
+    }
+}
+
 #[test]
 fn turtle_export_parses_back_to_the_same_number_of_triples() {
     let store = bundled_store();

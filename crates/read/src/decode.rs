@@ -301,8 +301,11 @@ mod tests {
         let (big5, _, unmappable) = BIG5.encode(trad);
         assert!(!unmappable);
         let got = read_bytes("a.txt", &big5).unwrap();
-        assert_eq!(got.text, trad);
-        assert_eq!(got.encoding, "Big5");
+        // Decoded, then read in simplified characters, one for one.
+        assert_eq!(got.encoding, format!("Big5{}", crate::TRADITIONAL_NOTE));
+        assert_eq!(got.text.chars().count(), trad.chars().count());
+        assert!(got.text.contains("法治政府建设年度报告"), "{}", got.text);
+        assert!(got.text.contains("强化行政执法监督"), "{}", got.text);
     }
 
     #[test]

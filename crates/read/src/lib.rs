@@ -18,6 +18,7 @@ mod html_bound;
 mod inputs;
 mod markdown;
 mod normalize;
+mod script;
 
 use std::fmt;
 use std::io::Read;
@@ -25,6 +26,9 @@ use std::path::{Path, PathBuf};
 
 pub use inputs::collect_inputs;
 pub use normalize::normalize;
+
+/// Appended to a document's encoding when its traditional characters were read as simplified.
+pub const TRADITIONAL_NOTE: &str = ", traditional characters read as simplified";
 
 /// Inputs larger than this are refused before reading by [`read_source`] (no report is anywhere
 /// near this size; `govkg` sets its own, smaller limit through [`read_source_within`]).
@@ -273,6 +277,12 @@ fn read_bytes_inner(name: &str, bytes: &[u8]) -> Result<SourceText, ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::NoText(format));
     }
+    // A report in traditional characters is read in simplified ones, at the same offsets; the
+    // encoding says so.
+    let (text, encoding) = match script::simplified(&text) {
+        Some(simplified) => (simplified, format!("{encoding}{TRADITIONAL_NOTE}")),
+        None => (text, encoding),
+    };
     Ok(SourceText {
         text,
         format,
