@@ -405,6 +405,17 @@ mod tests {
         let county =
             run("沁水县2024年法治政府建设情况报告\n县政府与开发区管委会、党工委召开会议。\n");
         assert!(agencies(&county).iter().all(|a| !a.contains("工作委员会")));
+        // 新区 before a body is the new area of the report's chain, not the district whose 区
+        // ends the word; a 街道 whose chain holds no new area leaves it unresolved.
+        let new_area =
+            run("大连金普新区2024年法治政府建设情况报告\n新区党工委、新区管委会召开会议。\n");
+        assert!(agencies(&new_area).contains(&"中共大连金普新区工作委员会".to_string()));
+        let street = run("梅溪湖街道2023年法治政府建设工作报告\n梅溪湖街道在新区党工委、管委会的坚强领导下推进法治建设。\n");
+        let names = agencies(&street);
+        assert!(
+            names.iter().all(|a| !a.contains("岳麓区工作委员会")),
+            "{names:?}"
+        );
         // A township's 党委 standing alone is its own; a class of committees or a village's
         // is nobody's, and a county's report has no township to give it.
         let town = run("2024年,宁安镇在县委、县政府的领导下推进法治建设。党委书记带头学法,党委会专题研学,督促各级党委(党组)和村党委履责。\n");
