@@ -881,6 +881,9 @@ mod tests {
                 ..
             }
         ));
+        // Short forms of associations too (市律协: the city's 律师协会).
+        let found = agencies("指导市律协成立专门委员会");
+        assert_eq!(found[0].0, "市律协");
     }
 
     #[test]
