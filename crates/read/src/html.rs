@@ -220,7 +220,8 @@ fn is_chrome(node: NodeR<'_>, el: &Element) -> bool {
     weak && !names_content(&joined, &tokens)
 }
 
-fn is_cjk(c: char) -> bool {
+/// A Chinese character (the unified ideographs, their extensions and compatibility forms).
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 

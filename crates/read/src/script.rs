@@ -23,7 +23,7 @@ pub fn simplified(text: &str) -> Option<String> {
     let converted = fast2s::convert(sample);
     let (mut han, mut changed) = (0usize, 0usize);
     for (a, b) in sample.chars().zip(converted.chars()) {
-        if is_han(a) {
+        if crate::html::is_cjk(a) {
             han += 1;
             changed += usize::from(a != b);
         }
@@ -33,10 +33,6 @@ pub fn simplified(text: &str) -> Option<String> {
     }
     let whole = fast2s::convert(text);
     (whole.chars().count() == text.chars().count()).then_some(whole)
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
 #[cfg(test)]
