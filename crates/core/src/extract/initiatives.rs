@@ -459,6 +459,11 @@ mod tests {
             .collect()
     }
 
+    /// The canonical names of the initiatives found in `text`, in order.
+    fn canonicals(text: &str) -> Vec<String> {
+        initiatives(text).into_iter().map(|(_, c)| c).collect()
+    }
+
     #[test]
     fn completing_word_joins_the_name() {
         assert_eq!(
@@ -543,13 +548,11 @@ mod tests {
 
     #[test]
     fn a_legal_services_zone_is_a_programme() {
-        let names =
-            |text: &str| -> Vec<String> { initiatives(text).into_iter().map(|(_, c)| c).collect() };
         assert_eq!(
-            names("持续深化长春智慧法务区建设,设立窗口"),
+            canonicals("持续深化长春智慧法务区建设,设立窗口"),
             vec!["长春智慧法务区"]
         );
-        assert_eq!(names("“和合昌吉”法务区被推荐"), vec!["和合昌吉法务区"]);
+        assert_eq!(canonicals("“和合昌吉”法务区被推荐"), vec!["和合昌吉法务区"]);
     }
 
     #[test]
@@ -562,28 +565,23 @@ mod tests {
 
     #[test]
     fn a_quote_ending_its_clause_after_a_verb_and_a_short_description() {
-        let names =
-            |text: &str| -> Vec<String> { initiatives(text).into_iter().map(|(_, c)| c).collect() };
-        assert_eq!(names("全域推广涉企执法“亮码检查”。"), vec!["亮码检查"]);
+        assert_eq!(canonicals("全域推广涉企执法“亮码检查”。"), vec!["亮码检查"]);
         // Not when the quote goes on (a genus of its own decides then), nor across 的.
-        assert!(names("全域推广涉企执法“亮码检查”情况良好。").is_empty());
-        assert!(names("推广他们的“亮码检查”。").is_empty());
+        assert!(canonicals("全域推广涉企执法“亮码检查”情况良好。").is_empty());
+        assert!(canonicals("推广他们的“亮码检查”。").is_empty());
         // Nor when more than a short description stands between.
-        assert!(names("推广全区各部门涉企行政执法“亮码检查”。").is_empty());
+        assert!(canonicals("推广全区各部门涉企行政执法“亮码检查”。").is_empty());
     }
 
     #[test]
     fn numbered_campaigns_are_initiatives() {
         // A numbered name that ends like a programme's is a set of campaigns, not a formula.
-        let found = initiatives("围绕全省“三个年”活动，开展“作风建设年”，落实“五个一工程”");
-        let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
-        assert!(names.contains(&"三个年"), "{names:?}");
-        assert!(names.contains(&"作风建设年"), "{names:?}");
-        assert!(names.contains(&"五个一工程"), "{names:?}");
+        let names = canonicals("围绕全省“三个年”活动，开展“作风建设年”，落实“五个一工程”");
+        for expected in ["三个年", "作风建设年", "五个一工程"] {
+            assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+        }
         // 创建 is a campaign for a title: “四个创建” is one, “四件大事” stays a formula.
-        let found = initiatives("聚焦“四件大事”聚力“四个创建”");
-        let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
-        assert_eq!(names, ["四个创建"]);
+        assert_eq!(canonicals("聚焦“四件大事”聚力“四个创建”"), ["四个创建"]);
     }
 
     #[test]
@@ -606,9 +604,10 @@ mod tests {
 
     #[test]
     fn observance_days_are_campaigns_of_the_tables() {
-        let found = initiatives("在“3·15消费者权益日”“6·26禁毒日”等关键节点开展宣传");
-        let names: Vec<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
-        assert_eq!(names, ["国际消费者权益日", "国际禁毒日"]);
+        assert_eq!(
+            canonicals("在“3·15消费者权益日”“6·26禁毒日”等关键节点开展宣传"),
+            ["国际消费者权益日", "国际禁毒日"]
+        );
         // Dates written with a full stop, and the day's other name.
         let found = initiatives("结合“3.15”消费者权益保障日、“6.26”国际禁毒日等节日");
         let spans: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
