@@ -996,7 +996,20 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
             named_body_of_place(k, cx, jurisdiction, name, None)?
         }
         AgencyRef::Subdistrict { name, jurisdiction } => {
-            named_body_of_place(k, cx, jurisdiction, name, Some(Level::Subdistrict))?
+            let body = named_body_of_place(k, cx, jurisdiction, name, Some(Level::Subdistrict))?;
+            // A 街道 named in its own office's report is that office (荷泉街道 in the report of
+            // 荷泉街道办事处): one body, the author, not a second one beside it.
+            match &cx.author {
+                Some(author)
+                    if author.kind == body.kind
+                        && author
+                            .jurisdiction
+                            .is_some_and(|p| k.places[p].canonical == body.canonical) =>
+                {
+                    author.clone()
+                }
+                _ => body,
+            }
         }
     })
 }
