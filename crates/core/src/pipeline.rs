@@ -677,6 +677,43 @@ mod tests {
         assert!(place_names(&x).contains(&"抚顺市顺城区前甸镇".to_string()));
     }
 
+    /// A heading line that opens a 关于 phrase continues on the next line, even where that
+    /// line reads like a complete title of its own.
+    #[test]
+    fn a_heading_line_ending_in_an_open_about_phrase_continues() {
+        let x = run("当前位置 : 门户网站 >> 政府信息公开 >> 政策 >>\n\n\
+             兰州新区管理委员会关于报送\n《兰州新区2022年度法治政府建设情况》的报告\n\n\
+             来源:兰州新区管理委员会\n\n省政府:\n现将情况随文呈报。\n");
+        assert_eq!(
+            x.title.as_deref(),
+            Some("兰州新区管理委员会关于报送《兰州新区2022年度法治政府建设情况》的报告")
+        );
+    }
+
+    /// In a 街道's own report, the 街道 named in the body is its office, the author: one body,
+    /// with the mention.
+    #[test]
+    fn a_subdistrict_named_in_its_own_report_is_the_author() {
+        let x = run("荷泉街道2021年度法治政府建设工作报告\n\
+             区人民政府:\n现将荷泉街道2021年度法治政府建设工作报告如下。\
+             钟山区荷泉街道党工委组织学习。\n");
+        assert_eq!(x.author.as_deref(), Some("六盘水市钟山区荷泉街道办事处"));
+        let names = agency_names(&x);
+        assert!(
+            !names.contains(&"六盘水市钟山区荷泉街道".to_string()),
+            "{names:?}"
+        );
+        let author = x
+            .agencies
+            .iter()
+            .find(|a| Some(&a.canonical) == x.author.as_ref());
+        assert!(
+            author.is_some_and(|a| a.spans.iter().any(|s| s.text == "荷泉街道")),
+            "{:?}",
+            x.agencies
+        );
+    }
+
     /// A title that is a newspaper's name alone names the newspaper, a body of kind media.
     #[test]
     fn a_title_that_is_a_newspapers_name_is_the_newspaper() {

@@ -114,7 +114,15 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         let short_lines_before = heading
             .iter()
             .all(|s| clean_heading_line(cx.slice(*s)).chars().count() <= COLUMN_NAME_CHARS);
-        if complete && (short_lines_before || names_own_subject(&cleaned, &words.heading_about)) {
+        // A line that opened a 关于 phrase (兰州新区管理委员会关于报送 / 《…情况》的报告) is the
+        // heading's first line, whatever the next one names.
+        let opened_about = heading
+            .last()
+            .is_some_and(|s| cx.slice(*s).contains(words.heading_about.as_str()));
+        if complete
+            && !opened_about
+            && (short_lines_before || names_own_subject(&cleaned, &words.heading_about))
+        {
             heading.clear();
         }
         heading.push(trimmed_line_span(cx, line));
