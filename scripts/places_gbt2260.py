@@ -8,6 +8,10 @@ Bureau of Statistics' 统计用区划代码, which follow GB/T 2260). Bring it h
 
     python3 scripts/places_gbt2260.py GIT_DIR            # writes data/places_gbt2260.tsv
     python3 scripts/places_gbt2260.py GIT_DIR --check    # also lists every corpus hit of a new name
+    python3 scripts/places_gbt2260.py GIT_DIR --former AREACODES_GIT_DIR
+        # also the names the county-level divisions bore before a change since FORMER_SINCE
+        # (禄丰县 of 禄丰市, 2021), from github.com/yescallop/areacodes (CC0): `fetch
+        # github:yescallop/areacodes`
 
 Provinces and prefecture-level divisions are the hand-made rows of data/jurisdictions.tsv (the
 script checks that each one the dataset lists is there, under the same province); a county-level
@@ -16,6 +20,8 @@ is left to it. Edit names in the lists below or in jurisdictions.tsv, not in the
 """
 
 import collections
+import csv
+import io
 import json
 import pathlib
 import re
@@ -220,6 +226,45 @@ def generate(rows, provinces, cities, areas):
     return out, skipped
 
 
+# Changes since this year count: reports of the last decade still use the names they replaced.
+FORMER_SINCE = 2014
+FORMER_REPOSITORY = "github.com/yescallop/areacodes"
+# Former names that are also word sequences of ordinary prose (担任县委, 平安县城, 新建县级,
+# 纵横县域): no alias.
+FORMER_EXCLUDED = {"任县", "平安县", "新建县", "横县"}
+
+
+def add_former_names(out, taken, git_dir):
+    """A county-level division's former name (禄丰县, a 县 until 2021: now 禄丰市) as an alias of
+    the division it became, from areacodes' result.csv (code, names, status, years in use, new
+    code). Only a change since FORMER_SINCE whose record points to one division still in use,
+    and only a name that names nothing else; returns how many were added."""
+    text = git(git_dir, "show", "HEAD:result.csv").lstrip("\ufeff")
+    records = list(csv.DictReader(io.StringIO(text)))
+    in_use = {r["代码"] for r in records if r["状态"] == "在用" and r["级别"] == "县级"}
+    by_code = {r[4]: r for r in out}
+    formers = collections.defaultdict(set)
+    for r in records:
+        ended = r["变更/弃用时间"]
+        if r["级别"] != "县级" or r["状态"] == "在用" or not ended or int(ended) < FORMER_SINCE:
+            continue
+        new = r["新代码"].split(";")
+        if len(new) != 1 or "[" in new[0] or new[0] not in in_use or new[0] not in by_code:
+            continue
+        formers[r["名称"]].add(new[0])
+    added = 0
+    for name, codes in sorted(formers.items()):
+        row = by_code[next(iter(codes))]
+        if len(codes) > 1 or name in taken | COMMON_WORDS | FORMER_EXCLUDED or name == row[0]:
+            continue
+        if name in row[3] or is_city_district(name) and len(name) <= 3:
+            continue
+        row[3].append(name)
+        taken.add(name)
+        added += 1
+    return added
+
+
 def corpus_hits(rows, names):
     """Every occurrence of a new name in the test corpus, with context, to review by hand."""
     texts = [p for d in CORPUS for p in sorted(d.rglob("*.txt"))]
@@ -245,6 +290,17 @@ def main():
     taken |= {n for r in out for n in [r[0], *r[3]]}
     zone_out = zone_rows(zones, provinces, cities, taken)
     out += zone_out
+    former = ""
+    if "--former" in sys.argv:
+        former_dir = sys.argv[sys.argv.index("--former") + 1]
+        added = add_former_names(out, taken, former_dir)
+        former_commit = git(former_dir, "rev-parse", "HEAD").strip()
+        former_date = git(former_dir, "log", "-1", "--format=%cs").strip()
+        former = (
+            f"# Former names: {added} names county-level divisions bore before a change since "
+            f"{FORMER_SINCE}, aliases of what they became; from {FORMER_REPOSITORY} commit "
+            f"{former_commit} ({former_date}), result.csv (CC0)."
+        )
     canonicals = collections.Counter(r[0] for r in out) + collections.Counter(r[0] for r in rows)
     assert all(n == 1 for n in canonicals.values()), [c for c, n in canonicals.items() if n > 1]
     header = [
@@ -253,6 +309,7 @@ def main():
         f"# {len(provinces)} provincial-level and {prefectures} prefecture-level divisions are rows of",
         f"# jurisdictions.tsv; {len(areas)} county-level divisions: {skipped} there, {len(out) - len(zone_out)} here;",
         f"# and {len(zone_out)} of the list's {len(zones)} development zones, new areas and 管理区 (code digit 5 = 7), level zone.",
+        *([former] if former else []),
         "# code = the division's GB/T 2260 code (not read by govkg).",
         "canonical\tlevel\tparent\taliases\tcode",
     ]

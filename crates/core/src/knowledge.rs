@@ -1595,6 +1595,17 @@ mod tests {
         assert_eq!(places("2024年,成县县级部门"), vec!["成县"]);
     }
 
+    /// A name a county bore before it became a city or a district is that place (禄丰县, a 县
+    /// until 2021, is 禄丰市), not a shorter name inside it (丰县 of 江苏).
+    #[test]
+    fn a_former_county_name_is_the_place_it_became() {
+        let k = Knowledge::embedded().unwrap();
+        let places = |text: &str| place_hits(&k, text);
+        assert_eq!(places("在禄丰县委的领导下"), vec!["禄丰市"]);
+        assert_eq!(places("藁城市"), vec!["石家庄市藁城区"]);
+        assert!(places("担任县委书记").is_empty());
+    }
+
     #[test]
     fn a_word_like_county_name_is_a_place_only_where_it_stands_as_one() {
         let k = Knowledge::embedded().unwrap();
