@@ -79,6 +79,7 @@ pub struct SegmentWords {
 #[serde(deny_unknown_fields)]
 pub struct AgencyWords {
     pub generic_before_level: String,
+    pub bare_form_after: String,
     pub deictic_prefixes: String,
     pub not_deictic_after: String,
     pub city_level: char,

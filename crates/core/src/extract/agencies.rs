@@ -282,7 +282,10 @@ fn relative_form(
             Bare::Governing => None,
             Bare::Own
                 if entry.short.chars().count() >= 3
-                    && !(previous.is_some_and(is_han) && entry.short.chars().count() < 4) =>
+                    && (entry.short.chars().count() >= 4
+                        || previous.is_none_or(|c| {
+                            !is_han(c) || v.agencies.bare_form_after.contains(c)
+                        })) =>
             {
                 Some((Span::new(start, end), JurisdictionRef::Own))
             }
@@ -928,6 +931,25 @@ mod tests {
         // A phrase that only ends like one is no body.
         assert!(agencies("融入天津市发展大局").is_empty());
         assert!(agencies("山西省各级公安局").is_empty());
+    }
+
+    /// A bare three-character form stands alone after a function word, not after any other
+    /// Chinese character, where it may end a longer name.
+    #[test]
+    fn a_bare_short_form_after_a_function_word_is_the_own_body() {
+        for text in ["办公室设在司法局,下设四个组", "由司法局牵头"] {
+            let found = agencies(text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!(found[0].0, "司法局");
+            assert!(matches!(
+                &found[0].1,
+                AgencyRef::Form {
+                    jurisdiction: JurisdictionRef::Own,
+                    ..
+                }
+            ));
+        }
+        assert!(agencies("浏阳司法局").is_empty());
     }
 
     #[test]
