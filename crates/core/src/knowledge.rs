@@ -1502,9 +1502,10 @@ mod tests {
         assert_eq!(count(PlaceLevel::Prefectural), 333);
         assert_eq!(count(PlaceLevel::District), 2842);
         // Zones: Tianjin's and the free-trade zones (38), the national new areas (14) and the
-        // national economic and high-tech zones (309 checked, 1 by hand) of jurisdictions.tsv,
-        // and the 124 zones of the statistical code list, under their cities.
-        assert_eq!(count(PlaceLevel::Zone), 38 + 14 + 309 + 1 + 124);
+        // national economic and high-tech zones (309 checked, 1 by hand) and six provincial or
+        // city new areas of jurisdictions.tsv, and the 124 zones of the statistical code list,
+        // under their cities.
+        assert_eq!(count(PlaceLevel::Zone), 38 + 14 + 309 + 1 + 6 + 124);
         assert_eq!(
             chain_names(&k, "南昌高新区")[..2],
             ["南昌高新技术产业开发区", "南昌市"]
