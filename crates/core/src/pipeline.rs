@@ -690,6 +690,18 @@ mod tests {
         );
     }
 
+    /// A column named like a title but without a year (工作报告) above a breadcrumb is no heading.
+    #[test]
+    fn a_column_that_ends_like_a_title_is_no_heading() {
+        let x = run(
+            "今天是:2021年3月29日 星期一\n工作报告\n\n您所在的位置:政务公开 > 工作报告\n\n\
+             2020年静海区法治政府建设情况报告\n文章来源:司法局 更新时间:2021/03/29\n\n\
+             2020年,静海区坚持依法行政。\n",
+        );
+        assert_eq!(x.title.as_deref(), Some("2020年静海区法治政府建设情况报告"));
+        assert_eq!(x.author.as_deref(), Some("天津市静海区人民政府"));
+    }
+
     /// In a 街道's own report, the 街道 named in the body is its office, the author: one body,
     /// with the mention.
     #[test]

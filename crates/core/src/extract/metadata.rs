@@ -79,9 +79,10 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             break;
         }
         // A short line that names no body or place and does not end like a title (有效, 支持IPv6,
-        // 通知公告) is a banner, a column or a metadata value before the heading: passed over.
+        // 通知公告) is a banner, a column or a metadata value before the heading: passed over;
+        // so is a column that ends like one but has no year either (工作报告).
         if heading.is_empty()
-            && !ends_title(&cleaned)
+            && (!ends_title(&cleaned) || first_year(&cleaned).is_none())
             && is_short_naming_nobody(&cleaned, line, agencies_and_places)
         {
             continue;
