@@ -257,9 +257,10 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     let symbols_only = !name.chars().any(super::is_han);
     let no_name_alone =
         slogan_shape || name_chars < rules.min_chars || name.contains('、') || symbols_only;
-    // What is opposed (反对“台独”分裂活动) is nobody's programme.
+    // What is opposed (反对“台独”分裂活动) is nobody's programme; a quote that runs over two
+    // clauses (“优化行政审批项目,全面清理行政许可事项”) is a task written out, not a name.
     let opposed = words.opposing.is_suffix_of(cx.before(quote.outer.start, 4));
-    if opposed {
+    if opposed || term.contains([',', '，', ';', '；']) {
         return None;
     }
     if no_name_alone && !is_formula(k, &name) {
@@ -628,6 +629,12 @@ mod tests {
             initiatives("形成“领导带头科室联动”新机制")[0].1,
             "领导带头科室联动"
         );
+    }
+
+    #[test]
+    fn a_quote_of_two_clauses_is_no_name() {
+        assert!(initiatives("扎实推进“优化行政审批项目,全面清理行政许可事项”,提升效能").is_empty());
+        assert!(initiatives("推进“优化审批，清理事项”改革").is_empty());
     }
 
     #[test]
