@@ -702,6 +702,29 @@ mod tests {
         assert_eq!(x.author.as_deref(), Some("天津市静海区人民政府"));
     }
 
+    /// A 街道's office, named after the government that sends it, wrote the report.
+    #[test]
+    fn a_subdistrict_office_named_after_its_government_is_the_author() {
+        let x = run(
+            "广州市海珠区人民政府南华西街道办事处关于2024年度法治政府建设情况的报告\n\
+             2024年,我街道坚持依法行政。\n",
+        );
+        assert_eq!(x.author.as_deref(), Some("广州市海珠区南华西街道办事处"));
+    }
+
+    /// A metadata table's title row (标  题 …) gives the title without its label.
+    #[test]
+    fn a_title_row_of_a_metadata_table_gives_the_title() {
+        let x = run("发文机关 河南省人民政府 成文日期\n\
+             标  题 河南省人民政府关于2023年度法治政府建设情况的报告\n\
+             发文字号 豫政文〔2024〕46号\n\n河南省人民政府\n关于2023年度法治政府建设情况的报告\n");
+        assert_eq!(
+            x.title.as_deref(),
+            Some("河南省人民政府关于2023年度法治政府建设情况的报告")
+        );
+        assert_eq!(x.author.as_deref(), Some("河南省人民政府"));
+    }
+
     /// In a 街道's own report, the 街道 named in the body is its office, the author: one body,
     /// with the mention.
     #[test]

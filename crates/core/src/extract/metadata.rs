@@ -56,6 +56,8 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     let mut heading_full = false;
     let ends_title = |t: &str| words.title_endings.iter().any(|e| t.ends_with(e.as_str()));
     for (index, line) in segment::lines(cx.text).take(HEADING_LINES).enumerate() {
+        // A metadata table's title row (标  题 河南省人民政府关于…的报告): its value is the heading.
+        let line = Span::new(line.start + title_label_len(cx, cx.slice(line)), line.end);
         let raw = cx.slice(line);
         let cleaned = clean_heading_line(raw);
         let furniture = is_furniture(cx, raw);
@@ -308,6 +310,30 @@ fn is_label_alone(cx: &Context<'_>, cleaned: &str) -> bool {
     is_salutation(cleaned) || cx.knowledge.heading_furniture.contains(&unspaced)
 }
 
+/// The length in bytes of a title label that opens `line` with its value after it on the same
+/// line (标  题 X, 标题: X; portals space a label's characters to align them); 0 without one.
+fn title_label_len(cx: &Context<'_>, line: &str) -> usize {
+    let labels = &cx.knowledge.vocabulary.metadata.title_labels;
+    let mut unspaced = String::new();
+    for (at, c) in line.char_indices() {
+        if c.is_whitespace() {
+            continue;
+        }
+        unspaced.push(c);
+        if !labels.iter().any(|l| l.starts_with(unspaced.as_str())) {
+            return 0;
+        }
+        let end = at + c.len_utf8();
+        let rest = &line[end..];
+        let value_follows =
+            rest.starts_with(char::is_whitespace) || unspaced.ends_with([':', '：']);
+        if labels.contains(&unspaced) && value_follows && !rest.trim().is_empty() {
+            return line.len() - rest.trim_start().len();
+        }
+    }
+    0
+}
+
 /// Whether `line` holds one of `words`, as written or with its white space taken out (portals
 /// space labels to align them: 索 引 号).
 fn holds_any_word(line: &str, words: &[String]) -> bool {
@@ -453,10 +479,51 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
             }
             first += 1;
         }
-        Referent::Agency(agency) if *agency != AgencyRef::Author => {}
+        Referent::Agency(agency) if *agency != AgencyRef::Author => {
+            // 广州市海珠区人民政府南华西街道办事处: a government's office in a 街道, whose name
+            // starts with the government's, wrote the report.
+            if let Some(inner) = office_within(cx, &found[first..]) {
+                first += inner;
+            }
+        }
         _ => return None,
     }
     joint_author(cx, &found[first..]).map(Subject::Body)
+}
+
+/// Whether a body of a township place is written right after the body `run[0]`, as `run[1]`
+/// (区人民政府 + 南华西街道办事处, or + 南华西街道 + 办事处): the office alone is named.
+fn office_within(cx: &Context<'_>, run: &[Mention]) -> Option<usize> {
+    let [body, next, ..] = run else {
+        return None;
+    };
+    let k = cx.knowledge;
+    let is_township = |name: &crate::knowledge::PlaceName| {
+        k.place_candidates(name)
+            .iter()
+            .all(|&p| k.places[p].level == crate::knowledge::PlaceLevel::Township)
+    };
+    let township_named = match &next.referent {
+        Referent::Place(PlaceRef::Known(name)) => {
+            is_township(name)
+                && run.get(2).is_some_and(|office| {
+                    office.span.start == next.span.end
+                        && matches!(office.referent, Referent::Agency(_))
+                })
+        }
+        Referent::Agency(
+            AgencyRef::Form {
+                jurisdiction: JurisdictionRef::Named(name),
+                ..
+            }
+            | AgencyRef::Subdistrict {
+                jurisdiction: JurisdictionRef::Named(name),
+                ..
+            },
+        ) => is_township(name),
+        _ => false,
+    };
+    (township_named && next.span.start == body.span.end).then_some(1)
 }
 
 /// The author among the bodies named jointly from `run[0]` (盟委、行署; 遵义市委、市政府): the
