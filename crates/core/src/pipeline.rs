@@ -712,6 +712,24 @@ mod tests {
         assert_eq!(x.author.as_deref(), Some("广州市海珠区南华西街道办事处"));
     }
 
+    /// A court takes the name of its place's level: 省法院 is the high court, 市法院 the
+    /// intermediate court, 县法院 the county's 人民法院.
+    #[test]
+    fn a_court_is_named_by_the_level_of_its_place() {
+        let province = run(
+            "山东省人民政府关于2023年度法治政府建设情况的报告\n省政府、省法院建立健全联动机制。\n",
+        );
+        assert!(agency_names(&province).contains(&"山东省高级人民法院".to_string()));
+        let county =
+            run("浚县人民政府关于2024年法治政府建设情况的报告\n市法院、县法院开展巡回审判。\n");
+        let names = agency_names(&county);
+        assert!(
+            names.contains(&"鹤壁市中级人民法院".to_string()),
+            "{names:?}"
+        );
+        assert!(names.contains(&"浚县人民法院".to_string()), "{names:?}");
+    }
+
     /// A metadata table's title row (标  题 …) gives the title without its label.
     #[test]
     fn a_title_row_of_a_metadata_table_gives_the_title() {

@@ -1089,8 +1089,15 @@ fn resolve_form(
         })?;
         return resolve_agency(k, cx, &AgencyRef::National(*national));
     }
+    // 省法院 is the province's high court, 市法院 the city's intermediate court.
+    let names = &k.vocabulary.names;
+    let full = match place_entry.level {
+        PlaceLevel::Provincial if form.full == names.local_court => &names.provincial_court,
+        PlaceLevel::Prefectural if form.full == names.local_court => &names.prefectural_court,
+        _ => &form.full,
+    };
     Some(ResolvedAgency {
-        canonical: form.full.replace("{J}", &place_entry.canonical),
+        canonical: full.replace("{J}", &place_entry.canonical),
         level: place_entry.level.agency_level(),
         kind: form.kind.clone(),
         jurisdiction: Some(place),

@@ -210,6 +210,10 @@ pub struct NameWords {
     pub government_ending: String,
     /// With `{J}` and `{N}`.
     pub intermediate_court: String,
+    /// A court by the level of its place: 省法院 is the high court, 市法院 the intermediate one.
+    pub local_court: String,
+    pub provincial_court: String,
+    pub prefectural_court: String,
 }
 
 impl Vocabulary {
