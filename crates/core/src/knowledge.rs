@@ -1325,6 +1325,13 @@ impl Knowledge {
         }
     }
 
+    /// Whether every place `name` may denote is a township (乡, 镇, 街道).
+    pub fn names_townships_only(&self, name: &PlaceName) -> bool {
+        self.place_candidates(name)
+            .iter()
+            .all(|&p| self.places[p].level == PlaceLevel::Township)
+    }
+
     /// The place `name` denotes in a report about the place chain `chain` ([own place, parent, …,
     /// nation]): the candidate that is in the chain, else the one candidate under the nearest
     /// place of the chain that has any (和平区 in a 东丽区 report: the one under 天津市). None

@@ -482,8 +482,8 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
         Referent::Agency(agency) if *agency != AgencyRef::Author => {
             // 广州市海珠区人民政府南华西街道办事处: a government's office in a 街道, whose name
             // starts with the government's, wrote the report.
-            if let Some(inner) = office_within(cx, &found[first..]) {
-                first += inner;
+            if township_office_follows(cx, &found[first..]) {
+                first += 1;
             }
         }
         _ => return None,
@@ -493,19 +493,14 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
 
 /// Whether a body of a township place is written right after the body `run[0]`, as `run[1]`
 /// (区人民政府 + 南华西街道办事处, or + 南华西街道 + 办事处): the office alone is named.
-fn office_within(cx: &Context<'_>, run: &[Mention]) -> Option<usize> {
+fn township_office_follows(cx: &Context<'_>, run: &[Mention]) -> bool {
     let [body, next, ..] = run else {
-        return None;
+        return false;
     };
     let k = cx.knowledge;
-    let is_township = |name: &crate::knowledge::PlaceName| {
-        k.place_candidates(name)
-            .iter()
-            .all(|&p| k.places[p].level == crate::knowledge::PlaceLevel::Township)
-    };
     let township_named = match &next.referent {
         Referent::Place(PlaceRef::Known(name)) => {
-            is_township(name)
+            k.names_townships_only(name)
                 && run.get(2).is_some_and(|office| {
                     office.span.start == next.span.end
                         && matches!(office.referent, Referent::Agency(_))
@@ -520,10 +515,10 @@ fn office_within(cx: &Context<'_>, run: &[Mention]) -> Option<usize> {
                 jurisdiction: JurisdictionRef::Named(name),
                 ..
             },
-        ) => is_township(name),
+        ) => k.names_townships_only(name),
         _ => false,
     };
-    (township_named && next.span.start == body.span.end).then_some(1)
+    township_named && next.span.start == body.span.end
 }
 
 /// The author among the bodies named jointly from `run[0]` (盟委、行署; 遵义市委、市政府): the

@@ -325,11 +325,7 @@ pub fn subdistricts_as_bodies(context: &Context<'_>, mentions: &mut [Mention], h
         let Referent::Place(PlaceRef::Known(place)) = mention.referent else {
             continue;
         };
-        let townships = k
-            .place_candidates(&place)
-            .iter()
-            .all(|&p| k.places[p].level == crate::knowledge::PlaceLevel::Township);
-        if townships && context.slice(mention.span).ends_with(word.as_str()) {
+        if k.names_townships_only(&place) && context.slice(mention.span).ends_with(word.as_str()) {
             mention.referent = Referent::Agency(AgencyRef::Subdistrict {
                 name: String::new(),
                 jurisdiction: JurisdictionRef::Named(place),
