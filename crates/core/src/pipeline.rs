@@ -336,6 +336,46 @@ mod tests {
         assert!(agencies.contains(&"中共兴安盟委员会"), "{agencies:?}");
     }
 
+    /// A report that opens with a 地区 department (地区司法处) is the 地区's that its titles name,
+    /// though its region, which every 地区 of it votes for, is named more often.
+    #[test]
+    fn a_level_word_author_takes_the_place_of_that_level() {
+        let x = run(
+            "2023年以来,地区司法处坚持以习近平新时代中国特色社会主义思想为指导,\
+                     深入贯彻习近平总书记关于西藏工作的重要指示和党的治藏方略,落实地委部署。\n\
+                     研究制定了《阿里地区行政执法案例指导制度》。\n",
+        );
+        assert_eq!(x.author.as_deref(), Some("阿里地区司法处"));
+        assert_eq!(x.jurisdiction.as_deref(), Some("阿里地区"));
+        assert!(agency_names(&x).contains(&"中共阿里地区委员会".to_string()));
+    }
+
+    /// A body's study group that studies a law cites it too; 政府党组 alone is the party group
+    /// of the report's own government.
+    #[test]
+    fn a_body_studying_a_law_cites_it_and_a_bare_government_party_group_is_the_own() {
+        let x = run("海口市人民政府2022年法治政府建设情况报告\n\
+                     市委理论学习中心组专题学习《中华人民共和国行政复议法》,\
+                     召开市委常委会4次、政府党组会5次。\n");
+        let cites: Vec<(&str, &str)> = x
+            .cites
+            .iter()
+            .map(|c| (c.agency.as_str(), c.law.as_str()))
+            .collect();
+        let law = "中华人民共和国行政复议法";
+        assert!(cites.contains(&("中共海口市委员会", law)), "{cites:?}");
+        assert!(cites.contains(&("海口市人民政府", law)), "{cites:?}");
+        let agencies = agency_names(&x);
+        assert!(
+            agencies.contains(&"中共海口市人民政府党组".to_string()),
+            "{agencies:?}"
+        );
+        // Another body's act on a law is no study: only the author cites it.
+        let x = run("海口市人民政府2022年法治政府建设情况报告\n\
+                     市委印发《中华人民共和国行政复议法》释义。\n");
+        assert!(x.cites.iter().all(|c| c.agency == "海口市人民政府"));
+    }
+
     /// 和平区 is a district of 天津 and of 沈阳: the report's place decides, and a report
     /// elsewhere leaves it unresolved instead of taking the first.
     #[test]

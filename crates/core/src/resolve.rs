@@ -648,6 +648,33 @@ fn report_place(
             return Some(place);
         }
     }
+    // 地区司法处, 自治州人民政府: the most named place of the word's levels whose name ends with
+    // it (阿里地区, though 西藏自治区, which every 地区 of it votes for, is named more).
+    if let Some(
+        AgencyRef::Form {
+            jurisdiction: JurisdictionRef::LevelWord(w),
+            ..
+        }
+        | AgencyRef::Department {
+            jurisdiction: JurisdictionRef::LevelWord(w),
+            ..
+        },
+    ) = &heading.author
+    {
+        let word = &k.vocabulary.level_words[*w];
+        let fits = |p: usize| {
+            let place = &k.places[p];
+            word.levels.contains(&place.level) && place.canonical.ends_with(word.word.as_str())
+        };
+        let place = votes
+            .iter()
+            .filter(|&(&p, _)| fits(p))
+            .max_by_key(|&(&p, &n)| (n, std::cmp::Reverse(p)))
+            .map(|(&p, _)| p);
+        if place.is_some() {
+            return place;
+        }
+    }
     // 我区, 全县: the most named place of that level; 我镇, 全乡: of the township level; and
     // one the character stands for (市 is 景德镇市, never 江西省, whose votes every city swells).
     let level_char = match &heading.author {

@@ -171,6 +171,9 @@ pub struct LawWords {
 pub struct RelationWords {
     pub place_prepositions: Vec<String>,
     pub agent_gap_breaks: String,
+    pub study_organs: Vec<String>,
+    pub study_verbs: Vec<String>,
+    pub study_gap_chars: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -410,6 +410,17 @@ fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Menti
             .next_back()
             .filter(|&c| c == office || words.own_body_chars.contains(c));
         let start = own_body.map_or(at, |c| at - c.len_utf8());
+        // 政府党组 standing alone: the party group of the report's own government.
+        if let Some(start) = bare_government_before(cx, at) {
+            out.push(Mention {
+                span: Span::new(start, span.end),
+                referent: Referent::Agency(AgencyRef::PartyGroupOf(Box::new(AgencyRef::Form {
+                    form: cx.knowledge.local_government_form,
+                    jurisdiction: JurisdictionRef::Own,
+                }))),
+            });
+            continue;
+        }
         let previous = cx.text[..start].chars().next_back();
         if previous.is_some_and(|c| is_han(c) && c != office) && start == at {
             // Part of a longer word (机关党组…) we do not know.
@@ -422,6 +433,30 @@ fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Menti
             referent: Referent::Agency(AgencyRef::PartyGroupOf(Box::new(AgencyRef::Author))),
         });
     }
+}
+
+/// Where a government's form (政府, 人民政府) written with no place or level before it ends at
+/// `at`: at the start of a phrase (召开政府党组会, 、政府党组).
+fn bare_government_before(cx: &Context<'_>, at: usize) -> Option<usize> {
+    let k = cx.knowledge;
+    let government = &k.agency_forms[k.local_government_form].full;
+    let before = &cx.text[..at];
+    let short = k
+        .agency_forms
+        .iter()
+        .filter(|f| &f.full == government && before.ends_with(f.short.as_str()))
+        .map(|f| f.short.as_str())
+        .max_by_key(|s| s.len())?;
+    let start = at - short.len();
+    let previous = cx.text[..start].chars().next_back();
+    let words = &k.vocabulary.agencies;
+    let stands_alone = previous.is_none_or(|c| {
+        !is_han(c)
+            || words.list_joiners.contains(c)
+            || words.bare_form_after.contains(c)
+            || k.rule_words.action_verbs.is_suffix_of(&cx.text[..start])
+    });
+    stands_alone.then_some(start)
 }
 
 /// 三中院 (relative to the municipality) and 天津市第一中级人民法院.

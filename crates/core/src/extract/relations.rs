@@ -3,7 +3,8 @@
 //! - implements: the author carries out every initiative its report names (the subject of most
 //!   sentences is implicit: the author); in addition, a body named right before an initiative in
 //!   the same clause (落实国务院“证照分离”, 配合市委依法治市办开展“一规划两纲要”…) carries it out too.
-//! - cites: the author studies, publicises or applies every law its report names.
+//! - cites: the author studies, publicises or applies every law its report names; a body named
+//!   right before a law it studies (市委理论学习中心组专题学习《…》) cites it too.
 //!
 //! The evidence is the clause around the target mention.
 
@@ -50,19 +51,60 @@ pub fn find(cx: &Context<'_>, mentions: &[Mention]) -> Vec<RelationCandidate> {
             target: index,
             evidence,
         });
-        if kind == RelationKind::Implements {
-            if let Some(agent) = named_agent(cx, mentions, mention.span, evidence) {
-                let evidence = Span::new(evidence.start.min(agent.1.start), evidence.end);
-                out.push(RelationCandidate {
-                    kind,
-                    agent: agent.0,
-                    target: index,
-                    evidence,
-                });
-            }
+        let agent = match kind {
+            RelationKind::Implements => named_agent(cx, mentions, mention.span, evidence),
+            RelationKind::Cites => studying_agent(cx, mentions, mention.span, evidence),
+        };
+        if let Some(agent) = agent {
+            let evidence = Span::new(evidence.start.min(agent.1.start), evidence.end);
+            out.push(RelationCandidate {
+                kind,
+                agent: agent.0,
+                target: index,
+                evidence,
+            });
         }
     }
     out
+}
+
+/// A body named right before the law `target` that it studies, in the same clause: between
+/// them at most one of the body's organs (理论学习中心组, 常委会) and a few words with a study verb.
+fn studying_agent(
+    cx: &Context<'_>,
+    mentions: &[Mention],
+    target: Span,
+    clause: Span,
+) -> Option<(AgencyRef, Span)> {
+    let words = &cx.knowledge.vocabulary.relations;
+    // A law in a title is read from the title's opening bracket.
+    let at = cx
+        .title_containing(target)
+        .map_or(target.start, |t| t.outer.start);
+    let first = mentions.partition_point(|m| m.span.start < clause.start);
+    let last = mentions.partition_point(|m| m.span.start < at);
+    let agent = mentions[first..last.max(first)]
+        .iter()
+        .rev()
+        .take(MAX_MENTIONS_BACK)
+        .find(|m| m.span.end <= at && matches!(m.referent, Referent::Agency(_)))?;
+    let gap = &cx.text[agent.span.end..at];
+    let gap = words
+        .study_organs
+        .iter()
+        .find_map(|organ| gap.strip_prefix(organ.as_str()))
+        .unwrap_or(gap);
+    if gap.chars().take(words.study_gap_chars + 1).count() > words.study_gap_chars
+        || gap.contains(|c| words.agent_gap_breaks.contains(c))
+        || !words.study_verbs.iter().any(|v| gap.contains(v.as_str()))
+    {
+        return None;
+    }
+    match &agent.referent {
+        Referent::Agency(AgencyRef::Author) => None,
+        Referent::Agency(a) => Some((a.clone(), agent.span)),
+        _ => None,
+    }
 }
 
 /// A body named shortly before `target` in the same clause, with nothing but a verb or a run of
