@@ -20,6 +20,11 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
                 Some(_) => (start + '“'.len_utf8(), end - '”'.len_utf8()),
                 None => (start, end),
             };
+            // A known name that is one part of a quoted brand (“蒙速办·帮您办”): the brand.
+            if let Some(brand) = brand_around(cx, Span::new(start, end)) {
+                out.push(brand);
+                continue;
+            }
             out.push(Mention {
                 span: Span::new(start, end),
                 referent: Referent::Initiative(InitiativeRef::Known(index)),
@@ -64,6 +69,22 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     out.extend(unquoted_named(cx, &out));
     out
 }
+
+/// The quoted brand of two parts (“蒙速办·帮您办”) of which `part` is one whole part.
+fn brand_around(cx: &Context<'_>, part: Span) -> Option<Mention> {
+    let quote = cx.quote_containing(part)?;
+    let inner = cx.slice(quote.inner);
+    let written = cx.slice(part);
+    let is_part =
+        inner.len() > written.len() && inner.split(BRAND_JOINERS).any(|p| p.trim() == written);
+    is_part.then(|| Mention {
+        span: quote.inner,
+        referent: Referent::Initiative(InitiativeRef::Named(inner.trim().to_string())),
+    })
+}
+
+/// The marks that join the two parts of a brand (法治讲堂·逢九必讲).
+const BRAND_JOINERS: [char; 2] = ['·', '・'];
 
 /// Unquoted names ending in a programme word (营商环境提升专项行动, 东丽区营商环境大讲堂). The name
 /// starts after the nearest action verb (落实, 举办…); without one, jieba's segmentation decides how
@@ -263,7 +284,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     if opposed || term.contains([',', '，', ';', '；']) {
         return None;
     }
-    if no_name_alone && !is_formula(k, &name) {
+    if no_name_alone && (!is_formula(k, &name) || is_formula_applied(k, &name)) {
         if let Some(rest) = continuing_name(k, after, symbols_only) {
             return continued(rest);
         }
@@ -279,7 +300,7 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     // Rule 2; a brand of two parts (“法治讲堂·逢九必讲”) by either part.
     if words.name_heads.is_suffix_of(&name)
         || name
-            .split(['·', '・'])
+            .split(BRAND_JOINERS)
             .any(|part| words.name_heads.is_suffix_of(part))
     {
         return initiative(quote.inner, display());
@@ -374,6 +395,23 @@ fn crosses_blocker(k: &Knowledge, s: &str) -> bool {
 fn is_formula(k: &Knowledge, name: &str) -> bool {
     k.slogan_markers.find_iter(name).next().is_some()
         || k.rules
+            .formula_joiners
+            .iter()
+            .any(|j| name.contains(j.as_str()))
+}
+
+/// A formula with words of its own after it (习近平法治思想引领基层实践): a theme, which a programme
+/// word after the quote makes a campaign's name (“…引领基层实践”主题宣传活动); the formula alone
+/// (“四个意识”主题活动) or phrases joined into one stay slogans.
+fn is_formula_applied(k: &Knowledge, name: &str) -> bool {
+    let own_words = k
+        .slogan_markers
+        .find_iter(name)
+        .last()
+        .is_some_and(|marker| name[marker.end()..].chars().count() >= k.rules.min_chars);
+    own_words
+        && !k
+            .rules
             .formula_joiners
             .iter()
             .any(|j| name.contains(j.as_str()))
@@ -490,6 +528,15 @@ mod tests {
     }
 
     #[test]
+    fn a_formula_with_its_own_theme_goes_on_to_its_campaign() {
+        assert_eq!(
+            canonicals("开展“习近平法治思想引领基层实践”主题宣传活动,推动学习。"),
+            vec!["习近平法治思想引领基层实践主题宣传活动"]
+        );
+        assert!(canonicals("开展“四个意识”主题活动。").is_empty());
+    }
+
+    #[test]
     fn formulas_and_metaphors_are_slogans() {
         assert!(initiatives("增强“四个意识”、坚定“四个自信”、做到“两个维护”").is_empty());
         assert!(initiatives("抓好“关键少数”，建强“主力军”，绘好“路线图”").is_empty());
@@ -583,6 +630,14 @@ mod tests {
         }
         // 创建 is a campaign for a title: “四个创建” is one, “四件大事” stays a formula.
         assert_eq!(canonicals("聚焦“四件大事”聚力“四个创建”"), ["四个创建"]);
+    }
+
+    #[test]
+    fn a_known_name_in_a_brand_of_two_parts_is_the_brand() {
+        assert_eq!(
+            canonicals("优化“蒙速办·帮您办”,建设工作站。"),
+            vec!["蒙速办·帮您办"]
+        );
     }
 
     #[test]
