@@ -350,6 +350,29 @@ mod tests {
         assert!(agency_names(&x).contains(&"中共阿里地区委员会".to_string()));
     }
 
+    /// A department written after its government's full name is the author, by that name, and
+    /// its short form in the text is the author too.
+    #[test]
+    fn a_department_after_its_government_is_the_author() {
+        let x = run(
+            "大兴安岭地区行政公署司法局2023年度法治政府建设年度工作报告\n\
+                     年初以来,地区司法局在地委行署的坚强领导下,推进法治建设。\n",
+        );
+        assert_eq!(x.author.as_deref(), Some("大兴安岭地区行政公署司法局"));
+        let agencies = agency_names(&x);
+        assert!(
+            !agencies.contains(&"大兴安岭地区司法局".to_string()),
+            "{agencies:?}"
+        );
+        assert!(
+            agencies.contains(&"大兴安岭地区行政公署".to_string()),
+            "{agencies:?}"
+        );
+        // The government itself, before its year, is still the author of its own report.
+        let x = run("大兴安岭地区行政公署2023年度法治政府建设工作报告\n行署高度重视。\n");
+        assert_eq!(x.author.as_deref(), Some("大兴安岭地区行政公署"));
+    }
+
     /// A body's study group that studies a law cites it too; 政府党组 alone is the party group
     /// of the report's own government.
     #[test]

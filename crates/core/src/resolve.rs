@@ -53,12 +53,12 @@ impl ReportContext {
         let own_place = place_of_deictic_forms(k, heading, bodies_and_places, &votes)
             .or_else(|| report_place(k, heading, &votes, tie_break));
         if let Some(place) = own_place {
-            cx.chain = k.place_chain(place);
+            cx.chain = k.place_chain(place).to_vec();
         }
         cx.author = author(k, heading, &cx);
         if let (Some(author), None) = (&cx.author, own_place) {
             if let Some(place) = author.jurisdiction {
-                cx.chain = k.place_chain(place);
+                cx.chain = k.place_chain(place).to_vec();
             }
         }
         cx
@@ -1123,6 +1123,18 @@ fn resolve_form(
         PlaceLevel::Prefectural if form.full == names.local_court => &names.prefectural_court,
         _ => &form.full,
     };
+    // 地区司法局 in the report of 大兴安岭地区行政公署司法局: the author, whose heading wrote its
+    // official name with its government's between place and department.
+    let department = full.trim_start_matches("{J}");
+    if let Some(author) = cx.author.as_ref().filter(|a| {
+        a.jurisdiction == Some(place)
+            && a.kind == form.kind
+            && a.canonical.ends_with(department)
+            && a.canonical.starts_with(place_entry.canonical.as_str())
+            && full.starts_with("{J}")
+    }) {
+        return Some(author.clone());
+    }
     Some(ResolvedAgency {
         canonical: full.replace("{J}", &place_entry.canonical),
         level: place_entry.level.agency_level(),

@@ -131,10 +131,11 @@ pub struct MetadataWords {
     pub year_marker: String,
     pub after_year: Vec<String>,
     pub clause_separators: String,
-    pub framing_clause: [String; 2],
+    pub framing_clauses: Vec<[String; 2]>,
     pub subject_prefixes: Vec<String>,
     pub opening_time_phrases: Vec<String>,
     pub report_preamble: String,
+    pub report_preamble_within_chars: usize,
     /// How the name of a department no table knows ends, in a heading after its place.
     pub department_endings: Vec<String>,
     pub department_max_chars: usize,

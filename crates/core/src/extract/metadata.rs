@@ -400,7 +400,11 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
     };
     // Else a preamble in the opening lines: 现将省政府2024年度…情况报告如下.
     let preamble = || {
-        let end = floor(cx.text, meta.heading_end + 300);
+        let within = cx.text[meta.heading_end..]
+            .char_indices()
+            .nth(words.report_preamble_within_chars)
+            .map_or(cx.text.len(), |(i, _)| meta.heading_end + i);
+        let end = floor(cx.text, within);
         let opening = &cx.text[line.start..end.max(line.start)];
         let after = line.start + opening.find(words.report_preamble.as_str())?;
         subject_at(cx, found, after + words.report_preamble.len())
@@ -568,12 +572,23 @@ fn unnamed_department(
     line: Span,
     after_year: usize,
 ) -> Option<(String, Span)> {
-    let words = &cx.knowledge.vocabulary.metadata;
     let place = found.iter().find(|m| {
         (m.span.start == line.start || m.span.start == after_year)
             && matches!(m.referent, Referent::Place(PlaceRef::Known(_)))
     })?;
-    let rest = cx.text.get(place.span.end..line.end)?;
+    let (name, span) = unnamed_department_after(cx, place.span.end, line.end)?;
+    Some((name, Span::new(place.span.start, span.end)))
+}
+
+/// The Han characters from `start` up to the year or 关于 before `line_end`, when they end like a
+/// department's name (文旅体局): the name and its span.
+fn unnamed_department_after(
+    cx: &Context<'_>,
+    start: usize,
+    line_end: usize,
+) -> Option<(String, Span)> {
+    let words = &cx.knowledge.vocabulary.metadata;
+    let rest = cx.text.get(start..line_end)?;
     let end = rest
         .find(|c: char| c.is_ascii_digit())
         .into_iter()
@@ -588,10 +603,58 @@ fn unnamed_department(
             .department_endings
             .iter()
             .any(|e| name.ends_with(e.as_str()));
-    department.then(|| {
-        let span = Span::new(place.span.start, place.span.end + name.len());
-        (name.to_string(), span)
-    })
+    department.then(|| (name.to_string(), Span::new(start, start + name.len())))
+}
+
+/// A department written in the heading's first line right after its government's name, place
+/// and all (大兴安岭地区行政公署司法局2023年度…): the department, named by the words after the
+/// place (行政公署司法局), as the heading writes its official name.
+fn department_of_government(
+    cx: &Context<'_>,
+    found: &[Mention],
+    line: Span,
+    after_year: usize,
+) -> Option<(AgencyRef, Span)> {
+    let k = cx.knowledge;
+    let governments: Vec<&str> = [
+        k.agency_forms[k.local_government_form].full.as_str(),
+        k.agency_forms
+            .iter()
+            .find(|f| f.short == k.vocabulary.names.office_government_form)
+            .map_or("", |f| f.full.as_str()),
+    ]
+    .into_iter()
+    .filter(|f| !f.is_empty())
+    .collect();
+    let (government, form, place) = found.iter().find_map(|m| {
+        if m.span.start != line.start && m.span.start != after_year {
+            return None;
+        }
+        match &m.referent {
+            Referent::Agency(AgencyRef::Form {
+                form,
+                jurisdiction: JurisdictionRef::Named(place),
+            }) if governments.contains(&k.agency_forms[*form].full.as_str()) => {
+                Some((m.span, *form, *place))
+            }
+            _ => None,
+        }
+    })?;
+    let short = k.agency_forms[form].short.as_str();
+    let written = cx.slice(government);
+    let after_place = government.end - short.len();
+    // A body the tables know right after the government (南华西街道办事处) is read as such.
+    let body_follows = found.iter().any(|m| m.span.start == government.end);
+    if !written.ends_with(short) || after_place <= government.start || body_follows {
+        return None;
+    }
+    let (department, span) = unnamed_department_after(cx, government.end, line.end)?;
+    let name = format!("{}{department}", &cx.text[after_place..government.end]);
+    let jurisdiction = JurisdictionRef::Named(place);
+    Some((
+        AgencyRef::Department { name, jurisdiction },
+        Span::new(government.start, span.end),
+    ))
 }
 
 /// Whether the text at `at` is a joining mark and a bare government word (、政府).
@@ -701,14 +764,14 @@ fn time_phrase_len(s: &str, words: &crate::vocabulary::MetadataWords) -> usize {
 
 /// Length of a framing clause (在市委、市政府的正确领导下,), with its comma; 0 when none.
 fn framing_clause_len(s: &str, words: &crate::vocabulary::MetadataWords) -> usize {
-    let [open, close] = &words.framing_clause;
-    if !s.starts_with(open.as_str()) {
-        return 0;
-    }
     let Some(comma) = s.find(|c: char| words.clause_separators.contains(c)) else {
         return 0;
     };
-    if !s[..comma].ends_with(close.as_str()) {
+    let frames = words
+        .framing_clauses
+        .iter()
+        .any(|[open, close]| s.starts_with(open.as_str()) && s[..comma].ends_with(close.as_str()));
+    if !frames {
         return 0;
     }
     comma + s[comma..].chars().next().map_or(0, char::len_utf8)
@@ -821,6 +884,22 @@ fn find_author(
     let subject = subject_at(cx, found, start).or_else(|| subject_at(cx, found, after_year));
     match subject {
         Some(Subject::Body(agency)) => {
+            // 大兴安岭地区行政公署司法局: a department named after its government's full name.
+            let department = matches!(agency, AgencyRef::Form { .. })
+                .then(|| {
+                    department_of_government(
+                        cx,
+                        found,
+                        Span::new(start, first_line.end),
+                        after_year,
+                    )
+                })
+                .flatten();
+            if let Some((department, span)) = department {
+                meta.author = Some(department);
+                meta.author_span = Some(span);
+                return;
+            }
             meta.author = Some(agency);
             return;
         }
