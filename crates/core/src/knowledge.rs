@@ -1358,14 +1358,18 @@ impl Knowledge {
     }
 
     /// The chain from a place up to the nation: [place, parent, grandparent…].
-    pub fn place_chain(&self, place: usize) -> Vec<usize> {
-        let mut chain = vec![place];
+    pub fn place_chain(&self, place: usize) -> PlaceChain {
+        let mut chain = PlaceChain {
+            places: [place; MAX_PLACE_DEPTH],
+            len: 1,
+        };
         let mut current = place;
         while let Some(parent) = self.places.get(current).and_then(|p| p.parent) {
-            if chain.contains(&parent) {
+            if chain.len == MAX_PLACE_DEPTH || chain.contains(&parent) {
                 break;
             }
-            chain.push(parent);
+            chain.places[chain.len] = parent;
+            chain.len += 1;
             current = parent;
         }
         chain
@@ -1446,6 +1450,35 @@ pub fn normalize_name(name: &str) -> String {
     kept
 }
 
+/// The deepest chain of places there is: a 街道 of a district of a city of a province of the
+/// nation, with a zone between; a chain is cut there (the tables hold no deeper one).
+const MAX_PLACE_DEPTH: usize = 8;
+
+/// A place and every place above it up to the nation, nearest first; held inline, as chains are
+/// asked for at every vote and resolution.
+#[derive(Debug, Clone, Copy)]
+pub struct PlaceChain {
+    places: [usize; MAX_PLACE_DEPTH],
+    len: usize,
+}
+
+impl std::ops::Deref for PlaceChain {
+    type Target = [usize];
+
+    fn deref(&self) -> &[usize] {
+        &self.places[..self.len]
+    }
+}
+
+impl IntoIterator for PlaceChain {
+    type Item = usize;
+    type IntoIter = std::iter::Take<std::array::IntoIter<usize, MAX_PLACE_DEPTH>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.places.into_iter().take(self.len)
+    }
+}
+
 /// The largest char boundary ≤ `index`.
 pub fn floor_char_boundary(text: &str, index: usize) -> usize {
     let mut i = index.min(text.len());
@@ -1507,7 +1540,8 @@ mod tests {
         let count = |level: PlaceLevel| k.places.iter().filter(|p| p.level == level).count();
         assert_eq!(count(PlaceLevel::Provincial), 34);
         assert_eq!(count(PlaceLevel::Prefectural), 333);
-        assert_eq!(count(PlaceLevel::District), 2842);
+        // The 2,842 county-level divisions in use and the 141 former ones (see below).
+        assert_eq!(count(PlaceLevel::District), 2842 + 141);
         // Zones: Tianjin's and the free-trade zones (38), the national new areas (14) and the
         // national economic and high-tech zones (309 checked, 1 by hand) and six provincial or
         // city new areas of jurisdictions.tsv, and the 124 zones of the statistical code list,
@@ -1603,8 +1637,9 @@ mod tests {
         assert_eq!(places("2024年,成县县级部门"), vec!["成县"]);
     }
 
-    /// A name a county bore before it became a city or a district is that place (禄丰县, a 县
-    /// until 2021, is 禄丰市), not a shorter name inside it (丰县 of 江苏).
+    /// A name a county bore before it became a city or a district (禄丰县, a 县 until 2021, now
+    /// 禄丰市) is a place of its own under the same parent, whose bodies a report written before
+    /// the change names (禄丰县人民政府); not a shorter name inside it (丰县 of 江苏).
     #[test]
     fn a_former_county_name_is_the_place_it_became() {
         let k = Knowledge::embedded().unwrap();
@@ -1617,8 +1652,10 @@ mod tests {
                 })
                 .collect()
         };
-        assert_eq!(places("在禄丰县委的领导下"), vec!["禄丰市"]);
-        assert_eq!(places("藁城市"), vec!["石家庄市藁城区"]);
+        assert_eq!(places("在禄丰县委的领导下"), vec!["禄丰县"]);
+        assert_eq!(places("藁城市"), vec!["藁城市"]);
+        assert_eq!(chain_names(&k, "禄丰县")[..2], ["禄丰县", "楚雄彝族自治州"]);
+        assert_eq!(places("纵横县域经济"), Vec::<String>::new());
         assert!(places("担任县委书记").is_empty());
     }
 
