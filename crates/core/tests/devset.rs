@@ -26,12 +26,12 @@ use govkg_core::model::{Document, Extraction};
 use govkg_core::pipeline;
 
 /// Floors: the number right when the set was written (39 reports, 137 relative forms) was
-/// author 15/39, jurisdiction 28/39, relative forms 90/137; with 40 to 52 added (173 relative
+/// author 15/39, jurisdiction 28/39, relative forms 90/137; with 40 to 56 added (184 relative
 /// forms in all), the floors are today's figures.
-const REPORTS: usize = 52;
-const AUTHOR_FLOOR: usize = 52;
-const JURISDICTION_FLOOR: usize = 52;
-const RELATIVE_FORMS_FLOOR: usize = 172;
+const REPORTS: usize = 56;
+const AUTHOR_FLOOR: usize = 56;
+const JURISDICTION_FLOOR: usize = 56;
+const RELATIVE_FORMS_FLOOR: usize = 183;
 
 #[derive(Deserialize)]
 struct Expected {
