@@ -368,6 +368,15 @@ mod tests {
             agencies.contains(&"大兴安岭地区行政公署".to_string()),
             "{agencies:?}"
         );
+        // Right under a breadcrumb written with slashes, too.
+        let x = run("首页 / 政务公开 / 年度报告\n\
+                     大兴安岭地区行政公署司法局2023年度法治政府建设年度工作报告\n\
+                     来源:地区司法局\n年初以来,地区司法局推进法治政府建设。\n");
+        assert_eq!(
+            x.title.as_deref(),
+            Some("大兴安岭地区行政公署司法局2023年度法治政府建设年度工作报告")
+        );
+        assert_eq!(x.author.as_deref(), Some("大兴安岭地区行政公署司法局"));
         // The government itself, before its year, is still the author of its own report.
         let x = run("大兴安岭地区行政公署2023年度法治政府建设工作报告\n行署高度重视。\n");
         assert_eq!(x.author.as_deref(), Some("大兴安岭地区行政公署"));
