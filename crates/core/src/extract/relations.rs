@@ -81,13 +81,7 @@ fn studying_agent(
     let at = cx
         .title_containing(target)
         .map_or(target.start, |t| t.outer.start);
-    let first = mentions.partition_point(|m| m.span.start < clause.start);
-    let last = mentions.partition_point(|m| m.span.start < at);
-    let agent = mentions[first..last.max(first)]
-        .iter()
-        .rev()
-        .take(MAX_MENTIONS_BACK)
-        .find(|m| m.span.end <= at && matches!(m.referent, Referent::Agency(_)))?;
+    let agent = nearest_body_before(mentions, clause, at)?;
     let gap = &cx.text[agent.span.end..at];
     let gap = words
         .study_organs
@@ -100,11 +94,7 @@ fn studying_agent(
     {
         return None;
     }
-    match &agent.referent {
-        Referent::Agency(AgencyRef::Author) => None,
-        Referent::Agency(a) => Some((a.clone(), agent.span)),
-        _ => None,
-    }
+    other_than_author(agent)
 }
 
 /// A body named shortly before `target` in the same clause, with nothing but a verb or a run of
@@ -124,16 +114,7 @@ fn named_agent(
     }
     // Step back over a run of quoted initiatives (“甲”“乙”、“丙”).
     let at = cx.quote_run_start(at, "、");
-    // Mentions are sorted by span: only those starting inside [clause.start, at] can qualify.
-    let first = mentions.partition_point(|m| m.span.start < clause.start);
-    let last = mentions.partition_point(|m| m.span.start <= at);
-    // The nearest body before `at`; looking further back than a few dozen mentions cannot find
-    // one within the window, and would make a clause of many mentions cost their square.
-    let agent = mentions[first..last.max(first)]
-        .iter()
-        .rev()
-        .take(MAX_MENTIONS_BACK)
-        .find(|m| m.span.end <= at && matches!(m.referent, Referent::Agency(_)))?;
+    let agent = nearest_body_before(mentions, clause, at)?;
     // 在区政务服务中心设立“…”专区: a place where the author acts, not an actor.
     let words = &cx.knowledge.vocabulary.relations;
     if words
@@ -149,6 +130,25 @@ fn named_agent(
     {
         return None;
     }
+    other_than_author(agent)
+}
+
+/// The nearest body mentioned in `clause` that ends by `at`. Mentions are sorted by span: only
+/// those starting inside [clause.start, at] can qualify; looking further back than a few dozen
+/// mentions cannot find one within a window, and would make a clause of many mentions cost
+/// their square.
+fn nearest_body_before(mentions: &[Mention], clause: Span, at: usize) -> Option<&Mention> {
+    let first = mentions.partition_point(|m| m.span.start < clause.start);
+    let last = mentions.partition_point(|m| m.span.start <= at);
+    mentions[first..last.max(first)]
+        .iter()
+        .rev()
+        .take(MAX_MENTIONS_BACK)
+        .find(|m| m.span.end <= at && matches!(m.referent, Referent::Agency(_)))
+}
+
+/// The body `agent` names, with its span, unless it is the author (who is the agent anyway).
+fn other_than_author(agent: &Mention) -> Option<(AgencyRef, Span)> {
     match &agent.referent {
         Referent::Agency(AgencyRef::Author) => None,
         Referent::Agency(a) => Some((a.clone(), agent.span)),
