@@ -382,6 +382,16 @@ mod tests {
         assert_eq!(x.author.as_deref(), Some("大兴安岭地区行政公署"));
     }
 
+    /// A place inside a quoted honour or brand (“清风辽宁政务窗口”) is no vote for the report's
+    /// place; a quote that starts with a place still is one.
+    #[test]
+    fn a_place_inside_a_quoted_honour_is_no_vote() {
+        let x = run("2024年,街道党工委坚持依法行政,便民服务大厅获评“清风辽宁政务窗口”。\n");
+        assert_eq!(x.jurisdiction, None);
+        let x = run("2024年,全省坚持依法行政,推行“辽宁政务服务网”建设。\n");
+        assert_eq!(x.jurisdiction.as_deref(), Some("辽宁省"));
+    }
+
     /// A body's study group that studies a law cites it too; 政府党组 alone is the party group
     /// of the report's own government.
     #[test]

@@ -38,7 +38,7 @@ impl ReportContext {
             chain: Vec::new(),
             author: None,
         };
-        let mut votes = place_votes(k, context.text, bodies_and_places);
+        let mut votes = place_votes(k, context, bodies_and_places);
         add_votes_of_titles_and_quotations(k, context, &mut votes);
         // A shared name the places named alone leave open (郑庄镇 of 沁水县 or of 延长县): the
         // places in the bodies' names decide (沁水县委).
@@ -759,12 +759,21 @@ fn place_of_deictic_forms(
 /// 新都区): a report calls its own place 全区 or 新都区, and names places elsewhere in full.
 fn place_votes(
     k: &Knowledge,
-    text: &str,
+    context: &Context<'_>,
     bodies_and_places: &[Mention],
 ) -> FxHashMap<usize, usize> {
+    let text = context.text;
     let mut votes: FxHashMap<usize, usize> = FxHashMap::default();
     for mention in bodies_and_places {
         if let Referent::Place(PlaceRef::Known(PlaceName::One(p))) = mention.referent {
+            // A place inside a quoted name, not at its start (“清风辽宁政务窗口”), names a brand
+            // or an honour, not where the report is; a quote that starts with it votes below.
+            if context
+                .quote_containing(mention.span)
+                .is_some_and(|q| q.inner.start < mention.span.start)
+            {
+                continue;
+            }
             let chain = k.place_chain(p);
             let written = &text[mention.span.start..mention.span.end];
             let from_elsewhere = chain[1..].iter().any(|&q| {
