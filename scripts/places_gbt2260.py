@@ -214,7 +214,7 @@ def generate(rows, provinces, cities, areas):
             stem = stem_of_autonomous(name, suffix) if name.endswith(suffix) else None
             if stem:
                 shorts += [stem + short, stem + suffix]
-        out.append([canonical, "district", parent, aliases, area["code"], shorts])
+        out.append([canonical, "district", parent, aliases, area["code"], shorts, province])
     # A short form of an autonomous county must name nothing else.
     names = collections.Counter(n for r in out for n in [r[0], *r[3], *r[5]])
     for row in out:
@@ -256,11 +256,6 @@ def add_former_names(out, taken, git_dir):
             continue
         formers[r["名称"]].add(new[0])
         old_codes[r["名称"]] = r["代码"]
-    province_of = {}
-    for row in out:
-        for alias in row[3]:
-            if alias.endswith(row[2] + row[0].removeprefix(row[2])) and alias != row[2] + row[0].removeprefix(row[2]):
-                province_of[row[4]] = alias[: -len(row[2] + row[0].removeprefix(row[2]))]
     added = 0
     for name, codes in sorted(formers.items()):
         row = by_code[next(iter(codes))]
@@ -268,11 +263,9 @@ def add_former_names(out, taken, git_dir):
             continue
         if name in row[3] or is_city_district(name) and len(name) <= 3:
             continue
-        parent = row[2]
-        aliases = [parent + name]
-        if row[4] in province_of:
-            aliases.append(province_of[row[4]] + parent + name)
-        out.append([name, "district", parent, aliases, old_codes[name], []])
+        parent, province = row[2], row[6]
+        aliases = [parent + name] + ([province + parent + name] if province else [])
+        out.append([name, "district", parent, aliases, old_codes[name], [], province])
         taken.add(name)
         added += 1
     return added

@@ -662,13 +662,9 @@ fn report_place(
     ) = &heading.author
     {
         let word = &k.vocabulary.level_words[*w];
-        let fits = |p: usize| {
-            let place = &k.places[p];
-            word.levels.contains(&place.level) && place.canonical.ends_with(word.word.as_str())
-        };
         let place = votes
             .iter()
-            .filter(|&(&p, _)| fits(p))
+            .filter(|&(&p, _)| word.stands_for(k.places[p].level, &k.places[p].canonical))
             .max_by_key(|&(&p, &n)| (n, std::cmp::Reverse(p)))
             .map(|(&p, _)| p);
         if place.is_some() {
@@ -972,7 +968,7 @@ fn resolve_jurisdiction(k: &Knowledge, cx: &ReportContext, j: &JurisdictionRef) 
             let word = &k.vocabulary.level_words[*w];
             cx.chain.iter().copied().find(|&p| {
                 let place = &k.places[p];
-                word.levels.contains(&place.level) && place.canonical.ends_with(word.word.as_str())
+                word.stands_for(place.level, &place.canonical)
             })
         }
     }

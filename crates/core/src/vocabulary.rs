@@ -69,6 +69,14 @@ pub struct LevelWord {
     pub levels: Vec<PlaceLevel>,
 }
 
+impl LevelWord {
+    /// Whether the word (地区, 自治州) stands for a place of this level and name: one of its
+    /// levels, and a name that ends with it (阿里地区).
+    pub fn stands_for(&self, level: PlaceLevel, name: &str) -> bool {
+        self.levels.contains(&level) && name.ends_with(self.word.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SegmentWords {

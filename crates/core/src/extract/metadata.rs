@@ -640,12 +640,14 @@ fn department_of_government(
             _ => None,
         }
     })?;
-    let short = k.agency_forms[form].short.as_str();
-    let written = cx.slice(government);
-    let after_place = government.end - short.len();
+    // The place's name, then the government's form as written (行政公署).
+    let place_name = cx
+        .slice(government)
+        .strip_suffix(k.agency_forms[form].short.as_str())
+        .filter(|place_name| !place_name.is_empty())?;
+    let after_place = government.start + place_name.len();
     // A body the tables know right after the government (南华西街道办事处) is read as such.
-    let body_follows = found.iter().any(|m| m.span.start == government.end);
-    if !written.ends_with(short) || after_place <= government.start || body_follows {
+    if found.iter().any(|m| m.span.start == government.end) {
         return None;
     }
     let (department, span) = unnamed_department_after(cx, government.end, line.end)?;
