@@ -73,6 +73,9 @@ pub struct StartFilter {
     /// The names of one character (the form 委), as filter keys: tested one by one, exactly, as
     /// there are only a few, where a second filter would let through a common character.
     singles: Vec<u64>,
+    /// One bit per single's last byte (mod 64): most positions fail the pair filter, and this
+    /// one test spares them the exact comparisons.
+    single_last_bytes: u64,
 }
 
 impl StartFilter {
@@ -80,16 +83,22 @@ impl StartFilter {
     pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
         let mut pairs = Box::new([0u64; FILTER_WORDS]);
         let mut singles = Vec::new();
+        let mut single_last_bytes = 0;
         for name in names.into_iter().filter(|n| !n.is_empty()) {
             let word = eight_bytes_at(name.as_bytes(), 0);
             let (pair, first_width) = start_key(word);
             if first_width == name.len() {
                 singles.push(word & low_bytes(first_width));
+                single_last_bytes |= last_byte_bit(word, first_width);
             } else {
                 set(&mut pairs, pair);
             }
         }
-        Self { pairs, singles }
+        Self {
+            pairs,
+            singles,
+            single_last_bytes,
+        }
     }
 
     /// Whether `text` may start with a name.
@@ -103,7 +112,7 @@ impl StartFilter {
     fn test(&self, word: u64) -> (bool, usize) {
         let (pair, first_width) = start_key(word);
         let may_start = test(&self.pairs, pair)
-            || (!self.singles.is_empty()
+            || (self.single_last_bytes & last_byte_bit(word, first_width) != 0
                 && self.singles.contains(&(word & low_bytes(first_width))));
         (may_start, first_width)
     }
@@ -142,6 +151,12 @@ fn start_key(word: u64) -> (u64, usize) {
     let first = width(word as u8);
     let second = width((word >> (8 * first)) as u8);
     (word & low_bytes(first + second), first)
+}
+
+/// The bit, of 64, of the last byte of the first character of `word`, which is `width` wide.
+#[inline(always)]
+fn last_byte_bit(word: u64, width: usize) -> u64 {
+    1 << ((word >> (8 * (width - 1))) & 63)
 }
 
 /// A mask of the `n` (1 to 8) lowest bytes.
