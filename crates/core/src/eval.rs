@@ -232,6 +232,20 @@ impl Matched {
         out
     }
 
+    /// Whether a predicted endpoint matched no required key item but an optional one. The
+    /// README drops predictions that match optional items, and a relation with an optional
+    /// endpoint is optional itself.
+    fn only_optional(&self, name: &str) -> bool {
+        let Some(p) = self.predicted.iter().position(|i| i.label == name) else {
+            return false;
+        };
+        self.matches[p].is_none()
+            && self
+                .key
+                .iter()
+                .any(|k| k.optional && !k.names.is_disjoint(&self.predicted[p].names))
+    }
+
     /// The names a key endpoint goes by, and whether the key marks it optional.
     fn key_names(&self, name: &str) -> (HashSet<String>, bool) {
         match self.key.iter().find(|i| i.label == name) {
@@ -384,6 +398,8 @@ fn score_relations(
             .iter()
             .any(|(ka, kt, opt, _)| *opt && !ka.is_disjoint(&a) && !kt.is_disjoint(&t))
             || t.iter().any(|n| either_way.contains(n))
+            || agencies.only_optional(relation.agent)
+            || targets.only_optional(relation.target)
         {
             // neutral
         } else {
@@ -646,7 +662,7 @@ pub fn json(reports: &[ReportScore]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::AgencyRecord;
+    use crate::model::{AgencyRecord, ImplementsRecord};
 
     fn agency(canonical: &str, mentions: &[&str]) -> AgencyRecord {
         AgencyRecord {
@@ -728,6 +744,46 @@ mod tests {
         for column in SUMMARY_COLUMNS {
             assert!(text.contains(column), "{column} missing:\n{text}");
         }
+    }
+
+    #[test]
+    fn a_relation_to_an_optional_item_is_neither_right_nor_wrong() {
+        let key: GoldKey = serde_json::from_value(serde_json::json!({
+            "doc": "t.txt",
+            "agencies": [{"canonical": "和平县人民政府", "mentions": []},
+                         {"canonical": "中共广东省委员会", "mentions": ["省委"]}],
+            "initiatives": [{"canonical": "1310具体部署", "mentions": [], "optional": true},
+                            {"canonical": "放管服", "mentions": []}],
+        }))
+        .expect("a key");
+        let initiative = |name: &str| crate::model::InitiativeRecord {
+            canonical: name.into(),
+            mentions: Vec::new(),
+            scope: "local_brand".into(),
+            spans: Vec::new(),
+        };
+        let implements = |agency: &str, initiative: &str| ImplementsRecord {
+            agency: agency.into(),
+            initiative: initiative.into(),
+            evidence: String::new(),
+            span: None,
+        };
+        let extraction = Extraction {
+            doc: "t.txt".into(),
+            agencies: vec![
+                agency("和平县人民政府", &[]),
+                agency("中共广东省委员会", &[]),
+            ],
+            initiatives: vec![initiative("1310具体部署"), initiative("放管服")],
+            implements: vec![
+                implements("中共广东省委员会", "1310具体部署"),
+                implements("中共广东省委员会", "放管服"),
+            ],
+            ..Default::default()
+        };
+        let implements = &score(&extraction, &key).categories["implements"];
+        // The first is dropped (its initiative is optional); the second is a false hit.
+        assert_eq!((implements.tp, implements.fp, implements.fn_), (0, 1, 0));
     }
 
     #[test]
