@@ -544,6 +544,11 @@ mod tests {
         let mentions = author.map(|a| a.mentions.clone()).unwrap_or_default();
         assert_eq!(mentions, vec!["荷塘区城市更新服务中心", "我中心"]);
         assert_eq!(x.jurisdiction.as_deref(), Some("株洲市荷塘区"));
+        // Its other name in brackets after it.
+        let x = run(
+            "荷塘区城市更新服务中心(更新办)2024年度法治政府建设情况报告\n我中心落实区委部署。\n",
+        );
+        assert_eq!(x.author.as_deref(), Some("株洲市荷塘区城市更新服务中心"));
         let x = run("荷塘区2024年度法治政府建设情况报告\n区政府落实区委部署。\n");
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区人民政府"));
         let x = run("荷塘区文旅体局2024年度法治政府建设情况报告\n我局开展普法。\n");
@@ -605,6 +610,17 @@ mod tests {
         );
         assert_eq!(x.title.as_deref(), Some("碧土乡2024年法治政府建设情况报告"));
         assert_eq!(x.author.as_deref(), Some("左贡县碧土乡人民政府"));
+        // Nor is a banner over page furniture (a date line, a breadcrumb) and then the title;
+        // without a complete title after the furniture, the banner stays the heading.
+        let x = run(
+            "左贡县人民政府\n今天是: 2018年9月10日 星期一\n当前位置: 首页>新闻中心 > 通告公示\n\n\
+                     碧土乡2024年法治政府建设情况报告\n2024年,碧土乡推进依法治乡工作。\n",
+        );
+        assert_eq!(x.title.as_deref(), Some("碧土乡2024年法治政府建设情况报告"));
+        assert_eq!(x.author.as_deref(), Some("左贡县碧土乡人民政府"));
+        let x =
+            run("左贡县人民政府\n今天是: 2018年9月10日 星期一\n\n一、主要举措\n县政府推进工作。\n");
+        assert_eq!(x.title.as_deref(), Some("左贡县人民政府"));
         // A heading over two lines is still one heading.
         let x = run("中共海南省委 海南省人民政府\n关于2022年法治政府建设情况的报告\n正文。\n");
         assert_eq!(

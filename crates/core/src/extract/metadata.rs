@@ -54,6 +54,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     // line is furniture too.
     let mut after_label = false;
     let mut heading_full = false;
+    let mut past_banner = false;
     let ends_title = |t: &str| words.title_endings.iter().any(|e| t.ends_with(e.as_str()));
     for (index, line) in segment::lines(cx.text).take(HEADING_LINES).enumerate() {
         // A metadata table's title row (标  题 河南省人民政府关于…的报告): its value is the heading.
@@ -73,6 +74,12 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             if is_breadcrumb(cx, raw) {
                 heading.clear();
                 heading_full = false;
+                continue;
+            }
+            // A portal's banner (山南市人民政府) over page furniture (今天是: …) may stand above
+            // the heading: look on, past the furniture, for a complete title to replace it.
+            if !past_banner && heading.len() == 1 && !ends_title(&cleaned_heading(cx, &heading)) {
+                past_banner = true;
                 continue;
             }
             break;
@@ -103,6 +110,10 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
             break;
         }
         let complete = ends_title(&cleaned) && first_year(&cleaned).is_some();
+        // Past a banner, only a complete title is taken; else the banner stays what it was.
+        if past_banner && !complete {
+            break;
+        }
         if after_body && !complete {
             // A column name between the lead text and the title (司法信息) is passed over too.
             if index < LEAD_LINES && cleaned.chars().count() <= COLUMN_NAME_CHARS {
@@ -130,11 +141,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         }
         heading.push(trimmed_line_span(cx, line));
         heading_end = line.end;
-        let joined: String = heading
-            .iter()
-            .map(|s| clean_heading_line(cx.slice(*s)))
-            .collect();
-        if ends_title(&joined) {
+        if ends_title(&cleaned_heading(cx, &heading)) {
             break;
         }
         // Three lines are a heading, unless a breadcrumb follows (checked on the next line).
@@ -225,6 +232,14 @@ fn is_document_number(line: &str) -> bool {
         && year.chars().all(|c| c.is_ascii_digit())
         && !number.is_empty()
         && number.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The heading's lines, cleaned and joined.
+fn cleaned_heading(cx: &Context<'_>, heading: &[Span]) -> String {
+    heading
+        .iter()
+        .map(|s| clean_heading_line(cx.slice(*s)))
+        .collect()
 }
 
 /// Whether a line (`cleaned`, spanning `line`) is no longer than a column name and names no body
@@ -595,7 +610,15 @@ fn unnamed_department_after(
         .chain(rest.find(words.heading_about.as_str()))
         .min()
         .unwrap_or(rest.len());
-    let name = &rest[..end];
+    // A second name in brackets after the first (藏语委办(编译局)): the first is the name.
+    let name = [('(', ')'), ('（', '）')]
+        .iter()
+        .find_map(|&(open, close)| {
+            let written = rest[..end].trim_end();
+            written.strip_suffix(close)?;
+            written.rfind(open).map(|i| &written[..i])
+        })
+        .unwrap_or(&rest[..end]);
     let chars = name.chars().count();
     let department = (2..=words.department_max_chars).contains(&chars)
         && name.chars().all(super::is_han)
