@@ -920,9 +920,10 @@ fn author(k: &Knowledge, heading: &Metadata, cx: &ReportContext) -> Option<Resol
         ),
         PlaceLevel::Region => return None,
         _ => (
-            k.agency_forms[k.government_form_of(place)]
-                .full
-                .replace("{J}", &entry.canonical),
+            k.vocabulary.names.fill_jurisdiction(
+                &k.agency_forms[k.government_form_of(place)].full,
+                &entry.canonical,
+            ),
             "government",
         ),
     };
@@ -1141,7 +1142,7 @@ fn resolve_form(
         return Some(author.clone());
     }
     Some(ResolvedAgency {
-        canonical: full.replace("{J}", &place_entry.canonical),
+        canonical: names.fill_jurisdiction(full, &place_entry.canonical),
         level: place_entry.level.agency_level(),
         kind: form.kind.clone(),
         jurisdiction: Some(place),

@@ -226,6 +226,41 @@ pub struct NameWords {
     pub local_court: String,
     pub provincial_court: String,
     pub prefectural_court: String,
+    /// Before a committee written short (委全面依法治地委员会, 委办公室: the committee word's first
+    /// character, not the whole word), a place name ending with the first of a pair is written
+    /// with the second (喀什地区 → 中共喀什地委…), as the party names its 地区 committees.
+    pub short_committee_endings: Vec<(String, String)>,
+    pub committee_word: String,
+}
+
+impl NameWords {
+    /// `template` with each `{J}` replaced by the place `place`, written short before a committee
+    /// written short (see `short_committee_endings`).
+    pub fn fill_jurisdiction(&self, template: &str, place: &str) -> String {
+        let mut pieces = template.split("{J}");
+        let mut out = pieces.next().unwrap_or_default().to_string();
+        let committee_char = self.committee_word.chars().next();
+        for rest in pieces {
+            let short_committee = committee_char.is_some_and(|c| rest.starts_with(c))
+                && !rest.starts_with(self.committee_word.as_str());
+            let short = short_committee
+                .then(|| {
+                    self.short_committee_endings
+                        .iter()
+                        .find_map(|(long, short)| Some((place.strip_suffix(long.as_str())?, short)))
+                })
+                .flatten();
+            match short {
+                Some((stem, ending)) if !stem.is_empty() => {
+                    out.push_str(stem);
+                    out.push_str(ending);
+                }
+                _ => out.push_str(place),
+            }
+            out.push_str(rest);
+        }
+        out
+    }
 }
 
 impl Vocabulary {
@@ -457,5 +492,34 @@ impl PageFurniture {
             .filter(|(_, uses)| uses.contains(&wanted))
             .map(|(w, _)| w.clone())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefecture_is_written_short_before_a_committee_written_short() {
+        let vocabulary = Vocabulary::parse(include_str!("../../../data/rule_vocabulary.toml"))
+            .expect("vocabulary");
+        let names = &vocabulary.names;
+        assert_eq!(
+            names.fill_jurisdiction("中共{J}委全面依法治地委员会", "喀什地区"),
+            "中共喀什地委全面依法治地委员会"
+        );
+        // The committee's full name keeps the place as it is; so does any other place.
+        assert_eq!(
+            names.fill_jurisdiction("中共{J}委员会", "喀什地区"),
+            "中共喀什地区委员会"
+        );
+        assert_eq!(
+            names.fill_jurisdiction("中共{J}委全面依法治市委员会", "兰州市"),
+            "中共兰州市委全面依法治市委员会"
+        );
+        assert_eq!(
+            names.fill_jurisdiction("中共{J}纪律检查委员会、{J}监察委员会", "阿里地区"),
+            "中共阿里地区纪律检查委员会、阿里地区监察委员会"
+        );
     }
 }
