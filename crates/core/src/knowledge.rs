@@ -1400,6 +1400,46 @@ impl Knowledge {
         self.law_by_normalized_name(&normalize_name(name))
     }
 
+    /// The law a long title misquotes: its title with up to two characters more or fewer
+    /// (《法治政府建设责任落实与督察规定》 for 法治政府建设与责任落实督察工作规定), every
+    /// character of the shorter among the longer's, the same last character; only when one law
+    /// is so close. Laws that differ in a word (行政许可法, 行政处罚法) differ in characters both
+    /// ways, so they never match.
+    pub fn law_misquoted(&self, title: &str) -> Option<&LawEntry> {
+        const MIN_CHARS: usize = 10;
+        const MAX_DIFFERENT_CHARS: usize = 2;
+        let written: Vec<char> = title.chars().collect();
+        if written.len() < MIN_CHARS {
+            return None;
+        }
+        let close = |law: &&LawEntry| {
+            let known: Vec<char> = law.title.chars().collect();
+            if known.len().abs_diff(written.len()) > MAX_DIFFERENT_CHARS
+                || known.last() != written.last()
+            {
+                return false;
+            }
+            let (shorter, longer) = if known.len() <= written.len() {
+                (&known, &written)
+            } else {
+                (&written, &known)
+            };
+            let mut rest = longer.clone();
+            shorter
+                .iter()
+                .all(|c| match rest.iter().position(|r| r == c) {
+                    Some(i) => {
+                        rest.swap_remove(i);
+                        true
+                    }
+                    None => false,
+                })
+        };
+        let mut found = self.laws.iter().filter(close);
+        let law = found.next()?;
+        found.next().is_none().then_some(law)
+    }
+
     /// [`Knowledge::law`] for a name already passed through [`normalize_name`].
     pub fn law_by_normalized_name(&self, name: &str) -> Option<&LawEntry> {
         self.law_by_name

@@ -133,7 +133,11 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
         // A province's or city's 规定 is a government rule (政府规章), not a policy document.
         "rule"
     } else {
-        return None;
+        // A law's title written with a word moved or left out.
+        return k.law_misquoted(base).map(|entry| LawRef {
+            canonical: entry.title.clone(),
+            kind: entry.kind,
+        });
     };
     Some(LawRef {
         canonical: base.to_string(),
@@ -263,6 +267,17 @@ mod tests {
             strip_edition("东丽区行政许可事项清单（2025年版）", &notes),
             "东丽区行政许可事项清单"
         );
+    }
+
+    #[test]
+    fn a_misquoted_title_is_its_law() {
+        let k = k();
+        let law = classify_law(&k, "法治政府建设责任落实与督察规定").expect("law");
+        assert_eq!(law.canonical, "法治政府建设与责任落实督察工作规定");
+        assert_eq!(law.kind, "party_regulation");
+        // A law's title with a word changed is another title, not a misquote.
+        assert!(k.law_misquoted("中华人民共和国行政审批法").is_none());
+        assert!(classify_law(&k, "法治政府建设实施纲要宣传方案").is_none());
     }
 
     #[test]
