@@ -423,8 +423,14 @@ fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Menti
         }
         let previous = cx.text[..start].chars().next_back();
         if previous.is_some_and(|c| is_han(c) && c != office) && start == at {
-            // Part of a longer word (机关党组…) we do not know.
-            if !previous.is_some_and(|c| words.list_joiners.contains(c)) {
+            // Part of a longer word (机关党组…) we do not know; not after a list joiner or an
+            // action verb (组织党组理论中心组学习).
+            let after_verb = cx
+                .knowledge
+                .rule_words
+                .action_verbs
+                .is_suffix_of(&cx.text[..at]);
+            if !previous.is_some_and(|c| words.list_joiners.contains(c)) && !after_verb {
                 continue;
             }
         }
@@ -1006,6 +1012,14 @@ mod tests {
         assert!(matches!(found[0].1, AgencyRef::PartyGroupOf(_)));
         assert_eq!(found[0].0, "市政务服务办党组");
         assert_eq!(found[1].0, "办党组");
+    }
+
+    #[test]
+    fn a_bare_party_group_after_an_action_verb_is_the_authors() {
+        let found = agencies("组织党组理论中心组学习");
+        assert_eq!(found[0].0, "党组");
+        assert!(matches!(found[0].1, AgencyRef::PartyGroupOf(_)));
+        assert!(agencies("机关党组织").is_empty());
     }
 
     #[test]
