@@ -207,6 +207,9 @@ pub struct InitiativeEntry {
 #[derive(Debug, Clone, Deserialize)]
 pub struct InitiativeRules {
     pub min_chars: usize,
+    /// The numeral that starts each part of a set of one-per rules (一企一策).
+    pub one_per_marker: char,
+    pub one_per_part_max_chars: usize,
     pub verb_rule_min_chars: usize,
     /// At most this many characters of description may stand between the action verb and a
     /// quote that ends its clause (推广涉企执法“亮码检查”。).

@@ -305,11 +305,31 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     {
         return initiative(quote.inner, display());
     }
+    // Rule 2b.
+    if is_one_per_set(rules.one_per_marker, rules.one_per_part_max_chars, &name) {
+        return continuing_name(k, after, false)
+            .and_then(continued)
+            .or_else(|| initiative(quote.inner, display()));
+    }
     if named_by_context(cx, quote, name_chars, after) {
         return initiative(quote.inner, display());
     }
     // Rule 3c for a name that needs the words after it (“法治先锋”巡回宣讲活动).
     continuing_name(k, after, false).and_then(continued)
+}
+
+/// A set of one-per rules (一企一策, 一规划一方案一清单): two or more parts, each `marker` and
+/// 1 to `max_part_chars` Chinese characters.
+fn is_one_per_set(marker: char, max_part_chars: usize, name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(marker) else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split(marker).collect();
+    parts.len() >= 2
+        && parts.iter().all(|part| {
+            let chars = part.chars().count();
+            (1..=max_part_chars).contains(&chars) && part.chars().all(super::is_han)
+        })
 }
 
 /// Rules 3 and 3b: a completing word right after the quote joins the name (“八五”普法), unless
@@ -509,6 +529,21 @@ mod tests {
             initiatives("做好“八五”普法工作"),
             vec![("“八五”普法".into(), "八五普法".into())]
         );
+    }
+
+    #[test]
+    fn a_set_of_one_per_rules_is_a_working_method() {
+        assert_eq!(
+            canonicals("指导县域法治建设“一规划一方案一清单”工作落实"),
+            vec!["一规划一方案一清单".to_string()]
+        );
+        assert_eq!(
+            canonicals("实行每季度“一考核一打分”考评制度"),
+            vec!["一考核一打分考评制度".to_string()]
+        );
+        // Not the shape: a part too long, or one part only.
+        assert!(canonicals("围绕“一张蓝图绘到底”要求").is_empty());
+        assert!(canonicals("坚持“一盘棋”思路").is_empty());
     }
 
     #[test]
