@@ -207,6 +207,8 @@ pub struct InitiativeEntry {
 #[derive(Debug, Clone, Deserialize)]
 pub struct InitiativeRules {
     pub min_chars: usize,
+    /// The most characters between an action verb and a quote that join its name.
+    pub lead_in_max_chars: usize,
     /// The numeral that starts each part of a set of one-per rules (一企一策).
     pub one_per_marker: char,
     pub one_per_part_max_chars: usize,

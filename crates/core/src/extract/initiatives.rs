@@ -45,7 +45,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
             continue;
         }
         if let Some(mention) = classify_quote(cx, quote) {
-            out.push(mention);
+            out.push(with_lead_in(cx, quote, mention));
         }
     }
     // A known name right after a quoted initiative describes it (“谁执法谁普法”普法责任制): the
@@ -69,6 +69,90 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     out.extend(unquoted_named(cx, &out));
     out
 }
+
+/// A quoted name that says only what a programme holds (“四大工程”, “5S”, “抓示范、创品牌、出
+/// 经验”) with the words an action verb puts before it (启动基层法治建设“四大工程”): they are
+/// part of the name when they are 2 to `lead_in_max_chars` Chinese characters right after the
+/// verb, name no body, place, law or known initiative, hold no numeral and no continuation
+/// blocker (的, 等), and start with no scope (全省) and no verb. A quote that names on its own
+/// (涉企执法“亮码检查”, “一企一策”) keeps its name.
+fn with_lead_in(cx: &Context<'_>, quote: &Enclosed, mention: Mention) -> Mention {
+    let Referent::Initiative(InitiativeRef::Named(name)) = &mention.referent else {
+        return mention;
+    };
+    let k = cx.knowledge;
+    let quoted = normalize_name(cx.slice(quote.inner));
+    let says_contents = !quoted.chars().any(super::is_han)
+        || quoted.contains('、')
+        || (quoted
+            .chars()
+            .next()
+            .is_some_and(|c| k.vocabulary.is_numeral(c))
+            && !is_one_per_set(
+                k.rules.one_per_marker,
+                k.rules.one_per_part_max_chars,
+                &quoted,
+            ));
+    if !says_contents {
+        return mention;
+    }
+    let Some(start) = lead_in_start(cx, quote.outer.start) else {
+        return mention;
+    };
+    let lead = cx.slice(Span::new(start, quote.outer.start));
+    Mention {
+        span: Span::new(start, mention.span.end),
+        referent: Referent::Initiative(InitiativeRef::Named(format!("{lead}{name}"))),
+    }
+}
+
+/// Where the words between an action verb and the quote at `quote_start` begin, when they are
+/// part of the quoted name (see [`with_lead_in`]).
+fn lead_in_start(cx: &Context<'_>, quote_start: usize) -> Option<usize> {
+    let k = cx.knowledge;
+    let max_chars = k.rules.lead_in_max_chars;
+    let before = cx.before(quote_start, max_chars + LONGEST_VERB_CHARS);
+    let run_start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !super::is_han(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let run = &before[run_start..];
+    let offset = quote_start - before.len() + run_start;
+    // The shortest lead-in (two characters or more) that an action verb ends right before.
+    let start = run
+        .char_indices()
+        .rev()
+        .skip(1)
+        .take(max_chars - 1)
+        .map(|(i, _)| i)
+        .find(|&i| k.rule_words.action_verbs.is_suffix_of(&run[..i]))?;
+    let lead = &run[start..];
+    let start = offset + start;
+    let names_something = {
+        let i = cx.hits.partition_point(|h| h.1 <= start);
+        cx.hits.get(i).is_some_and(|h| h.0 < quote_start)
+    };
+    let is_scope = k
+        .rules
+        .scope_words
+        .iter()
+        .any(|w| lead.starts_with(w.as_str()));
+    let has_numeral = lead.chars().any(|c| k.vocabulary.is_numeral(c));
+    if names_something || is_scope || has_numeral || crosses_blocker(k, lead) {
+        return None;
+    }
+    // A second verb (深化构建“3+X”产业创新体系) makes the words an act, not a name.
+    let starts_with_verb = k
+        .segmenter()
+        .tag(lead, false)
+        .first()
+        .is_some_and(|w| w.tag == "v");
+    (!starts_with_verb).then_some(start)
+}
+
+/// The longest action verb, in characters: how far before a lead-in its verb may start.
+const LONGEST_VERB_CHARS: usize = 4;
 
 /// The quoted brand of two parts (“蒙速办·帮您办”) of which `part` is one whole part.
 fn brand_around(cx: &Context<'_>, part: Span) -> Option<Mention> {
@@ -528,6 +612,40 @@ mod tests {
         assert_eq!(
             initiatives("做好“八五”普法工作"),
             vec![("“八五”普法".into(), "八五普法".into())]
+        );
+    }
+
+    #[test]
+    fn words_between_the_verb_and_the_quote_are_part_of_the_name() {
+        assert_eq!(
+            canonicals("启动基层法治建设“四大工程”,开展工作"),
+            vec!["基层法治建设四大工程".to_string()]
+        );
+        assert_eq!(
+            canonicals("推进新时代法治建设“抓示范、创品牌、出经验”活动走深走实"),
+            vec!["新时代法治建设抓示范、创品牌、出经验活动".to_string()]
+        );
+        // Not before a quote that names on its own; not a verb, a body, a law, a scope or a
+        // count.
+        assert_eq!(
+            canonicals("深化构建“3+X”产业创新体系"),
+            vec!["3+X产业创新体系".to_string()]
+        );
+        assert_eq!(
+            canonicals("全域推广涉企执法“亮码检查”。"),
+            vec!["亮码检查".to_string()]
+        );
+        assert_eq!(
+            canonicals("落实省委“1310”具体部署"),
+            vec!["1310具体部署".to_string()]
+        );
+        assert_eq!(
+            canonicals("开展全省“法治先锋”巡回宣讲活动"),
+            vec!["法治先锋巡回宣讲活动".to_string()]
+        );
+        assert_eq!(
+            canonicals("开展三轮“法治先锋”巡回宣讲活动"),
+            vec!["法治先锋巡回宣讲活动".to_string()]
         );
     }
 
