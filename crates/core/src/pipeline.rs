@@ -600,6 +600,18 @@ mod tests {
         assert_eq!(x.title.as_deref(), Some("浑源县2025年法治政府建设年度报告"));
     }
 
+    /// A report without a heading that calls itself one of 法治建设 (not 法治政府建设) is the
+    /// party committee's; one that does not is the government's.
+    #[test]
+    fn a_headingless_report_of_the_partys_work_is_the_committees() {
+        let x = run("2020年,武山县法治建设工作坚持以人民为中心。县政府推进依法行政。\n");
+        assert_eq!(x.author.as_deref(), Some("中共武山县委员会"));
+        let x = run("2022年度,巴楚县坚持依法治县。\n现将2022年度法治建设工作情况报告如下:\n");
+        assert_eq!(x.author.as_deref(), Some("中共巴楚县委员会"));
+        let x = run("2022年度,巴楚县坚持依法行政,推进法治建设工作。\n现将有关情况报告如下:\n");
+        assert_eq!(x.author.as_deref(), Some("巴楚县人民政府"));
+    }
+
     /// A portal's banner and column above a title that names its own subject are no part of
     /// it: the township wrote the report, not the county whose site shows it.
     #[test]

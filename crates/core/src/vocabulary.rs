@@ -144,6 +144,10 @@ pub struct MetadataWords {
     pub opening_time_phrases: Vec<String>,
     pub report_preamble: String,
     pub report_preamble_within_chars: usize,
+    /// What a headingless report of the party's 法治建设 calls itself, and the agency form of
+    /// its author, the place's party committee.
+    pub party_report_designation: String,
+    pub party_committee_form: String,
     /// How the name of a department no table knows ends, in a heading after its place.
     pub department_endings: Vec<String>,
     pub department_max_chars: usize,

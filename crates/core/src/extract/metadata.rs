@@ -414,15 +414,20 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
         subject_at(cx, found, at)
     };
     // Else a preamble in the opening lines: 现将省政府2024年度…情况报告如下.
-    let preamble = || {
-        let within = cx.text[meta.heading_end..]
-            .char_indices()
-            .nth(words.report_preamble_within_chars)
-            .map_or(cx.text.len(), |(i, _)| meta.heading_end + i);
-        let end = floor(cx.text, within);
-        let opening = &cx.text[line.start..end.max(line.start)];
-        let after = line.start + opening.find(words.report_preamble.as_str())?;
-        subject_at(cx, found, after + words.report_preamble.len())
+    let within = cx.text[meta.heading_end..]
+        .char_indices()
+        .nth(words.report_preamble_within_chars)
+        .map_or(cx.text.len(), |(i, _)| meta.heading_end + i);
+    let opening = &cx.text[line.start..floor(cx.text, within).max(line.start)];
+    let preamble_at = opening
+        .find(words.report_preamble.as_str())
+        .map(|i| line.start + i + words.report_preamble.len());
+    let preamble = || subject_at(cx, found, preamble_at?);
+    // A report of the party's 法治建设 (not the government's 法治政府建设), as its subject's
+    // words (武山县法治建设工作坚持…) or its preamble (现将2022年度法治建设工作情况报告如下) say.
+    let designates_party = |at: usize| {
+        let rest = &cx.text[at..];
+        rest[time_phrase_len(rest, words)..].starts_with(words.party_report_designation.as_str())
     };
     // Else the second sentence, after a maxim (法治是安邦治国的基石…。2022年,…全县…).
     let second_sentence = || {
@@ -434,14 +439,30 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
         .or_else(second_sentence)
     {
         Some(Subject::Body(agency)) => meta.author = Some(agency),
-        Some(Subject::Place(place)) => meta.title_place = Some(place),
+        Some(Subject::Place(place, end)) => {
+            meta.title_place = Some(place);
+            if designates_party(end) || preamble_at.is_some_and(designates_party) {
+                let k = cx.knowledge;
+                if let Some(form) = k
+                    .agency_forms
+                    .iter()
+                    .position(|f| f.short == words.party_committee_form)
+                {
+                    meta.author = Some(AgencyRef::Form {
+                        form,
+                        jurisdiction: JurisdictionRef::Named(place),
+                    });
+                }
+            }
+        }
         None => {}
     }
 }
 
 enum Subject {
     Body(AgencyRef),
-    Place(crate::knowledge::PlaceName),
+    /// A place, and where its name ends.
+    Place(crate::knowledge::PlaceName, usize),
 }
 
 /// The body or place whose mention starts at `at`. Bodies named jointly (石家庄市委、市政府,
@@ -494,7 +515,7 @@ fn subject_at(cx: &Context<'_>, found: &[Mention], at: usize) -> Option<Subject>
                 m.span.start == found[first].span.end && matches!(m.referent, Referent::Agency(_))
             });
             if next.is_none() {
-                return Some(Subject::Place(place));
+                return Some(Subject::Place(place, found[first].span.end));
             }
             first += 1;
         }
@@ -928,7 +949,7 @@ fn find_author(
             meta.author = Some(agency);
             return;
         }
-        Some(Subject::Place(place)) => {
+        Some(Subject::Place(place, _)) => {
             meta.title_place = Some(place);
             if let Some((name, span)) =
                 unnamed_department(cx, found, Span::new(start, first_line.end), after_year)
