@@ -630,6 +630,14 @@ mod tests {
         );
         assert_eq!(x.title.as_deref(), Some("碧土乡2024年法治政府建设情况报告"));
         assert_eq!(x.author.as_deref(), Some("左贡县碧土乡人民政府"));
+        // Menus between the furniture and the title are passed over too.
+        let x = run(
+            "中国政府网   吉林省人民政府网   左贡县人民政府网\n信息报送    站群导航      登录\n关闭\n\n\
+             县(区)\n\n双辽市人民政府 梨树县人民政府\n\n首页>>政务信息>>公示公告\n\n\
+             碧土乡2024年法治政府建设情况报告\n\n2024年,碧土乡推进依法治乡工作。\n",
+        );
+        assert_eq!(x.title.as_deref(), Some("碧土乡2024年法治政府建设情况报告"));
+        assert_eq!(x.author.as_deref(), Some("左贡县碧土乡人民政府"));
         let x =
             run("左贡县人民政府\n今天是: 2018年9月10日 星期一\n\n一、主要举措\n县政府推进工作。\n");
         assert_eq!(x.title.as_deref(), Some("左贡县人民政府"));

@@ -77,8 +77,12 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
                 continue;
             }
             // A portal's banner (山南市人民政府) over page furniture (今天是: …) may stand above
-            // the heading: look on, past the furniture, for a complete title to replace it.
-            if !past_banner && heading.len() == 1 && !ends_title(&cleaned_heading(cx, &heading)) {
+            // the heading: look on, past the furniture and the menus, for a complete title to
+            // replace it.
+            if past_banner {
+                continue;
+            }
+            if heading.len() == 1 && !ends_title(&cleaned_heading(cx, &heading)) {
                 past_banner = true;
                 continue;
             }
@@ -112,7 +116,7 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         let complete = ends_title(&cleaned) && first_year(&cleaned).is_some();
         // Past a banner, only a complete title is taken; else the banner stays what it was.
         if past_banner && !complete {
-            break;
+            continue;
         }
         if after_body && !complete {
             // A column name between the lead text and the title (司法信息) is passed over too.
