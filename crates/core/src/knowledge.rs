@@ -207,6 +207,8 @@ pub struct InitiativeEntry {
 #[derive(Debug, Clone, Deserialize)]
 pub struct InitiativeRules {
     pub min_chars: usize,
+    /// The longest quoted name a completing word joins (“办不成事”窗口); a longer one stands alone.
+    pub completing_max_chars: usize,
     /// The most characters between an action verb and a quote that join its name.
     pub lead_in_max_chars: usize,
     /// The numeral that starts each part of a set of one-per rules (一企一策).

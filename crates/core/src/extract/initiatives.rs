@@ -425,6 +425,11 @@ fn completing_word<'t>(
     name_chars: usize,
 ) -> Option<&'t str> {
     let short = name_chars < k.rules.min_chars;
+    // A long name stands alone: the word after it is what is done with it (“民族团结法治服务直
+    // 通车”普法宣传品牌).
+    if name_chars > k.rules.completing_max_chars {
+        return None;
+    }
     if let Some(word) = k.rule_words.completing.first_prefix(after) {
         if !slogan_shape || short {
             return Some(word);
@@ -662,6 +667,18 @@ mod tests {
         // Not the shape: a part too long, or one part only.
         assert!(canonicals("围绕“一张蓝图绘到底”要求").is_empty());
         assert!(canonicals("坚持“一盘棋”思路").is_empty());
+    }
+
+    #[test]
+    fn a_long_quoted_name_is_not_completed_by_the_word_after_it() {
+        assert_eq!(
+            canonicals("打造“民族团结法治服务直通车”普法宣传品牌"),
+            vec!["民族团结法治服务直通车".to_string()]
+        );
+        assert_eq!(
+            canonicals("设立“办不成事”窗口"),
+            vec!["办不成事窗口".to_string()]
+        );
     }
 
     #[test]
