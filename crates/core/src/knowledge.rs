@@ -435,6 +435,9 @@ pub struct Knowledge {
     pub rule_words: RuleWords,
     /// Law lookup by any name (title, title without the national prefix, short names).
     pub law_by_name: FxHashMap<String, usize>,
+    /// The laws by the last character and the length in characters of their titles, each with
+    /// its title's characters sorted: the candidates of a misquoted title (`law_misquoted`).
+    law_by_ending_and_length: FxHashMap<(char, usize), Vec<(usize, Box<[char]>)>>,
     /// Every place name (canonical or alias), with what it denotes.
     pub place_by_name: FxHashMap<String, PlaceName>,
     /// The places of each shared name, in table order.
@@ -578,6 +581,7 @@ impl Patterns {
 struct Laws {
     laws: Vec<LawEntry>,
     law_by_name: FxHashMap<String, usize>,
+    law_by_ending_and_length: FxHashMap<(char, usize), Vec<(usize, Box<[char]>)>>,
 }
 
 /// laws.tsv. `national_prefix` (中华人民共和国…) may be left out of a title.
@@ -596,6 +600,8 @@ fn load_laws(
     ];
     let mut laws = Vec::new();
     let mut law_by_name = FxHashMap::default();
+    let mut law_by_ending_and_length: FxHashMap<(char, usize), Vec<(usize, Box<[char]>)>> =
+        FxHashMap::default();
     for (line, row) in
         tsv_numbered_rows(FILE, &source.read(FILE)?, &["title", "kind", "short_names"])?
     {
@@ -607,6 +613,14 @@ fn load_laws(
             title: row[0].clone(),
             kind,
         });
+        if let Some(last) = row[0].chars().next_back() {
+            let mut sorted: Box<[char]> = row[0].chars().collect();
+            sorted.sort_unstable();
+            law_by_ending_and_length
+                .entry((last, sorted.len()))
+                .or_default()
+                .push((index, sorted));
+        }
         let mut names = vec![row[0].clone()];
         if let Some(rest) = row[0].strip_prefix(national_prefix) {
             names.push(rest.to_string());
@@ -617,7 +631,11 @@ fn load_laws(
             patterns.add(&name, Entry::Law(index));
         }
     }
-    Ok(Laws { laws, law_by_name })
+    Ok(Laws {
+        laws,
+        law_by_name,
+        law_by_ending_and_length,
+    })
 }
 
 struct Places {
@@ -1030,7 +1048,11 @@ impl Knowledge {
             nation,
         } = load_places(&source)?;
         let national_prefix = places[nation].canonical.clone();
-        let Laws { laws, law_by_name } = load_laws(&source, &national_prefix, &mut patterns)?;
+        let Laws {
+            laws,
+            law_by_name,
+            law_by_ending_and_length,
+        } = load_laws(&source, &national_prefix, &mut patterns)?;
         let mut place_names: Vec<(&String, &PlaceName)> = place_by_name.iter().collect();
         place_names.sort_unstable_by_key(|&(name, _)| name);
         for (name, denotes) in &place_names {
@@ -1080,6 +1102,7 @@ impl Knowledge {
             generic_phrases,
             document_types,
             law_by_name,
+            law_by_ending_and_length,
             place_by_name,
             shared_places,
             initiative_by_name,
@@ -1415,34 +1438,25 @@ impl Knowledge {
     pub fn law_misquoted(&self, title: &str) -> Option<&LawEntry> {
         const MIN_CHARS: usize = 10;
         const MAX_DIFFERENT_CHARS: usize = 2;
-        let written: Vec<char> = title.chars().collect();
-        if written.len() < MIN_CHARS {
+        let mut written: Vec<char> = title.chars().collect();
+        let (Some(&last), true) = (written.last(), written.len() >= MIN_CHARS) else {
             return None;
-        }
-        let close = |law: &&LawEntry| {
-            let known: Vec<char> = law.title.chars().collect();
-            if known.len().abs_diff(written.len()) > MAX_DIFFERENT_CHARS
-                || known.last() != written.last()
-            {
-                return false;
-            }
-            let (shorter, longer) = if known.len() <= written.len() {
-                (&known, &written)
-            } else {
-                (&written, &known)
-            };
-            let mut rest = longer.clone();
-            shorter
-                .iter()
-                .all(|c| match rest.iter().position(|r| r == c) {
-                    Some(i) => {
-                        rest.swap_remove(i);
-                        true
-                    }
-                    None => false,
-                })
         };
-        let mut found = self.laws.iter().filter(close);
+        written.sort_unstable();
+        // The candidates end alike and are at most two characters longer or shorter.
+        let lengths =
+            written.len().saturating_sub(MAX_DIFFERENT_CHARS)..=written.len() + MAX_DIFFERENT_CHARS;
+        let mut found = lengths
+            .filter_map(|n| self.law_by_ending_and_length.get(&(last, n)))
+            .flatten()
+            .filter(|(_, known)| {
+                if known.len() <= written.len() {
+                    is_sub_multiset(known, &written)
+                } else {
+                    is_sub_multiset(&written, known)
+                }
+            })
+            .map(|&(i, _)| &self.laws[i]);
         let law = found.next()?;
         found.next().is_none().then_some(law)
     }
@@ -1457,6 +1471,12 @@ impl Knowledge {
             })
             .map(|&i| &self.laws[i])
     }
+}
+
+/// Whether every character of sorted `part` is in sorted `whole`, as often.
+fn is_sub_multiset(part: &[char], whole: &[char]) -> bool {
+    let mut rest = whole.iter();
+    part.iter().all(|c| rest.any(|w| w == c))
 }
 
 /// Drops quotes, brackets and white space: how names are compared.
