@@ -297,13 +297,50 @@ fn relative_form(
 /// A form of agency_forms.tsv where the gazetteer found it: relative to a level or a place, or
 /// a department's own party committee (局党委).
 fn agency_form(cx: &Context<'_>, out: &mut Vec<Mention>, start: usize, end: usize, form: usize) {
-    if let Some((span, jurisdiction)) = relative_form(cx, start, end, form) {
+    if let Some((span, jurisdiction)) = relative_form(cx, start, end, form)
+        .or_else(|| government_beside_committee(cx, out, start, end, form))
+    {
         push_agency(cx, out, span, AgencyRef::Form { form, jurisdiction });
     } else if let Some(span) = own_party_committee(cx, start, end, form) {
         out.push(Mention {
             span,
             referent: Referent::Agency(AgencyRef::PartyCommitteeOfAuthor),
         });
+    }
+}
+
+/// 镇党委、政府, 区党委和政府: a government's form written bare right after a party committee
+/// and a list joiner is the government of the committee's place.
+fn government_beside_committee(
+    cx: &Context<'_>,
+    found: &[Mention],
+    start: usize,
+    end: usize,
+    form: usize,
+) -> Option<(Span, JurisdictionRef)> {
+    let k = cx.knowledge;
+    let forms = &k.agency_forms;
+    if forms[form].full != forms[k.local_government_form].full {
+        return None;
+    }
+    let previous = found.last()?;
+    let between = cx.text.get(previous.span.end..start)?;
+    let mut chars = between.chars();
+    let joined = matches!((chars.next(), chars.next()), (Some(c), None)
+        if k.vocabulary.agencies.list_joiners.contains(c));
+    let committee = &k.vocabulary.metadata.party_committee_form;
+    match &previous.referent {
+        Referent::Agency(AgencyRef::Form {
+            form: committee_form,
+            jurisdiction,
+        }) if joined
+            && forms
+                .iter()
+                .any(|f| &f.short == committee && f.full == forms[*committee_form].full) =>
+        {
+            Some((Span::new(start, end), jurisdiction.clone()))
+        }
+        _ => None,
     }
 }
 
@@ -1012,6 +1049,23 @@ mod tests {
         assert!(matches!(found[0].1, AgencyRef::PartyGroupOf(_)));
         assert_eq!(found[0].0, "市政务服务办党组");
         assert_eq!(found[1].0, "办党组");
+    }
+
+    #[test]
+    fn a_bare_government_after_its_party_committee_is_that_places() {
+        let found = agencies("在镇党委、政府的领导下");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].0, "政府");
+        assert!(matches!(
+            &found[1].1,
+            AgencyRef::Form {
+                jurisdiction: JurisdictionRef::Level('镇'),
+                ..
+            }
+        ));
+        // Not after another body, nor far from the committee.
+        assert_eq!(agencies("在镇纪委、政府的领导下").len(), 1);
+        assert_eq!(agencies("镇党委领导,政府负责").len(), 1);
     }
 
     #[test]
