@@ -734,6 +734,8 @@ mod tests {
         for text in [
             "深入开展第三批“全国法治政府建设示范区”创建活动",
             "积极推动2023年的法治建设示范创建工作",
+            // A level before the head is a scope, as 全省 is.
+            "实现省级示范创建全域达标",
         ] {
             assert_eq!(initiatives(text)[0].1, "法治政府建设示范创建", "{text}");
         }
