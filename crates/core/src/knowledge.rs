@@ -207,6 +207,9 @@ pub struct InitiativeEntry {
 #[derive(Debug, Clone, Deserialize)]
 pub struct InitiativeRules {
     pub min_chars: usize,
+    /// Names that start a family of programmes (互联网+): a quoted member (“互联网+执法”) is an
+    /// initiative.
+    pub name_prefixes: Vec<String>,
     /// The longest quoted name a completing word joins (“办不成事”窗口); a longer one stands alone.
     pub completing_max_chars: usize,
     /// The most characters between an action verb and a quote that join its name.

@@ -381,8 +381,14 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     {
         return None;
     }
-    // Rule 2; a brand of two parts (“法治讲堂·逢九必讲”) by either part.
-    if words.name_heads.is_suffix_of(&name)
+    // Rule 2; a brand of two parts (“法治讲堂·逢九必讲”) by either part; a member of a named
+    // family (“互联网+执法”).
+    let of_family = rules
+        .name_prefixes
+        .iter()
+        .any(|p| name.len() > p.len() && name.starts_with(p.as_str()));
+    if of_family
+        || words.name_heads.is_suffix_of(&name)
         || name
             .split(BRAND_JOINERS)
             .any(|part| words.name_heads.is_suffix_of(part))
@@ -652,6 +658,16 @@ mod tests {
             canonicals("开展三轮“法治先锋”巡回宣讲活动"),
             vec!["法治先锋巡回宣讲活动".to_string()]
         );
+    }
+
+    #[test]
+    fn a_member_of_a_named_family_is_an_initiative() {
+        assert_eq!(
+            canonicals("按照应急管理部“互联网+执法”要求"),
+            vec!["互联网+执法".to_string()]
+        );
+        // The family's name alone is no member.
+        assert!(canonicals("按照“互联网+”要求").is_empty());
     }
 
     #[test]
