@@ -440,7 +440,7 @@ pub struct Knowledge {
     pub law_by_name: FxHashMap<String, usize>,
     /// The laws by the last character and the length in characters of their titles, each with
     /// its title's characters sorted: the candidates of a misquoted title (`law_misquoted`).
-    law_by_ending_and_length: FxHashMap<(char, usize), Vec<(usize, Box<[char]>)>>,
+    law_by_ending_and_length: LawsByEndingAndLength,
     /// Every place name (canonical or alias), with what it denotes.
     pub place_by_name: FxHashMap<String, PlaceName>,
     /// The places of each shared name, in table order.
@@ -581,10 +581,14 @@ impl Patterns {
     }
 }
 
+/// Laws by (last character, length in characters) of their titles, each with its characters
+/// sorted.
+type LawsByEndingAndLength = FxHashMap<(char, usize), Vec<(usize, Box<[char]>)>>;
+
 struct Laws {
     laws: Vec<LawEntry>,
     law_by_name: FxHashMap<String, usize>,
-    law_by_ending_and_length: FxHashMap<(char, usize), Vec<(usize, Box<[char]>)>>,
+    law_by_ending_and_length: LawsByEndingAndLength,
 }
 
 /// laws.tsv. `national_prefix` (中华人民共和国…) may be left out of a title.
@@ -603,8 +607,7 @@ fn load_laws(
     ];
     let mut laws = Vec::new();
     let mut law_by_name = FxHashMap::default();
-    let mut law_by_ending_and_length: FxHashMap<(char, usize), Vec<(usize, Box<[char]>)>> =
-        FxHashMap::default();
+    let mut law_by_ending_and_length: LawsByEndingAndLength = FxHashMap::default();
     for (line, row) in
         tsv_numbered_rows(FILE, &source.read(FILE)?, &["title", "kind", "short_names"])?
     {
