@@ -478,6 +478,8 @@ pub struct Knowledge {
     /// The agency forms of a zone's government and of any other place's government.
     pub zone_government_form: usize,
     pub local_government_form: usize,
+    /// The agency form of a place's party committee.
+    pub party_committee_form: usize,
     /// The government form of a 盟 or 地区 (行政公署), and the name endings of such places.
     pub office_government_form: usize,
     /// 办事处: the government form of a 街道.
@@ -954,6 +956,7 @@ struct NamedBodies {
     national_government: usize,
     zone_government_form: usize,
     local_government_form: usize,
+    party_committee_form: usize,
     office_government_form: usize,
     subdistrict_government_form: usize,
 }
@@ -981,6 +984,7 @@ fn named_bodies(
             })?,
         zone_government_form: form(&names.zone_government_form)?,
         local_government_form: form(&names.local_government_form)?,
+        party_committee_form: form(&names.party_committee_form)?,
         office_government_form: form(&names.office_government_form)?,
         subdistrict_government_form: form(&names.subdistrict_government_form)?,
     })
@@ -1133,6 +1137,7 @@ impl Knowledge {
             national_government: bodies.national_government,
             zone_government_form: bodies.zone_government_form,
             local_government_form: bodies.local_government_form,
+            party_committee_form: bodies.party_committee_form,
             office_government_form: bodies.office_government_form,
             subdistrict_government_form: bodies.subdistrict_government_form,
             township_endings,

@@ -144,10 +144,9 @@ pub struct MetadataWords {
     pub opening_time_phrases: Vec<String>,
     pub report_preamble: String,
     pub report_preamble_within_chars: usize,
-    /// What a headingless report of the party's 法治建设 calls itself, and the agency form of
-    /// its author, the place's party committee.
+    /// What a headingless report of the party's 法治建设 calls itself: its author is the place's
+    /// party committee.
     pub party_report_designation: String,
-    pub party_committee_form: String,
     /// How the name of a department no table knows ends, in a heading after its place.
     pub department_endings: Vec<String>,
     pub department_max_chars: usize,
@@ -203,6 +202,8 @@ pub struct NameWords {
     /// Short forms in agency_forms.tsv.
     pub zone_government_form: String,
     pub local_government_form: String,
+    /// A place's party committee (委: 中共{J}委员会).
+    pub party_committee_form: String,
     pub office_government_form: String,
     pub office_government_places: Vec<String>,
     /// A 街道 is run by a 街道办事处, the county's agency, not by a government of its own.

@@ -328,16 +328,11 @@ fn government_beside_committee(
     let mut chars = between.chars();
     let joined = matches!((chars.next(), chars.next()), (Some(c), None)
         if k.vocabulary.agencies.list_joiners.contains(c));
-    let committee = &k.vocabulary.metadata.party_committee_form;
     match &previous.referent {
         Referent::Agency(AgencyRef::Form {
             form: committee_form,
             jurisdiction,
-        }) if joined
-            && forms
-                .iter()
-                .any(|f| &f.short == committee && f.full == forms[*committee_form].full) =>
-        {
+        }) if joined && forms[*committee_form].full == forms[k.party_committee_form].full => {
             Some((Span::new(start, end), jurisdiction.clone()))
         }
         _ => None,

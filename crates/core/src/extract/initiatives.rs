@@ -111,7 +111,14 @@ fn with_lead_in(cx: &Context<'_>, quote: &Enclosed, mention: Mention) -> Mention
 fn lead_in_start(cx: &Context<'_>, quote_start: usize) -> Option<usize> {
     let k = cx.knowledge;
     let max_chars = k.rules.lead_in_max_chars;
-    let before = cx.before(quote_start, max_chars + LONGEST_VERB_CHARS);
+    let longest_verb = k
+        .rules
+        .action_verbs
+        .iter()
+        .map(|v| v.chars().count())
+        .max()
+        .unwrap_or(0);
+    let before = cx.before(quote_start, max_chars + longest_verb);
     let run_start = before
         .char_indices()
         .rev()
@@ -124,7 +131,7 @@ fn lead_in_start(cx: &Context<'_>, quote_start: usize) -> Option<usize> {
         .char_indices()
         .rev()
         .skip(1)
-        .take(max_chars - 1)
+        .take(max_chars.saturating_sub(1))
         .map(|(i, _)| i)
         .find(|&i| k.rule_words.action_verbs.is_suffix_of(&run[..i]))?;
     let lead = &run[start..];
@@ -150,9 +157,6 @@ fn lead_in_start(cx: &Context<'_>, quote_start: usize) -> Option<usize> {
         .is_some_and(|w| w.tag == "v");
     (!starts_with_verb).then_some(start)
 }
-
-/// The longest action verb, in characters: how far before a lead-in its verb may start.
-const LONGEST_VERB_CHARS: usize = 4;
 
 /// The quoted brand of two parts (“蒙速办·帮您办”) of which `part` is one whole part.
 fn brand_around(cx: &Context<'_>, part: Span) -> Option<Mention> {

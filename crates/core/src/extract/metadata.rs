@@ -446,17 +446,10 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
         Some(Subject::Place(place, end)) => {
             meta.title_place = Some(place);
             if designates_party(end) || preamble_at.is_some_and(designates_party) {
-                let k = cx.knowledge;
-                if let Some(form) = k
-                    .agency_forms
-                    .iter()
-                    .position(|f| f.short == words.party_committee_form)
-                {
-                    meta.author = Some(AgencyRef::Form {
-                        form,
-                        jurisdiction: JurisdictionRef::Named(place),
-                    });
-                }
+                meta.author = Some(AgencyRef::Form {
+                    form: cx.knowledge.party_committee_form,
+                    jurisdiction: JurisdictionRef::Named(place),
+                });
             }
         }
         None => {}
