@@ -364,9 +364,24 @@ impl Pairs {
         }
     }
 
-    fn open(&mut self, i: usize) {
+    fn open(&mut self, text: &str, i: usize) {
         if !self.nest {
             self.stack.clear();
+        } else if let Some(&pending) = self.stack.last() {
+            // 《法治中国建设规划(2020-2025年)《…》: a title whose text ends with a bracketed note
+            // right before another title opens was left unclosed (a nested title follows words
+            // such as 关于印发, never a note): it ends there, and the next title is no part of it.
+            let written = text[pending + MARK_LEN..i].trim_end();
+            if written.ends_with([')', '）']) {
+                self.stack.pop();
+                let inner = Span::new(pending + MARK_LEN, pending + MARK_LEN + written.len());
+                if self.stack.is_empty() && fits(written, self.max_chars) {
+                    self.found.push(Enclosed {
+                        outer: Span::new(pending, inner.end),
+                        inner,
+                    });
+                }
+            }
         }
         self.stack.push(i);
     }
@@ -409,11 +424,11 @@ pub fn titles_and_quotations(
                 curly.stack.clear();
                 corner.stack.clear();
             }
-            (0xE2, Some([0x80, 0x9C])) => curly.open(i),
+            (0xE2, Some([0x80, 0x9C])) => curly.open(text, i),
             (0xE2, Some([0x80, 0x9D])) => curly.close(text, i),
-            (0xE3, Some([0x80, 0x8A])) => titles.open(i),
+            (0xE3, Some([0x80, 0x8A])) => titles.open(text, i),
             (0xE3, Some([0x80, 0x8B])) => titles.close(text, i),
-            (0xE3, Some([0x80, 0x8C])) => corner.open(i),
+            (0xE3, Some([0x80, 0x8C])) => corner.open(text, i),
             (0xE3, Some([0x80, 0x8D])) => corner.close(text, i),
             _ => {}
         }
@@ -587,6 +602,19 @@ mod tests {
             .map(|e| slice(t, e.inner))
             .collect();
         assert_eq!(titles, vec!["关于《甲法》的方案", "乙"]);
+    }
+
+    #[test]
+    fn a_title_left_unclosed_after_its_note_ends_before_the_next() {
+        let t = "结合《甲规划(2020-2025年)《乙纲要(2021-2025年)》《丙》及方案";
+        let titles: Vec<&str> = book_titles(t, 100)
+            .into_iter()
+            .map(|e| slice(t, e.inner))
+            .collect();
+        assert_eq!(
+            titles,
+            vec!["甲规划(2020-2025年)", "乙纲要(2021-2025年)", "丙"]
+        );
     }
 
     #[test]
