@@ -551,6 +551,9 @@ mod tests {
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区城市更新服务中心"));
         let x = run("荷塘区2024年度法治政府建设情况报告\n区政府落实区委部署。\n");
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区人民政府"));
+        // After a level character, it is the department of the report's place at that level.
+        let x = run("区城市更新服务中心关于2024年度法治政府建设情况的报告\n荷塘区推进依法行政。\n");
+        assert_eq!(x.author.as_deref(), Some("株洲市荷塘区城市更新服务中心"));
         let x = run("荷塘区文旅体局2024年度法治政府建设情况报告\n我局开展普法。\n");
         assert_eq!(x.author.as_deref(), Some("株洲市荷塘区文化旅游体育局"));
         // Headingless, in the opening sentence: its county is the report's place, before a

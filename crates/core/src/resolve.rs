@@ -674,10 +674,16 @@ fn report_place(
     // 我区, 全县: the most named place of that level; 我镇, 全乡: of the township level; and
     // one the character stands for (市 is 景德镇市, never 江西省, whose votes every city swells).
     let level_char = match &heading.author {
-        Some(AgencyRef::Form {
-            jurisdiction: JurisdictionRef::Level(c),
-            ..
-        }) => Some(*c),
+        Some(
+            AgencyRef::Form {
+                jurisdiction: JurisdictionRef::Level(c),
+                ..
+            }
+            | AgencyRef::Department {
+                jurisdiction: JurisdictionRef::Level(c),
+                ..
+            },
+        ) => Some(*c),
         _ => None,
     };
     let wanted: &[PlaceLevel] = match level_char {

@@ -959,7 +959,27 @@ fn find_author(
                 return;
             }
         }
-        None => {}
+        None => {
+            // 省营商局关于…: a department no table knows after a level character is the
+            // department of the report's place at that level.
+            let level = cx.text[start..first_line.end]
+                .chars()
+                .next()
+                .filter(|&c| cx.knowledge.vocabulary.is_level_char(c));
+            if let Some(level) = level {
+                let after_level = start + level.len_utf8();
+                if let Some((name, span)) =
+                    unnamed_department_after(cx, after_level, first_line.end)
+                {
+                    meta.author = Some(AgencyRef::Department {
+                        name,
+                        jurisdiction: JurisdictionRef::Level(level),
+                    });
+                    meta.author_span = Some(Span::new(start, span.end));
+                    return;
+                }
+            }
+        }
     }
     let names_a_law = words
         .law_title_endings
