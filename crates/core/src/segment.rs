@@ -321,6 +321,15 @@ fn enumeration_marker_len(s: &str, marks: Enumeration<'_>) -> usize {
     0
 }
 
+/// Where the bracketed part that ends `s` opens (《…规定（试行）》, 藏语委办(编译局)), with
+/// full-width or ASCII brackets.
+pub fn trailing_bracket_start(s: &str) -> Option<usize> {
+    [('（', '）'), ('(', ')')]
+        .into_iter()
+        .find(|&(_, close)| s.ends_with(close))
+        .and_then(|(open, _)| s.rfind(open))
+}
+
 /// A balanced pair of marks and what lies between them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Enclosed {
@@ -615,6 +624,17 @@ mod tests {
             titles,
             vec!["甲规划(2020-2025年)", "乙纲要(2021-2025年)", "丙"]
         );
+    }
+
+    #[test]
+    fn a_trailing_bracketed_part_is_found_in_either_width() {
+        assert_eq!(trailing_bracket_start("规定（试行）"), Some("规定".len()));
+        assert_eq!(
+            trailing_bracket_start("藏语委办(编译局)"),
+            Some("藏语委办".len())
+        );
+        assert_eq!(trailing_bracket_start("规定"), None);
+        assert_eq!(trailing_bracket_start("试行）"), None);
     }
 
     #[test]

@@ -162,16 +162,12 @@ fn starts_with_regional_place(k: &Knowledge, title: &str) -> bool {
 
 /// Drops an edition note (（2019年修订）, （试行）) that holds one of `note_words` or a digit.
 fn strip_edition<'t>(title: &'t str, note_words: &[String]) -> &'t str {
-    for (open, close) in [('（', '）'), ('(', ')')] {
-        if title.ends_with(close) {
-            if let Some(i) = title.rfind(open) {
-                let note = &title[i..];
-                if note_words.iter().any(|w| note.contains(w.as_str()))
-                    || note.chars().any(|c| c.is_ascii_digit())
-                {
-                    return title[..i].trim_end();
-                }
-            }
+    if let Some(i) = crate::segment::trailing_bracket_start(title) {
+        let note = &title[i..];
+        if note_words.iter().any(|w| note.contains(w.as_str()))
+            || note.chars().any(|c| c.is_ascii_digit())
+        {
+            return title[..i].trim_end();
         }
     }
     title

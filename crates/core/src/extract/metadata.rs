@@ -629,14 +629,11 @@ fn unnamed_department_after(
         .min()
         .unwrap_or(rest.len());
     // A second name in brackets after the first (藏语委办(编译局)): the first is the name.
-    let name = [('(', ')'), ('（', '）')]
-        .iter()
-        .find_map(|&(open, close)| {
-            let written = rest[..end].trim_end();
-            written.strip_suffix(close)?;
-            written.rfind(open).map(|i| &written[..i])
-        })
-        .unwrap_or(&rest[..end]);
+    let written = rest[..end].trim_end();
+    let name = match segment::trailing_bracket_start(written) {
+        Some(i) => &written[..i],
+        None => &rest[..end],
+    };
     let chars = name.chars().count();
     let department = (2..=words.department_max_chars).contains(&chars)
         && name.chars().all(super::is_han)
