@@ -260,6 +260,19 @@ pub struct InitiativeRules {
     /// Words naming the whole of a place (全省, 全国): an unquoted name starts at one.
     #[serde(default)]
     pub scope_words: Vec<String>,
+    /// Demonstration titles that, striven for, stand for the programme that awards them.
+    pub striven_titles: StrivenTitles,
+}
+
+/// Demonstration titles (法治政府建设示范县): a title stem → the programme's canonical name, the
+/// place words that end a title, and the words that say it is striven for.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StrivenTitles {
+    pub stems: std::collections::BTreeMap<String, String>,
+    pub place_words: Vec<String>,
+    pub verbs_before: Vec<String>,
+    pub creating_word: String,
+    pub after_max_chars: usize,
 }
 
 /// A list of words for "does this text start (or end) with one of them": one hash lookup per
@@ -1098,6 +1111,11 @@ impl Knowledge {
                 bail!("initiative_rules.toml: bare head {head}: no initiative {canonical}");
             }
         }
+        for canonical in rules.striven_titles.stems.values() {
+            if !initiative_by_name.contains_key(canonical) {
+                bail!("initiative_rules.toml: striven title: no initiative {canonical}");
+            }
+        }
         let bodies = named_bodies(&vocabulary, &national_by_name, &form_by_short)?;
         let matchers = build_matchers(patterns, &rules)?;
         let township_endings = FewWords::new(&vocabulary.township_endings, true)
@@ -1279,7 +1297,7 @@ impl Knowledge {
     /// 辰溪县小龙门乡) and yields to a hit it crosses. A bare name (小城镇, 宜居乡 are townships
     /// and words) counts only in the opening, where a report names its author, or right before
     /// a body's form (满族屯满族乡人民政府, 西翥街道办事处); a county-qualified name, or one whose
-    /// county the text names too, anywhere.
+    /// county or city the text names too, anywhere.
     fn add_township_hits(&self, text: &str, hits: &mut Vec<(usize, usize, Entry)>) {
         // The places the text names, gathered the first time a bare name needs them (most texts
         // have none past their opening).
@@ -1312,9 +1330,21 @@ impl Knowledge {
                         })
                         .collect()
                 });
-                candidates
-                    .iter()
-                    .any(|p| self.places[*p].parent.is_some_and(|q| named.contains(&q)))
+                // Its county, or the prefecture-level city above it when the text names none of
+                // that city's counties: a district report addressed to its city (中共景德镇市委、
+                // 景德镇市人民政府:) may name its own towns but never itself.
+                let city_alone = |city: usize| {
+                    self.places[city].level == PlaceLevel::Prefectural
+                        && named.contains(&city)
+                        && !named.iter().any(|&q| self.places[q].parent == Some(city))
+                };
+                candidates.iter().any(|p| {
+                    let county = self.places[*p].parent;
+                    county.is_some_and(|q| named.contains(&q))
+                        || county
+                            .and_then(|q| self.places[q].parent)
+                            .is_some_and(city_alone)
+                })
             };
             if qualified || end <= OPENING_BYTES || before_form() || county_named() {
                 found.push((start, end, Entry::Place(name)));

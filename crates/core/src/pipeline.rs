@@ -765,6 +765,22 @@ mod tests {
                 .any(|n| n.contains("深入推进") || n.contains("监管")),
             "{names:?}"
         );
+        // The group itself after a place at its clause's start; not a role after a body.
+        let x = run("海西州人民政府2020年度法治政府建设工作报告\n\
+             调整海西州深入推进依法行政加快建设法治政府工作领导小组,明确第一责任人。\
+             州委、州政府主要领导担任法治政府建设工作领导小组组长。\n");
+        let names = agency_names(&x);
+        assert!(
+            names.contains(
+                &"海西蒙古族藏族自治州深入推进依法行政加快建设法治政府工作领导小组".into()
+            ),
+            "{names:?}"
+        );
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with("领导小组")).count(),
+            1,
+            "{names:?}"
+        );
     }
 
     /// A bare 示范创建 (no name before it) is the 法治政府 one; with a name, it is that name's.
@@ -908,6 +924,46 @@ mod tests {
         let partner = run("区市场监管局关于2023年法治政府建设情况的报告\n\
                            我局与四川省成都市新都区联合执法。\n");
         assert_eq!(partner.jurisdiction, None);
+    }
+
+    /// A district report addressed to its city names its own towns but not itself: a town of
+    /// the city, when the text names none of the city's counties, votes for its district. A
+    /// municipality is too large for that (宜居乡村 is no vote for 酉阳县's 宜居乡).
+    #[test]
+    fn a_town_of_the_addressed_city_places_a_district_report() {
+        let x = run("中共景德镇市委、景德镇市人民政府:\n\
+                     2022年,我区全面推进依法行政。今年,鲇鱼山镇、区财政局等部门现场述法。\n");
+        assert_eq!(x.author.as_deref(), Some("景德镇市昌江区人民政府"));
+        assert!(agency_names(&x).contains(&"景德镇市昌江区财政局".to_string()));
+        let past_the_opening = "全面推进依法行政,持续优化营商环境。".repeat(20);
+        let x = run(&format!(
+            "重庆市人民政府工作通报\n{past_the_opening}\n重庆市大力推进生态工程建设,打造宜居乡村。\n"
+        ));
+        assert!(!place_names(&x).iter().any(|p| p.contains("宜居乡")));
+    }
+
+    /// A department's branch in a county (凤凰分局) is a body of its own, written after the
+    /// department; as a heading's author, its county is the report's place.
+    #[test]
+    fn a_departments_branch_in_a_county_is_a_body() {
+        let x = run("湘西自治州生态环境局凤凰分局 2024年度法治政府建设的报告\n\
+                     2024年湘西州生态环境局凤凰分局深入学习贯彻习近平法治思想,落实县委部署。\n");
+        assert_eq!(
+            x.author.as_deref(),
+            Some("湘西土家族苗族自治州生态环境局凤凰分局")
+        );
+        assert_eq!(x.jurisdiction.as_deref(), Some("凤凰县"));
+        assert!(agency_names(&x).contains(&"中共凤凰县委员会".to_string()));
+        let x = run("重庆市璧山区人民政府2024年法治政府建设年度报告\n\
+                     会同重庆市公安局璧山区分局开展联合执法,市公安局分局配合。\n");
+        let names = agency_names(&x);
+        assert!(
+            names.contains(&"重庆市公安局璧山区分局".to_string()),
+            "{names:?}"
+        );
+        // A county of another city is no branch of this department.
+        let x = run("湘西州生态环境局融安分局开展执法。\n");
+        assert!(!agency_names(&x).iter().any(|n| n.ends_with("分局")));
     }
 
     /// Within its budget a report gives what it gives without one; a spent budget is an error

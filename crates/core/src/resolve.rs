@@ -479,14 +479,20 @@ impl Endings {
             record,
             title: title.to_string(),
         };
-        let starts: Vec<usize> = title
-            .char_indices()
-            .rev()
-            .take(MAX_ABBREVIATION_CHARS)
-            .map(|(i, _)| i)
+        // The title's endings, and those before an edition note (《…纲要(2015-2020年)》, 以下
+        // 简称《纲要》).
+        let without_note = crate::segment::trailing_bracket_start(title).map(|i| &title[..i]);
+        let endings: Vec<&str> = [Some(title), without_note]
+            .into_iter()
+            .flatten()
+            .flat_map(|t| {
+                t.char_indices()
+                    .rev()
+                    .take(MAX_ABBREVIATION_CHARS)
+                    .map(move |(i, _)| &t[i..])
+            })
             .collect();
-        for start in starts {
-            let ending = &title[start..];
+        for ending in endings {
             match self.by_ending.get_mut(ending) {
                 Some((latest, other)) => {
                     if latest.title != new.title {
@@ -641,6 +647,8 @@ fn report_place(
             },
         ) => Some(*p),
         Some(AgencyRef::National(_)) => return Some(k.nation),
+        // A branch's report is its county's (凤凰分局: 凤凰县).
+        Some(AgencyRef::Branch { county, .. }) => return Some(*county),
         _ => heading.title_place,
     };
     if let Some(name) = named {
@@ -1034,6 +1042,22 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
         AgencyRef::Department { name, jurisdiction } => {
             named_body_of_place(k, cx, jurisdiction, name, None)?
         }
+        AgencyRef::Branch {
+            of,
+            county,
+            written,
+        } => {
+            let department = resolve_agency(k, cx, of)?;
+            ResolvedAgency {
+                canonical: format!(
+                    "{}{}{}",
+                    department.canonical, written, k.vocabulary.agencies.branch
+                ),
+                level: k.places[*county].level.agency_level(),
+                kind: department.kind,
+                jurisdiction: Some(*county),
+            }
+        }
         AgencyRef::Subdistrict { name, jurisdiction } => {
             let body = named_body_of_place(k, cx, jurisdiction, name, Some(Level::Subdistrict))?;
             // A 街道 named in its own office's report is that office (荷泉街道 in the report of
@@ -1211,5 +1235,8 @@ mod tests {
         assert_eq!(endings.latest_other("的通知", "通知"), Some(1));
         assert_eq!(endings.latest_other("通知", "关于丙的通知"), Some(2));
         assert_eq!(endings.latest_other("意见", "意见"), None);
+        // An edition note does not hide the ending (以下简称《纲要》).
+        endings.add("法治政府建设实施纲要(2015-2020年)", 3);
+        assert_eq!(endings.latest_other("纲要", "纲要"), Some(3));
     }
 }

@@ -113,8 +113,18 @@ pub struct AgencyWords {
     pub college: String,
     pub subdistrict: String,
     pub subdistrict_excluded: String,
+    /// A department's branch in a county (凤凰分局): the branch word, the form endings of the
+    /// departments that have branches, the endings a county's name may drop, and the longest
+    /// county name as written.
+    pub branch: String,
+    pub branch_parent_endings: Vec<String>,
+    pub branch_place_endings: Vec<String>,
+    pub branch_place_max_chars: usize,
+    pub leading_group: String,
     pub group_office: String,
     pub group_office_max_chars: usize,
+    /// The most characters (a verb: 调整, 成立) before the place that owns a leading group.
+    pub leading_group_lead_max_chars: usize,
     pub named_department_endings: Vec<String>,
     pub ministry_char: String,
     /// 网 after a body's name, ending the word: a website's name (新疆政府网).
@@ -296,6 +306,14 @@ impl Vocabulary {
             if self.level_places(c).is_empty() {
                 bail!("[agencies]: `{c}` is not one of `level_chars`");
             }
+        }
+        // The office is found where its group is (领导小组 → 领导小组办公室).
+        if !self
+            .agencies
+            .group_office
+            .starts_with(self.agencies.leading_group.as_str())
+        {
+            bail!("[agencies]: `group_office` must start with `leading_group`");
         }
         Ok(())
     }

@@ -14,7 +14,7 @@
 use anyhow::{Context as _, Result};
 
 use super::{is_han, AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
-use crate::knowledge::{Bare, Entry, FewWords};
+use crate::knowledge::{Bare, Entry, FewWords, PlaceLevel};
 use crate::model::Span;
 use crate::vocabulary::Vocabulary;
 
@@ -36,8 +36,8 @@ struct Anchors {
     subdistricts: Vec<usize>,
     /// A deictic prefix before a level character (我区, 全市…).
     deictic: Vec<usize>,
-    /// 领导小组办公室
-    group_offices: Vec<usize>,
+    /// 领导小组 (and 领导小组办公室)
+    leading_groups: Vec<usize>,
 }
 
 /// Which list of [`Anchors`] an anchor word goes to.
@@ -50,7 +50,7 @@ enum Anchor {
     College,
     Subdistrict,
     Deictic,
-    GroupOffice,
+    LeadingGroup,
 }
 
 /// Every anchor word in one matcher, with the list each goes to. Built with the knowledge
@@ -71,7 +71,7 @@ fn anchor_words(v: &Vocabulary) -> Vec<(String, Anchor)> {
         (a.university.clone(), Anchor::University),
         (a.college.clone(), Anchor::College),
         (a.subdistrict.clone(), Anchor::Subdistrict),
-        (a.group_office.clone(), Anchor::GroupOffice),
+        (a.leading_group.clone(), Anchor::LeadingGroup),
     ];
     words.retain(|(word, _)| !word.is_empty());
     for prefix in a.deictic_prefixes.chars() {
@@ -124,7 +124,7 @@ impl Anchors {
                 Anchor::College => &mut found.colleges,
                 Anchor::Subdistrict => &mut found.subdistricts,
                 Anchor::Deictic => &mut found.deictic,
-                Anchor::GroupOffice => &mut found.group_offices,
+                Anchor::LeadingGroup => &mut found.leading_groups,
             };
             list.push(start);
         };
@@ -205,6 +205,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         }
         i += 1;
     }
+    branches(cx, &mut out);
     let anchors = Anchors::find(cx.text, &cx.knowledge.agency_anchors);
     let mut out = MentionList::new(out);
     bare_party_groups(cx, &anchors.party_groups, &mut out);
@@ -216,12 +217,91 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     );
     universities(cx, &anchors, &mut out);
     subdistricts(cx, &anchors.subdistricts, &mut out);
-    group_offices(cx, &anchors.group_offices, &mut out);
+    leading_groups(cx, &anchors.leading_groups, &mut out);
     deictic_places(cx, &anchors.deictic, &mut out);
     let mut out = out.into_vec();
     out.sort_by_key(|m| m.span);
     remove_nested(&mut out);
     out
+}
+
+/// A department followed by a county's name and the branch word (湘西州生态环境局凤凰分局, 重庆
+/// 市公安局璧山区分局): the department's branch in that county, when the name, alone or with one
+/// of the county endings, is a county-level place below the department's own place.
+fn branches(cx: &Context<'_>, out: &mut Vec<Mention>) {
+    let k = cx.knowledge;
+    let words = &k.vocabulary.agencies;
+    let mut found: Vec<(usize, Mention)> = Vec::new();
+    for (i, mention) in out.iter().enumerate() {
+        let Referent::Agency(AgencyRef::Form { form, jurisdiction }) = &mention.referent else {
+            continue;
+        };
+        if !words
+            .branch_parent_endings
+            .iter()
+            .any(|e| k.agency_forms[*form].short.ends_with(e.as_str()))
+        {
+            continue;
+        }
+        let after = cx.after(mention.span.end, words.branch_place_max_chars + 2);
+        let Some(at) = after.find(words.branch.as_str()) else {
+            continue;
+        };
+        let written = &after[..at];
+        if written.is_empty() || !written.chars().all(is_han) {
+            continue;
+        }
+        let above: &[usize] = match jurisdiction {
+            JurisdictionRef::Named(name) => k.place_candidates(name),
+            _ => &[],
+        };
+        let mut counties = words.branch_place_endings.iter().flat_map(|ending| {
+            let name = format!("{written}{ending}");
+            k.place_by_name
+                .get(&name)
+                .map(|p| k.place_candidates(p).to_vec())
+                .unwrap_or_default()
+        });
+        let fits = |p: &usize| {
+            k.places[*p].level == PlaceLevel::District
+                && (above.is_empty() || k.place_chain(*p).iter().any(|q| above.contains(q)))
+        };
+        let fitting: Vec<usize> = counties.by_ref().filter(fits).collect();
+        let [county] = fitting[..] else {
+            continue;
+        };
+        let end = mention.span.end + at + words.branch.len();
+        found.push((
+            i,
+            Mention {
+                span: Span::new(mention.span.start, end),
+                referent: Referent::Agency(AgencyRef::Branch {
+                    of: Box::new(AgencyRef::Form {
+                        form: *form,
+                        jurisdiction: jurisdiction.clone(),
+                    }),
+                    county,
+                    written: written.to_string(),
+                }),
+            },
+        ));
+    }
+    if found.is_empty() {
+        return;
+    }
+    for (i, branch) in found.into_iter().rev() {
+        let span = branch.span;
+        out[i] = branch;
+        // The county's name inside the branch's is no mention of its own.
+        let mut j = i + 1;
+        while j < out.len() {
+            if span.contains(out[j].span) {
+                out.remove(j);
+            } else {
+                j += 1;
+            }
+        }
+    }
 }
 
 /// 第十五届, 第十四届 …
@@ -616,12 +696,21 @@ fn named_department_after(cx: &Context<'_>, at: usize, next_hit: usize) -> Optio
 
 /// A leading group's office named by its topic after a place or a level character (市法治政府
 /// 建设工作领导小组办公室): a body of that place, named by the topic and the office word. Without
-/// a place or a level character before the topic, the office is nobody's in particular.
-fn group_offices(cx: &Context<'_>, at_office: &[usize], out: &mut MentionList) {
+/// a place or a level character before the topic, the office is nobody's in particular. The
+/// group itself (调整海西州深入推进依法行政加快建设法治政府工作领导小组) is a body only after a
+/// place named at its clause's start, with no other name in its topic: after a level character
+/// or further into the clause, the words before 领导小组 are a role (区政府主要领导担任…领导小组组长).
+fn leading_groups(cx: &Context<'_>, at_group: &[usize], out: &mut MentionList) {
     let words = &cx.knowledge.vocabulary.agencies;
     let breaks = &cx.knowledge.rules.name_start_breaks;
-    for &at in at_office {
-        let end = at + words.group_office.len();
+    for &at in at_group {
+        let office = cx.text[at..].starts_with(words.group_office.as_str());
+        let end = at
+            + if office {
+                words.group_office.len()
+            } else {
+                words.leading_group.len()
+            };
         let window = cx.before(at, words.group_office_max_chars);
         let window_start = at - window.len();
         let run_start = window
@@ -634,6 +723,17 @@ fn group_offices(cx: &Context<'_>, at_office: &[usize], out: &mut MentionList) {
         };
         if cx.text[name_start..at].chars().count() < 2 {
             continue;
+        }
+        if !office {
+            let near_clause_start =
+                cx.text[run_start..start].chars().count() <= words.leading_group_lead_max_chars;
+            let topic_names_nothing = !out.any_overlapping(Span::new(name_start, at));
+            if !matches!(jurisdiction, JurisdictionRef::Named(_))
+                || !near_clause_start
+                || !topic_names_nothing
+            {
+                continue;
+            }
         }
         let span = Span::new(start, end);
         out.remove_contained(span);
@@ -909,7 +1009,7 @@ mod tests {
             a.colleges.clone(),
             a.subdistricts.clone(),
             a.deictic.clone(),
-            a.group_offices.clone(),
+            a.leading_groups.clone(),
         ]
     }
 

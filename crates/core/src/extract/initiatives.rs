@@ -41,7 +41,8 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         if cx.budget.spent() {
             break;
         }
-        if overlaps_known(quote.inner) {
+        // A quote inside a bracketed title is part of the title's name (《…“双下降”行动方案》).
+        if overlaps_known(quote.inner) || cx.title_containing(quote.outer).is_some() {
             continue;
         }
         if let Some(mention) = classify_quote(cx, quote) {
@@ -67,6 +68,67 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         .collect();
     out.retain(|m| !quoted_ends.contains(&m.span.start));
     out.extend(unquoted_named(cx, &out));
+    out.extend(striven_titles(cx, &out));
+    out
+}
+
+/// A demonstration title (全国法治政府建设示范市) that a verb of striving goes before (争创, 创建;
+/// a scope may stand between) or that a creating word follows within a few characters (示范市
+/// 第一阶段创建工作): the programme that awards the title. A title awarded (获得…示范县命名) is an
+/// honour, not a programme, and names none.
+fn striven_titles(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
+    let k = cx.knowledge;
+    let titles = &k.rules.striven_titles;
+    let mut out = Vec::new();
+    for (stem, canonical) in &titles.stems {
+        let Some(&index) = k.initiative_by_name.get(canonical) else {
+            continue;
+        };
+        for (at, _) in cx.text.match_indices(stem.as_str()) {
+            let after_stem = &cx.text[at + stem.len()..];
+            let Some(place_word) = titles
+                .place_words
+                .iter()
+                .filter(|w| after_stem.starts_with(w.as_str()))
+                .max_by_key(|w| w.len())
+            else {
+                continue;
+            };
+            let end = at + stem.len() + place_word.len();
+            // A scope right before the title is part of it (全国法治政府建设示范市).
+            let before = cx.before(at, 8);
+            let scope = k
+                .rules
+                .scope_words
+                .iter()
+                .filter(|w| before.ends_with(w.as_str()))
+                .max_by_key(|w| w.len());
+            let start = at - scope.map_or(0, |w| w.len());
+            let striven = titles
+                .verbs_before
+                .iter()
+                .any(|v| cx.before(start, 4).ends_with(v.as_str()));
+            let created = !striven && {
+                let after = cx.after(end, titles.after_max_chars + 2);
+                after.find(titles.creating_word.as_str()).is_some_and(|i| {
+                    after[..i].chars().count() <= titles.after_max_chars
+                        && after[..i].chars().all(super::is_han)
+                })
+            };
+            let span = Span::new(start, end);
+            if !(striven || created)
+                || found.iter().any(|m| m.span.overlaps(span))
+                || cx.title_containing(span).is_some()
+            {
+                continue;
+            }
+            out.push(Mention {
+                span,
+                referent: Referent::Initiative(InitiativeRef::Known(index)),
+            });
+        }
+    }
+    out.sort_by_key(|m| m.span);
     out
 }
 
@@ -749,8 +811,27 @@ mod tests {
     fn a_demonstration_city_is_the_national_demonstration_programme() {
         let found = initiatives("巩固拓展全国法治政府建设示范市创建成果");
         assert_eq!(found[0].1, "法治政府建设示范创建");
-        // A title a place was awarded is no programme it carries out.
+        // A title a place was awarded is no programme it carries out; one striven for is.
         assert!(initiatives("获得全省法治政府建设示范县命名").is_empty());
+        assert_eq!(
+            initiatives("以创建法治政府建设示范县为抓手"),
+            [("法治政府建设示范县".into(), "法治政府建设示范创建".into())]
+        );
+        assert_eq!(
+            initiatives("全力争创全国法治政府建设示范市。"),
+            [(
+                "全国法治政府建设示范市".into(),
+                "法治政府建设示范创建".into()
+            )]
+        );
+        assert_eq!(
+            initiatives("高标准完成全国法治政府建设示范市第一阶段创建工作"),
+            [(
+                "全国法治政府建设示范市".into(),
+                "法治政府建设示范创建".into()
+            )]
+        );
+        assert!(initiatives("被命名为全国法治政府建设示范市,创建工作经验").is_empty());
         for text in [
             "深入开展第三批“全国法治政府建设示范区”创建活动",
             "积极推动2023年的法治建设示范创建工作",

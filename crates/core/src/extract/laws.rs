@@ -13,12 +13,23 @@ use crate::segment::Enclosed;
 
 pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
     let mut out = Vec::new();
+    // The laws named in titles so far, latest last: 《条例》 after 《贵州省外来投资服务和保障条例》
+    // is that law, abbreviated.
+    let mut laws_named: Vec<(&str, LawRef)> = Vec::new();
     for title in &cx.titles {
         if cx.budget.spent() {
             break;
         }
         let inner = cx.slice(title.inner);
         if let Some(law) = classify_law(cx.knowledge, inner) {
+            laws_named.push((inner.trim(), law.clone()));
+            out.push(Mention {
+                span: title.inner,
+                referent: Referent::Law(law),
+            });
+            continue;
+        }
+        if let Some(law) = abbreviated_law(&laws_named, inner.trim()) {
             out.push(Mention {
                 span: title.inner,
                 referent: Referent::Law(law),
@@ -70,6 +81,24 @@ pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
         }
     }
     out
+}
+
+/// The law a short title abbreviates (《条例》, 《办法》): the latest law named before it whose
+/// title, as written or canonical, ends with it.
+fn abbreviated_law(laws_named: &[(&str, LawRef)], short: &str) -> Option<LawRef> {
+    /// A title this short may stand for a law named before it.
+    const MAX_ABBREVIATION_CHARS: usize = 4;
+    if short.is_empty() || short.chars().count() > MAX_ABBREVIATION_CHARS {
+        return None;
+    }
+    laws_named
+        .iter()
+        .rev()
+        .find(|(written, law)| {
+            written.len() > short.len()
+                && (written.ends_with(short) || law.canonical.ends_with(short))
+        })
+        .map(|(_, law)| law.clone())
 }
 
 /// Titles nested inside a title: 《…》, <…>, 〈…〉.
@@ -250,6 +279,15 @@ mod tests {
             classify_law(&k(), "中国共产党某某工作条例").unwrap().kind,
             "party_regulation"
         );
+    }
+
+    #[test]
+    fn a_short_title_after_a_law_abbreviates_it() {
+        let law = classify_law(&k(), "贵州省外来投资服务和保障条例").unwrap();
+        let named = [("贵州省外来投资服务和保障条例", law.clone())];
+        assert_eq!(abbreviated_law(&named, "条例"), Some(law));
+        assert_eq!(abbreviated_law(&named, "纲要"), None);
+        assert_eq!(abbreviated_law(&[], "条例"), None);
     }
 
     #[test]

@@ -766,6 +766,7 @@ fn agency_kind<'k>(k: &'k crate::knowledge::Knowledge, agency: &'k AgencyRef) ->
         AgencyRef::National(n) => Some(k.national_agencies[*n].kind.as_str()),
         AgencyRef::Form { form, .. } => Some(k.agency_forms[*form].kind.as_str()),
         AgencyRef::Named { kind, .. } => Some(kind),
+        AgencyRef::Branch { of, .. } => agency_kind(k, of),
         _ => None,
     }
 }

@@ -75,6 +75,13 @@ pub enum AgencyRef {
         name: String,
         jurisdiction: JurisdictionRef,
     },
+    /// A department's branch in one of its counties (湘西州生态环境局凤凰分局, 重庆市公安局璧山区
+    /// 分局): the department, the county-level place, and the county as written.
+    Branch {
+        of: Box<AgencyRef>,
+        county: usize,
+        written: String,
+    },
 }
 
 /// What a law mention refers to.
