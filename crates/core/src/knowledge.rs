@@ -470,6 +470,10 @@ pub struct Knowledge {
     place_starts: StartFilter,
     /// The head words of unquoted programme names, in one matcher.
     pub unquoted_heads: FewWords,
+    /// The stems of demonstration titles (initiative_rules.toml [striven_titles]), in one
+    /// matcher, and the initiative each stands for, in the same order.
+    pub striven_title_stems: FewWords,
+    pub striven_title_programmes: Vec<usize>,
     /// The slogan markers (思想, 意识…), in one matcher: every quoted term is checked for them.
     /// Char-wise, without a prefilter: the terms are a few characters long.
     pub slogan_markers: CharwiseDoubleArrayAhoCorasick<u32>,
@@ -1111,11 +1115,19 @@ impl Knowledge {
                 bail!("initiative_rules.toml: bare head {head}: no initiative {canonical}");
             }
         }
-        for canonical in rules.striven_titles.stems.values() {
-            if !initiative_by_name.contains_key(canonical) {
-                bail!("initiative_rules.toml: striven title: no initiative {canonical}");
-            }
-        }
+        let striven_title_programmes = rules
+            .striven_titles
+            .stems
+            .values()
+            .map(|canonical| {
+                initiative_by_name.get(canonical).copied().ok_or_else(|| {
+                    anyhow!("initiative_rules.toml: striven title: no initiative {canonical}")
+                })
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        let stems: Vec<&String> = rules.striven_titles.stems.keys().collect();
+        let striven_title_stems =
+            FewWords::new(&stems, true).context("cannot build the demonstration-title matcher")?;
         let bodies = named_bodies(&vocabulary, &national_by_name, &form_by_short)?;
         let matchers = build_matchers(patterns, &rules)?;
         let township_endings = FewWords::new(&vocabulary.township_endings, true)
@@ -1143,6 +1155,8 @@ impl Knowledge {
             rule_words: RuleWords::new(&rules),
             rules,
             unquoted_heads: matchers.unquoted_heads,
+            striven_title_stems,
+            striven_title_programmes,
             slogan_markers: matchers.slogan_markers,
             dictionary_words: matchers.dictionary_words,
             segmenter: std::sync::OnceLock::new(),

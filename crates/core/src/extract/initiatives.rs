@@ -80,21 +80,19 @@ fn striven_titles(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
     let k = cx.knowledge;
     let titles = &k.rules.striven_titles;
     let mut out = Vec::new();
-    for (stem, canonical) in &titles.stems {
-        let Some(&index) = k.initiative_by_name.get(canonical) else {
-            continue;
-        };
-        for (at, _) in cx.text.match_indices(stem.as_str()) {
-            let after_stem = &cx.text[at + stem.len()..];
+    k.striven_title_stems
+        .for_each_match(cx.text, |stem, at, stem_end| {
+            let index = k.striven_title_programmes[stem];
+            let after_stem = &cx.text[stem_end..];
             let Some(place_word) = titles
                 .place_words
                 .iter()
                 .filter(|w| after_stem.starts_with(w.as_str()))
                 .max_by_key(|w| w.len())
             else {
-                continue;
+                return;
             };
-            let end = at + stem.len() + place_word.len();
+            let end = stem_end + place_word.len();
             // A scope right before the title is part of it (全国法治政府建设示范市).
             let before = cx.before(at, 8);
             let scope = k
@@ -120,15 +118,13 @@ fn striven_titles(cx: &Context<'_>, found: &[Mention]) -> Vec<Mention> {
                 || found.iter().any(|m| m.span.overlaps(span))
                 || cx.title_containing(span).is_some()
             {
-                continue;
+                return;
             }
             out.push(Mention {
                 span,
                 referent: Referent::Initiative(InitiativeRef::Known(index)),
             });
-        }
-    }
-    out.sort_by_key(|m| m.span);
+        });
     out
 }
 
