@@ -924,6 +924,12 @@ mod tests {
         let partner = run("区市场监管局关于2023年法治政府建设情况的报告\n\
                            我局与四川省成都市新都区联合执法。\n");
         assert_eq!(partner.jurisdiction, None);
+        // A county named only in a title its party committee issued.
+        let county = run(
+            "2024年,我县深入推进依法行政。结合《中共绥滨县委全面依法治县委员会\
+                          2024年工作要点》,县委、县政府部署工作。\n",
+        );
+        assert_eq!(county.author.as_deref(), Some("绥滨县人民政府"));
     }
 
     /// A district report addressed to its city names its own towns but not itself: a town of

@@ -880,8 +880,12 @@ fn add_votes_of_titles_and_quotations(
 ) {
     /// The longest place name a title starts with is at most this many characters.
     const LONGEST_NAME: usize = 12;
+    let party_prefix = k.vocabulary.agencies.party_prefix.as_str();
     for enclosed in context.titles.iter().chain(&context.quotes) {
+        // A title issued by a party committee starts with its place after the prefix
+        // (《中共绥滨县委全面依法治县委员会2024年工作要点》).
         let inner = context.slice(enclosed.inner);
+        let inner = inner.strip_prefix(party_prefix).unwrap_or(inner);
         if !k.may_start_with_place(inner) {
             continue;
         }
