@@ -26,12 +26,12 @@ use govkg_core::model::{Document, Extraction};
 use govkg_core::pipeline;
 
 /// Floors: the number right when the set was written (39 reports, 137 relative forms) was
-/// author 15/39, jurisdiction 28/39, relative forms 90/137; with 40 to 60 added (198 relative
+/// author 15/39, jurisdiction 28/39, relative forms 90/137; with 40 to 63 added (207 relative
 /// forms in all), the floors are today's figures.
-const REPORTS: usize = 60;
-const AUTHOR_FLOOR: usize = 60;
-const JURISDICTION_FLOOR: usize = 60;
-const RELATIVE_FORMS_FLOOR: usize = 198;
+const REPORTS: usize = 63;
+const AUTHOR_FLOOR: usize = 63;
+const JURISDICTION_FLOOR: usize = 63;
+const RELATIVE_FORMS_FLOOR: usize = 207;
 
 #[derive(Deserialize)]
 struct Expected {
