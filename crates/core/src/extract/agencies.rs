@@ -1104,6 +1104,9 @@ mod tests {
         // A phrase that only ends like one is no body.
         assert!(agencies("融入天津市发展大局").is_empty());
         assert!(agencies("山西省各级公安局").is_empty());
+        // A long name a report misspells (服务化 for 服务和) is still a name.
+        let found = agencies("2024年,长春市政务服务化数字化建设管理局坚持依法行政");
+        assert_eq!(found[0].0, "长春市政务服务化数字化建设管理局", "{found:?}");
     }
 
     /// A bare three-character form stands alone after a function word, not after any other
