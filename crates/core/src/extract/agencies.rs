@@ -255,18 +255,20 @@ fn branches(cx: &Context<'_>, out: &mut Vec<Mention>) {
             JurisdictionRef::Named(name) => k.place_candidates(name),
             _ => &[],
         };
-        let mut counties = words.branch_place_endings.iter().flat_map(|ending| {
-            let name = format!("{written}{ending}");
-            k.place_by_name
-                .get(&name)
-                .map(|p| k.place_candidates(p).to_vec())
-                .unwrap_or_default()
-        });
         let fits = |p: &usize| {
             k.places[*p].level == PlaceLevel::District
                 && (above.is_empty() || k.place_chain(*p).iter().any(|q| above.contains(q)))
         };
-        let fitting: Vec<usize> = counties.by_ref().filter(fits).collect();
+        // The name as written and with each ending may name the same county twice (凤凰, 凤凰县).
+        let mut fitting: Vec<usize> = words
+            .branch_place_endings
+            .iter()
+            .filter_map(|ending| k.place_by_name.get(&format!("{written}{ending}")))
+            .flat_map(|name| k.place_candidates(name).iter().copied())
+            .filter(fits)
+            .collect();
+        fitting.sort_unstable();
+        fitting.dedup();
         let [county] = fitting[..] else {
             continue;
         };

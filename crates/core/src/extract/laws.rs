@@ -281,6 +281,16 @@ mod tests {
         );
     }
 
+    /// A province's 办法 is a rule only when the table lists it (confirmed as a 政府令); any
+    /// other is a normative document, as the key of 002 files 《天津市行政备案管理办法》.
+    #[test]
+    fn a_provincial_rule_titled_banfa_is_a_rule_only_from_the_table() {
+        let k = k();
+        let rule = classify_law(&k, "黑龙江省行政规范性文件制定和监督管理办法").expect("rule");
+        assert_eq!(rule.kind, "rule");
+        assert!(classify_law(&k, "天津市行政备案管理办法").is_none());
+    }
+
     #[test]
     fn a_short_title_after_a_law_abbreviates_it() {
         let law = classify_law(&k(), "贵州省外来投资服务和保障条例").unwrap();
