@@ -948,6 +948,19 @@ mod tests {
         assert!(!place_names(&x).iter().any(|p| p.contains("宜居乡")));
     }
 
+    /// A letterhead spaced out one character at a time names the author when the heading below
+    /// it names none.
+    #[test]
+    fn a_spaced_letterhead_names_the_author() {
+        let x = run("青 海 省 卫 生 健 康 委\n2023年法治政府建设工作总结\n\
+                     一年来,在省委省政府的坚强领导下,我委深入推进法治政府建设。\n");
+        assert_eq!(x.author.as_deref(), Some("青海省卫生健康委员会"));
+        assert_eq!(x.title.as_deref(), Some("2023年法治政府建设工作总结"));
+        // A spaced label is no letterhead.
+        let x = run("来 源\n2023年法治政府建设工作总结\n一年来,我委深入推进法治政府建设。\n");
+        assert_eq!(x.author, None);
+    }
+
     /// A department's branch in a county (凤凰分局) is a body of its own, written after the
     /// department; as a heading's author, its county is the report's place.
     #[test]

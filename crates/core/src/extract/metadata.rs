@@ -4,6 +4,7 @@
 //! `[metadata]` of rule_vocabulary.toml.
 
 use super::{AgencyRef, Context, JurisdictionRef, Mention, PlaceRef, Referent};
+use crate::knowledge::Entry;
 use crate::model::Span;
 use crate::segment;
 
@@ -100,6 +101,11 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         {
             continue;
         }
+        // A spaced-out letterhead (青 海 省 卫 生 健 康 委) is no part of the title; it may name
+        // the author (see `spaced_letterhead`).
+        if heading.is_empty() && spaced_out(raw.trim()).is_some() {
+            continue;
+        }
         // A section heading (一、…, (一)…) is the body's start, never the title.
         let is_body = cleaned.chars().count() > 60
             || cleaned.ends_with('。')
@@ -182,6 +188,24 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     if let Some(title) = meta.title.clone() {
         find_author(cx, &title, &heading, agencies_and_places, &mut meta);
     }
+    // A letterhead names the author better than a heading that names no place: a relative
+    // form after a title that names nobody (省政府 of 在省委省政府的坚强领导下) is a guess.
+    let named_in_full = match &meta.author {
+        Some(AgencyRef::National(_)) => true,
+        Some(
+            AgencyRef::Form { jurisdiction, .. }
+            | AgencyRef::Department { jurisdiction, .. }
+            | AgencyRef::Subdistrict { jurisdiction, .. },
+        ) => matches!(jurisdiction, JurisdictionRef::Named(_)),
+        Some(_) => false,
+        None => meta.title_place.is_some(),
+    };
+    if !named_in_full {
+        if let Some((agency, span)) = spaced_letterhead(cx) {
+            meta.author = Some(agency);
+            meta.author_span = Some(span);
+        }
+    }
     if meta.author.is_none() && meta.title_place.is_none() {
         opening_subject(cx, agencies_and_places, &mut meta);
     }
@@ -194,6 +218,47 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         meta.author = publisher(cx, agencies_and_places);
     }
     meta
+}
+
+/// A letterhead spaced out one character at a time (青 海 省 卫 生 健 康 委) in the heading lines:
+/// the body it spells when that is a national body or a place and one of its bodies, with the
+/// letterhead as its mention. The table names are looked up in the letterhead without its spaces.
+fn spaced_letterhead(cx: &Context<'_>) -> Option<(AgencyRef, Span)> {
+    segment::lines(cx.text)
+        .take(HEADING_LINES)
+        .find_map(|line| {
+            let raw = cx.slice(line);
+            let trimmed = raw.trim();
+            let name = spaced_out(trimmed)?;
+            let hits = cx.knowledge.scan(&name);
+            let agency = match hits[..] {
+                [(0, end, Entry::NationalAgency(n))] if end == name.len() => AgencyRef::National(n),
+                [(0, place_end, Entry::Place(place)), (form_start, end, Entry::AgencyForm(form))]
+                    if place_end == form_start && end == name.len() =>
+                {
+                    AgencyRef::Form {
+                        form,
+                        jurisdiction: JurisdictionRef::Named(place),
+                    }
+                }
+                _ => return None,
+            };
+            let start = line.start + (raw.len() - raw.trim_start().len());
+            Some((agency, Span::new(start, start + trimmed.len())))
+        })
+}
+
+/// A line of single Chinese characters between spaces (青 海 省 卫 生 健 康 委), without its
+/// spaces; None for any other line, and for a spaced label (来 源).
+fn spaced_out(line: &str) -> Option<String> {
+    /// Fewer characters than this spaced out are a label, not a letterhead.
+    const MIN_CHARS: usize = 4;
+    let one_char_words = line.split_whitespace().all(|word| {
+        let mut chars = word.chars();
+        chars.next().is_some_and(super::is_han) && chars.next().is_none()
+    });
+    (one_char_words && line.split_whitespace().count() >= MIN_CHARS)
+        .then(|| line.split_whitespace().collect())
 }
 
 /// The body a page's publisher label names (发布机构: 湖州市交通运输局), for a report whose heading
