@@ -956,6 +956,14 @@ mod tests {
                      一年来,在省委省政府的坚强领导下,我委深入推进法治政府建设。\n");
         assert_eq!(x.author.as_deref(), Some("青海省卫生健康委员会"));
         assert_eq!(x.title.as_deref(), Some("2023年法治政府建设工作总结"));
+        // The title written again below the page's metadata line is not the opening; the
+        // subject after the framing clause is, and a body's party group stands for the body.
+        let x = run(
+            "2024年度法治政府建设工作报告\n来源: 发布时间:2025-02-26 浏览次数:\n\
+                     2024年度法治政府建设工作报告\n\
+                     近年来,在县委、县政府的领导下,宁县教育局党组坚持依法治教。\n",
+        );
+        assert_eq!(x.author.as_deref(), Some("宁县教育局"));
         // A spaced label is no letterhead.
         let x = run("来 源\n2023年法治政府建设工作总结\n一年来,我委深入推进法治政府建设。\n");
         assert_eq!(x.author, None);

@@ -66,7 +66,12 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         })
         .map(|q| q.outer.end)
         .collect();
-    out.retain(|m| !quoted_ends.contains(&m.span.start));
+    // A quote right after a quote is a name of its own (“极简审批”“创新办”改革).
+    let starts_quote = |at: usize| {
+        let i = cx.quotes.partition_point(|q| q.outer.start < at);
+        cx.quotes.get(i).is_some_and(|q| q.outer.start == at)
+    };
+    out.retain(|m| !quoted_ends.contains(&m.span.start) || starts_quote(m.span.start));
     out.extend(unquoted_named(cx, &out));
     out.extend(striven_titles(cx, &out));
     out
@@ -430,10 +435,24 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     if opposed || term.contains([',', '，', ';', '；']) {
         return None;
     }
+    // One of a run of quotes that a programme word ends (推出“创新办”“极简审批”改革措施): each
+    // is a name of its own, the last one too, as “跨省通办”等改革 names 跨省通办.
+    let in_run = !slogan_shape && !symbols_only && !is_formula(k, &name);
+    if in_run
+        && cx.quote_run_start(quote.outer.start, "、") < quote.outer.start
+        && continuing_name(k, after, false).is_some()
+    {
+        return initiative(quote.inner, display());
+    }
     if no_name_alone && (!is_formula(k, &name) || is_formula_applied(k, &name)) {
         if let Some(rest) = continuing_name(k, after, symbols_only) {
             return continued(rest);
         }
+    }
+    if in_run
+        && after_quote_run(cx, quote).is_some_and(|rest| continuing_name(k, rest, false).is_some())
+    {
+        return initiative(quote.inner, display());
     }
     // Rule 1.
     if slogan_shape
@@ -468,6 +487,26 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     }
     // Rule 3c for a name that needs the words after it (“法治先锋”巡回宣讲活动).
     continuing_name(k, after, false).and_then(continued)
+}
+
+/// The text after the run of quotes that follows `quote` (“甲”“乙”、“丙”…), when at least one
+/// follows it with nothing or 、 between.
+fn after_quote_run<'t>(cx: &Context<'t>, quote: &Enclosed) -> Option<&'t str> {
+    let mut at = quote.outer.end;
+    let mut followed = false;
+    loop {
+        let next = cx.text[at..].trim_start_matches('、');
+        let start = cx.text.len() - next.len();
+        let i = cx.quotes.partition_point(|q| q.outer.start < start);
+        match cx.quotes.get(i).filter(|q| q.outer.start == start) {
+            Some(q) => {
+                at = q.outer.end;
+                followed = true;
+            }
+            None => break,
+        }
+    }
+    followed.then(|| &cx.text[at..])
 }
 
 /// A set of one-per rules (一企一策, 一规划一方案一清单): two or more parts, each `marker` and
@@ -730,6 +769,20 @@ mod tests {
         );
         // The family's name alone is no member.
         assert!(canonicals("按照“互联网+”要求").is_empty());
+    }
+
+    #[test]
+    fn each_of_a_run_of_quotes_a_programme_word_ends_is_a_name() {
+        for text in [
+            "推出“创新办”“极简审批”改革措施,整体审批效率提升。",
+            "推出“极简审批”“创新办”改革措施。",
+        ] {
+            let mut found = canonicals(text);
+            found.sort();
+            assert_eq!(found, ["创新办", "极简审批"], "{text}");
+        }
+        // A run of formulas stays slogans.
+        assert!(canonicals("坚持“两个确立”“两个维护”,开展工作。").is_empty());
     }
 
     #[test]

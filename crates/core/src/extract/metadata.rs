@@ -458,8 +458,10 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
         .find(|l| {
             let raw = cx.slice(*l);
             let cleaned = clean_heading_line(raw);
-            // A short line naming nobody is a banner or a menu entry (• 轻度污染), not the opening.
+            // A short line naming nobody is a banner or a menu entry (• 轻度污染), not the opening;
+            // nor is the title written again below the page's metadata line.
             !cleaned.is_empty()
+                && meta.title.as_deref() != Some(cleaned.as_str())
                 && !is_short_naming_nobody(&cleaned, *l, found)
                 && !is_salutation(&cleaned)
                 && !is_furniture(cx, raw)
@@ -507,6 +509,9 @@ fn opening_subject(cx: &Context<'_>, found: &[Mention], meta: &mut Metadata) {
         .or_else(preamble)
         .or_else(second_sentence)
     {
+        // A body's party group as the subject (宁县教育局党组坚持…) leads that body's work: the
+        // report is the body's.
+        Some(Subject::Body(AgencyRef::PartyGroupOf(body))) => meta.author = Some(*body),
         Some(Subject::Body(agency)) => meta.author = Some(agency),
         Some(Subject::Place(place, end)) => {
             meta.title_place = Some(place);
