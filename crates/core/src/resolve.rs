@@ -13,6 +13,7 @@ use crate::extract::relations::{RelationCandidate, RelationKind};
 use crate::extract::Context;
 use crate::extract::{
     AgencyRef, DocumentRef, InitiativeRef, JurisdictionRef, Mention, PlaceRef, Referent,
+    MAX_ABBREVIATION_CHARS,
 };
 use crate::knowledge::{Knowledge, PlaceLevel, PlaceName};
 use crate::model::*;
@@ -453,9 +454,6 @@ impl<'a> AgencyMemo<'a> {
         id
     }
 }
-
-/// A title this short (《通知》, 《意见》) may stand for a longer one named before it.
-const MAX_ABBREVIATION_CHARS: usize = 4;
 
 /// Document records by each ending of their titles of up to [`MAX_ABBREVIATION_CHARS`]
 /// characters: the latest record with that ending, and the latest whose title differs from

@@ -67,11 +67,9 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         .map(|q| q.outer.end)
         .collect();
     // A quote right after a quote is a name of its own (“极简审批”“创新办”改革).
-    let starts_quote = |at: usize| {
-        let i = cx.quotes.partition_point(|q| q.outer.start < at);
-        cx.quotes.get(i).is_some_and(|q| q.outer.start == at)
-    };
-    out.retain(|m| !quoted_ends.contains(&m.span.start) || starts_quote(m.span.start));
+    out.retain(|m| {
+        !quoted_ends.contains(&m.span.start) || cx.quote_starting_at(m.span.start).is_some()
+    });
     out.extend(unquoted_named(cx, &out));
     out.extend(striven_titles(cx, &out));
     out
@@ -450,7 +448,9 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         }
     }
     if in_run
-        && after_quote_run(cx, quote).is_some_and(|rest| continuing_name(k, rest, false).is_some())
+        && cx
+            .quote_run_end(quote.outer.end, "、")
+            .is_some_and(|end| continuing_name(k, &cx.text[end..], false).is_some())
     {
         return initiative(quote.inner, display());
     }
@@ -487,26 +487,6 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
     }
     // Rule 3c for a name that needs the words after it (“法治先锋”巡回宣讲活动).
     continuing_name(k, after, false).and_then(continued)
-}
-
-/// The text after the run of quotes that follows `quote` (“甲”“乙”、“丙”…), when at least one
-/// follows it with nothing or 、 between.
-fn after_quote_run<'t>(cx: &Context<'t>, quote: &Enclosed) -> Option<&'t str> {
-    let mut at = quote.outer.end;
-    let mut followed = false;
-    loop {
-        let next = cx.text[at..].trim_start_matches('、');
-        let start = cx.text.len() - next.len();
-        let i = cx.quotes.partition_point(|q| q.outer.start < start);
-        match cx.quotes.get(i).filter(|q| q.outer.start == start) {
-            Some(q) => {
-                at = q.outer.end;
-                followed = true;
-            }
-            None => break,
-        }
-    }
-    followed.then(|| &cx.text[at..])
 }
 
 /// A set of one-per rules (一企一策, 一规划一方案一清单): two or more parts, each `marker` and

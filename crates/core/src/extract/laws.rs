@@ -86,9 +86,7 @@ pub fn find(cx: &Context<'_>, agencies: &[Mention]) -> Vec<Mention> {
 /// The law a short title abbreviates (《条例》, 《办法》): the latest law named before it whose
 /// title, as written or canonical, ends with it.
 fn abbreviated_law(laws_named: &[(&str, LawRef)], short: &str) -> Option<LawRef> {
-    /// A title this short may stand for a law named before it.
-    const MAX_ABBREVIATION_CHARS: usize = 4;
-    if short.is_empty() || short.chars().count() > MAX_ABBREVIATION_CHARS {
+    if short.is_empty() || short.chars().count() > super::MAX_ABBREVIATION_CHARS {
         return None;
     }
     laws_named

@@ -262,6 +262,29 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The quotation whose opening mark is at byte `at`, if any.
+    pub fn quote_starting_at(&self, at: usize) -> Option<&Enclosed> {
+        let i = self.quotes.partition_point(|q| q.outer.start < at);
+        self.quotes.get(i).filter(|q| q.outer.start == at)
+    }
+
+    /// Where the run of quotations that follows `from` ends (“甲”“乙”、“丙”: each just after the
+    /// one before, with only `separators` between); None when no quotation follows `from`.
+    pub fn quote_run_end(&self, from: usize, separators: &str) -> Option<usize> {
+        let mut end = None;
+        let mut at = from;
+        loop {
+            let next = self.text[at..].trim_start_matches(|c| separators.contains(c));
+            match self.quote_starting_at(self.text.len() - next.len()) {
+                Some(q) => {
+                    at = q.outer.end;
+                    end = Some(at);
+                }
+                None => return end,
+            }
+        }
+    }
+
     /// Where the run of quotations that ends at `at` starts (“甲”“乙”、“丙”: each is just before the
     /// next, with only `separators` between); `at` itself when no quotation is just before it.
     pub fn quote_run_start(&self, from: usize, separators: &'static str) -> usize {
@@ -360,6 +383,10 @@ pub fn all_mentions(context: &Context<'_>, bodies_and_places: Vec<Mention>) -> V
     mentions.dedup();
     mentions
 }
+
+/// A title this short (《通知》, 《条例》) may stand for a longer one named before it: a document
+/// (resolve) or a law (laws).
+pub const MAX_ABBREVIATION_CHARS: usize = 4;
 
 pub fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
