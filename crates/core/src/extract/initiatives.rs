@@ -434,25 +434,21 @@ fn classify_quote(cx: &Context<'_>, quote: &Enclosed) -> Option<Mention> {
         return None;
     }
     // One of a run of quotes that a programme word ends (推出“创新办”“极简审批”改革措施): each
-    // is a name of its own, the last one too, as “跨省通办”等改革 names 跨省通办.
-    let in_run = !slogan_shape && !symbols_only && !is_formula(k, &name);
-    if in_run
-        && cx.quote_run_start(quote.outer.start, "、") < quote.outer.start
-        && continuing_name(k, after, false).is_some()
-    {
-        return initiative(quote.inner, display());
+    // is a name of its own, the last one too, as “跨省通办”等改革 names 跨省通办. (A quote
+    // followed by another cannot go on to a head word: its own text after is no head.)
+    if !slogan_shape && !symbols_only && !is_formula(k, &name) {
+        let preceded = cx.quote_run_start(quote.outer.start, "、") < quote.outer.start;
+        let run_end = cx.quote_run_end(quote.outer.end, "、");
+        if (preceded || run_end.is_some())
+            && continuing_name(k, &cx.text[run_end.unwrap_or(quote.outer.end)..], false).is_some()
+        {
+            return initiative(quote.inner, display());
+        }
     }
     if no_name_alone && (!is_formula(k, &name) || is_formula_applied(k, &name)) {
         if let Some(rest) = continuing_name(k, after, symbols_only) {
             return continued(rest);
         }
-    }
-    if in_run
-        && cx
-            .quote_run_end(quote.outer.end, "、")
-            .is_some_and(|end| continuing_name(k, &cx.text[end..], false).is_some())
-    {
-        return initiative(quote.inner, display());
     }
     // Rule 1.
     if slogan_shape
