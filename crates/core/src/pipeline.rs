@@ -993,6 +993,70 @@ mod tests {
         assert!(!agency_names(&x).iter().any(|n| n.ends_with("分局")));
     }
 
+    /// A body's unit named right after it (禁毒大队, 文城大队) is a body of its own under the body's
+    /// full name; an act (组建禁毒大队) names no unit. A unit's report is its body's place.
+    #[test]
+    fn a_bodys_unit_is_a_body() {
+        let x = run("文昌市人民政府关于2020年度法治政府建设情况的报告\n\
+                     市公安局禁毒大队被评为先进集体,市消防救援支队文城大队获表彰。\
+                     市公安局组建禁毒大队开展行动。\n");
+        let names = agency_names(&x);
+        for name in ["文昌市公安局禁毒大队", "文昌市消防救援支队文城大队"] {
+            assert!(names.contains(&name.to_string()), "{names:?}");
+        }
+        assert!(
+            !names.iter().any(|n| n.ends_with("组建禁毒大队")),
+            "{names:?}"
+        );
+        let x = run("柳州市城市管理局执法支队2024年法治政府建设年度报告\n\
+                     2024年,支队在市委、市政府领导下推行“721”工作法。\n");
+        assert_eq!(x.author.as_deref(), Some("柳州市城市管理局执法支队"));
+        assert_eq!(x.jurisdiction.as_deref(), Some("柳州市"));
+    }
+
+    /// A body's other nameplates in brackets after it (市数据局(市营商环境建设局、市行政审批局))
+    /// are the same body; a party office in brackets after a bureau is a second body.
+    #[test]
+    fn other_nameplates_in_brackets_are_the_same_body() {
+        let x = run("关于鞍山市数据局2025年法治政府建设情况的报告\n\
+                     2025年,市数据局(市营商环境建设局、市行政审批局)在市委、市政府的坚强领导下,\
+                     推行“证照分离”改革。\n");
+        let bureau = x.agencies.iter().find(|a| a.canonical == "鞍山市数据局");
+        let mentions = &bureau.expect("the bureau").mentions;
+        for name in ["市营商环境建设局", "市行政审批局"] {
+            assert!(mentions.contains(&name.to_string()), "{mentions:?}");
+        }
+        assert!(!agency_names(&x).contains(&"鞍山市行政审批局".to_string()));
+        let x = run("浚县司法局2024年法治政府建设年度报告\n\
+                     县司法局(县委依法治县办)组织开展“八五”普法。\n");
+        let names = agency_names(&x);
+        assert!(
+            names.contains(&"中共浚县委全面依法治县委员会办公室".to_string()),
+            "{names:?}"
+        );
+    }
+
+    /// A term number between a level character and a form (市七届人大常委会) is part of the
+    /// body's name as written; 藏 stands for 西藏 as 疆 for 新疆 (依法治藏).
+    #[test]
+    fn a_term_number_after_a_level_and_the_tibetan_level_character() {
+        let x = run("三亚市人民政府关于2020年度法治政府建设情况的报告\n\
+                     2021年4月30日在市七届人大常委会第四十九次会议上\n");
+        let names = agency_names(&x);
+        assert!(
+            names.contains(&"三亚市人民代表大会常务委员会".to_string()),
+            "{names:?}"
+        );
+        let x = run("日喀则市人民政府关于2023年法治政府建设情况的报告\n\
+                     在自治区党委全面依法治藏委员会的指导下,全市推进依法行政。自治区藏医院开展义诊。\n");
+        let names = agency_names(&x);
+        assert!(
+            names.contains(&"中共西藏自治区委全面依法治藏委员会".to_string()),
+            "{names:?}"
+        );
+        assert!(!names.iter().any(|n| n.contains("医院")), "{names:?}");
+    }
+
     /// Within its budget a report gives what it gives without one; a spent budget is an error
     /// naming it.
     #[test]

@@ -629,7 +629,8 @@ fn report_place(
     votes: &FxHashMap<usize, usize>,
     tie_break: impl FnOnce(PlaceName) -> Option<usize>,
 ) -> Option<usize> {
-    let named = match &heading.author {
+    // A unit's report is its body's place (市公安局交警支队: the city's).
+    let named = match heading.author.as_ref().map(AgencyRef::body) {
         Some(
             AgencyRef::Form {
                 jurisdiction: JurisdictionRef::Named(p),
@@ -665,7 +666,7 @@ fn report_place(
             jurisdiction: JurisdictionRef::LevelWord(w),
             ..
         },
-    ) = &heading.author
+    ) = heading.author.as_ref().map(AgencyRef::body)
     {
         let word = &k.vocabulary.level_words[*w];
         let place = votes
@@ -679,7 +680,7 @@ fn report_place(
     }
     // 我区, 全县: the most named place of that level; 我镇, 全乡: of the township level; and
     // one the character stands for (市 is 景德镇市, never 江西省, whose votes every city swells).
-    let level_char = match &heading.author {
+    let level_char = match heading.author.as_ref().map(AgencyRef::body) {
         Some(
             AgencyRef::Form {
                 jurisdiction: JurisdictionRef::Level(c),
@@ -1058,6 +1059,13 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
                 level: k.places[*county].level.agency_level(),
                 kind: department.kind,
                 jurisdiction: Some(*county),
+            }
+        }
+        AgencyRef::Unit { of, unit } => {
+            let body = resolve_agency(k, cx, of)?;
+            ResolvedAgency {
+                canonical: format!("{}{}", body.canonical, unit),
+                ..body
             }
         }
         AgencyRef::Subdistrict { name, jurisdiction } => {

@@ -120,6 +120,11 @@ pub struct AgencyWords {
     pub branch_parent_endings: Vec<String>,
     pub branch_place_endings: Vec<String>,
     pub branch_place_max_chars: usize,
+    /// A body's unit named right after it (禁毒大队): its endings, longest name, and the words
+    /// that make the run an act rather than a name.
+    pub unit_endings: Vec<String>,
+    pub unit_max_chars: usize,
+    pub unit_name_breaks: Vec<String>,
     pub leading_group: String,
     pub group_office: String,
     pub group_office_max_chars: usize,
@@ -183,6 +188,8 @@ pub struct LawWords {
     pub party_regulation_endings: Vec<String>,
     pub local_regulation_endings: Vec<String>,
     pub local_rule_endings: Vec<String>,
+    /// Words that make a regional 规定 a document carrying out another (贯彻), not a rule.
+    pub local_rule_excluding_words: Vec<String>,
     pub unbracketed_name_continuations: String,
     pub edition_note_words: Vec<String>,
     pub title_run_separators: String,

@@ -206,6 +206,8 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
         i += 1;
     }
     branches(cx, &mut out);
+    units(cx, &mut out);
+    other_nameplates(cx, &mut out);
     let anchors = Anchors::find(cx.text, &cx.knowledge.agency_anchors);
     let mut out = MentionList::new(out);
     bare_party_groups(cx, &anchors.party_groups, &mut out);
@@ -288,13 +290,58 @@ fn branches(cx: &Context<'_>, out: &mut Vec<Mention>) {
             },
         ));
     }
-    if found.is_empty() {
-        return;
+    replace_with_longer(out, found);
+}
+
+/// A body's unit named right after it (市公安局禁毒大队, 市消防救援支队文城大队): a body of its
+/// own, the body's name followed by the unit's.
+fn units(cx: &Context<'_>, out: &mut Vec<Mention>) {
+    let words = &cx.knowledge.vocabulary.agencies;
+    let mut found: Vec<(usize, Mention)> = Vec::new();
+    for (i, mention) in out.iter().enumerate() {
+        let Referent::Agency(body @ (AgencyRef::Form { .. } | AgencyRef::Department { .. })) =
+            &mention.referent
+        else {
+            continue;
+        };
+        let after = cx.after(mention.span.end, words.unit_max_chars);
+        let Some(unit_end) = words
+            .unit_endings
+            .iter()
+            .filter_map(|e| after.find(e.as_str()).map(|at| at + e.len()))
+            .min()
+        else {
+            continue;
+        };
+        let unit = &after[..unit_end];
+        if !unit.chars().all(is_han)
+            || words
+                .unit_name_breaks
+                .iter()
+                .any(|b| unit.contains(b.as_str()))
+        {
+            continue;
+        }
+        found.push((
+            i,
+            Mention {
+                span: Span::new(mention.span.start, mention.span.end + unit_end),
+                referent: Referent::Agency(AgencyRef::Unit {
+                    of: Box::new(body.clone()),
+                    unit: unit.to_string(),
+                }),
+            },
+        ));
     }
-    for (i, branch) in found.into_iter().rev() {
-        let span = branch.span;
-        out[i] = branch;
-        // The county's name inside the branch's is no mention of its own.
+    replace_with_longer(out, found);
+}
+
+/// Puts each longer mention in place of the mention it grew from (index into `out`, in order),
+/// and drops the mentions inside it (the county's name inside its branch's).
+fn replace_with_longer(out: &mut Vec<Mention>, found: Vec<(usize, Mention)>) {
+    for (i, longer) in found.into_iter().rev() {
+        let span = longer.span;
+        out[i] = longer;
         let mut j = i + 1;
         while j < out.len() {
             if span.contains(out[j].span) {
@@ -303,6 +350,62 @@ fn branches(cx: &Context<'_>, out: &mut Vec<Mention>) {
                 j += 1;
             }
         }
+    }
+}
+
+/// A body's other names in brackets right after it (市数据局(市营商环境建设局、市行政审批局)): the
+/// same body under its other nameplates, when each is a body of the same kind. A party office in
+/// brackets after a bureau (县司法局(县委依法治县办)) shares its staff but is a second body.
+fn other_nameplates(cx: &Context<'_>, out: &mut [Mention]) {
+    let k = cx.knowledge;
+    let joiners = &k.vocabulary.agencies.list_joiners;
+    let mut i = 0;
+    while i < out.len() {
+        let Referent::Agency(body) = &out[i].referent else {
+            i += 1;
+            continue;
+        };
+        let mut at = out[i].span.end;
+        let Some(open) = cx.text[at..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '(' | '（'))
+        else {
+            i += 1;
+            continue;
+        };
+        at += open.len_utf8();
+        let kind = super::metadata::agency_kind(k, body);
+        // The run of same-kind bodies that fills the brackets, joined by list joiners.
+        let mut j = i + 1;
+        let closed = loop {
+            let Some(Mention {
+                span,
+                referent: Referent::Agency(other),
+            }) = out.get(j)
+            else {
+                break false;
+            };
+            if span.start != at || kind.is_none() || super::metadata::agency_kind(k, other) != kind
+            {
+                break false;
+            }
+            at = span.end;
+            match cx.text[at..].chars().next() {
+                Some(')' | '）') => break true,
+                Some(c) if joiners.contains(c) => at += c.len_utf8(),
+                _ => break false,
+            }
+            j += 1;
+        };
+        if closed {
+            let body = body.clone();
+            for other in &mut out[i + 1..=j] {
+                other.referent = Referent::Agency(body.clone());
+            }
+            i = j;
+        }
+        i += 1;
     }
 }
 
@@ -321,6 +424,28 @@ fn is_term_number(cx: &Context<'_>, s: &str) -> bool {
     })
 }
 
+/// Where a term number (七届, 第十五届) ending at `at` starts, or `at` when none does.
+fn term_number_start(cx: &Context<'_>, at: usize) -> usize {
+    let v = &cx.knowledge.vocabulary;
+    let words = &v.agencies;
+    let Some(without_suffix) = cx.text[..at].strip_suffix(words.term_suffix) else {
+        return at;
+    };
+    let numerals = without_suffix
+        .chars()
+        .rev()
+        .take_while(|&c| v.is_numeral(c) || words.term_numeral_extra.contains(c))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    if numerals == 0 {
+        return at;
+    }
+    let numbers_start = without_suffix.len() - numerals;
+    cx.text[..numbers_start]
+        .strip_suffix(words.ordinal_prefix)
+        .map_or(numbers_start, str::len)
+}
+
 /// A form after a level character, or standing alone when the table allows it.
 fn relative_form(
     cx: &Context<'_>,
@@ -330,50 +455,73 @@ fn relative_form(
 ) -> Option<(Span, JurisdictionRef)> {
     let entry = &cx.knowledge.agency_forms[form];
     let v = &cx.knowledge.vocabulary;
-    let level_word = v
+    // A term number may stand between the level and the form (市七届人大常委会).
+    let numbered = term_number_start(cx, start);
+    if numbered < start {
+        if let Some(found) = level_before(cx, numbered, end) {
+            return found;
+        }
+    }
+    if let Some(found) = level_before(cx, start, end) {
+        return found;
+    }
+    let previous = cx.text[..start].chars().next_back();
+    match entry.bare {
+        // 依法治盟委员会, 行署: the form names its level or the kind of place it governs.
+        Bare::AtLevel(level) => Some((
+            Span::new(with_party_prefix(cx, start), end),
+            JurisdictionRef::Level(level),
+        )),
+        Bare::Governing if !is_class_of_committees(cx, start, end, entry, previous) => {
+            Some((Span::new(start, end), JurisdictionRef::Governing(form)))
+        }
+        Bare::Governing => None,
+        Bare::Own
+            if entry.short.chars().count() >= 3
+                && (entry.short.chars().count() >= 4
+                    || previous
+                        .is_none_or(|c| !is_han(c) || v.agencies.bare_form_after.contains(c))) =>
+        {
+            Some((Span::new(start, end), JurisdictionRef::Own))
+        }
+        Bare::Own | Bare::No => None,
+    }
+}
+
+/// A level word (自治区) or level character (市, 区) ending at `at`, before a form ending at
+/// `end`: `Some(found)` decides the form (`Some(None)`: a class, 各区), `None` looks further.
+fn level_before(
+    cx: &Context<'_>,
+    at: usize,
+    end: usize,
+) -> Option<Option<(Span, JurisdictionRef)>> {
+    let v = &cx.knowledge.vocabulary;
+    if let Some(w) = v
         .level_words
         .iter()
-        .position(|w| cx.text[..start].ends_with(w.word.as_str()));
-    if let Some(w) = level_word {
-        let word_start = start - v.level_words[w].word.len();
+        .position(|w| cx.text[..at].ends_with(w.word.as_str()))
+    {
+        let word_start = at - v.level_words[w].word.len();
         let span_start = with_party_prefix(cx, word_start);
-        return Some((Span::new(span_start, end), JurisdictionRef::LevelWord(w)));
+        return Some(Some((
+            Span::new(span_start, end),
+            JurisdictionRef::LevelWord(w),
+        )));
     }
-    let mut before = cx.text[..start].chars().rev();
-    match before.next() {
-        Some(level) if v.is_level_char(level) => {
-            if before
-                .next()
-                .is_some_and(|c| v.agencies.generic_before_level.contains(c))
-            {
-                return None;
-            }
-            let level_start = start - level.len_utf8();
-            let span_start = with_party_prefix(cx, level_start);
-            Some((Span::new(span_start, end), JurisdictionRef::Level(level)))
-        }
-        previous => match entry.bare {
-            // 依法治盟委员会, 行署: the form names its level or the kind of place it governs.
-            Bare::AtLevel(level) => Some((
-                Span::new(with_party_prefix(cx, start), end),
-                JurisdictionRef::Level(level),
-            )),
-            Bare::Governing if !is_class_of_committees(cx, start, end, entry, previous) => {
-                Some((Span::new(start, end), JurisdictionRef::Governing(form)))
-            }
-            Bare::Governing => None,
-            Bare::Own
-                if entry.short.chars().count() >= 3
-                    && (entry.short.chars().count() >= 4
-                        || previous.is_none_or(|c| {
-                            !is_han(c) || v.agencies.bare_form_after.contains(c)
-                        })) =>
-            {
-                Some((Span::new(start, end), JurisdictionRef::Own))
-            }
-            Bare::Own | Bare::No => None,
-        },
+    let mut before = cx.text[..at].chars().rev();
+    let level = before.next().filter(|&c| v.is_level_char(c))?;
+    if before
+        .next()
+        .is_some_and(|c| v.agencies.generic_before_level.contains(c))
+    {
+        return Some(None);
     }
+    let level_start = at - level.len_utf8();
+    let span_start = with_party_prefix(cx, level_start);
+    Some(Some((
+        Span::new(span_start, end),
+        JurisdictionRef::Level(level),
+    )))
 }
 
 /// A form of agency_forms.tsv where the gazetteer found it: relative to a level or a place, or

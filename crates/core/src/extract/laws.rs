@@ -155,7 +155,12 @@ pub fn classify_law(k: &Knowledge, title: &str) -> Option<LawRef> {
         && starts_with_regional_place(k, base)
     {
         "local_regulation"
-    } else if ends_with_one(base, &words.local_rule_endings) && starts_with_regional_place(k, base)
+    } else if ends_with_one(base, &words.local_rule_endings)
+        && !words
+            .local_rule_excluding_words
+            .iter()
+            .any(|w| base.contains(w.as_str()))
+        && starts_with_regional_place(k, base)
     {
         // A province's or city's 规定 is a government rule (政府规章), not a policy document.
         "rule"
@@ -287,6 +292,14 @@ mod tests {
         let rule = classify_law(&k, "黑龙江省行政规范性文件制定和监督管理办法").expect("rule");
         assert_eq!(rule.kind, "rule");
         assert!(classify_law(&k, "天津市行政备案管理办法").is_none());
+    }
+
+    #[test]
+    fn a_regional_guiding_title_is_a_rule_unless_it_carries_out_another() {
+        let k = k();
+        let rule = classify_law(&k, "绍兴市电梯安全管理规定").expect("rule");
+        assert_eq!(rule.kind, "rule");
+        assert!(classify_law(&k, "山西省贯彻落实法治政府建设年度报告制度的规定").is_none());
     }
 
     #[test]

@@ -831,12 +831,15 @@ fn party_then_government(cx: &Context<'_>, previous: Option<&&AgencyRef>, next: 
 }
 
 /// The kind (government, party, ...) of a body before it is resolved, where it is known.
-fn agency_kind<'k>(k: &'k crate::knowledge::Knowledge, agency: &'k AgencyRef) -> Option<&'k str> {
+pub(super) fn agency_kind<'k>(
+    k: &'k crate::knowledge::Knowledge,
+    agency: &'k AgencyRef,
+) -> Option<&'k str> {
     match agency {
         AgencyRef::National(n) => Some(k.national_agencies[*n].kind.as_str()),
         AgencyRef::Form { form, .. } => Some(k.agency_forms[*form].kind.as_str()),
         AgencyRef::Named { kind, .. } => Some(kind),
-        AgencyRef::Branch { of, .. } => agency_kind(k, of),
+        AgencyRef::Branch { of, .. } | AgencyRef::Unit { of, .. } => agency_kind(k, of),
         _ => None,
     }
 }

@@ -82,6 +82,18 @@ pub enum AgencyRef {
         county: usize,
         written: String,
     },
+    /// A body's unit named right after it (市公安局禁毒大队): the body and the unit's name.
+    Unit { of: Box<AgencyRef>, unit: String },
+}
+
+impl AgencyRef {
+    /// The body a unit belongs to, or the body itself: whose place a unit's report is.
+    pub fn body(&self) -> &AgencyRef {
+        match self {
+            Self::Unit { of, .. } => of.body(),
+            other => other,
+        }
+    }
 }
 
 /// What a law mention refers to.
