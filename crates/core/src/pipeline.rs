@@ -993,6 +993,22 @@ mod tests {
         assert!(!agency_names(&x).iter().any(|n| n.ends_with("分局")));
     }
 
+    /// In a township report a bare 党委 after a verb (召开党委会议, 纳入党委中心组) is the
+    /// township's committee; inside a longer word (村党委) it is none.
+    #[test]
+    fn a_bare_committee_after_a_verb_in_a_township_report() {
+        let x = run("水宽乡2025年度法治政府建设报告\n\
+                     2025年,水宽乡召开党委会议专题研究法治建设工作2次,纳入党委中心组学习。\n");
+        let committee = x
+            .agencies
+            .iter()
+            .find(|a| a.canonical == "中共芷江侗族自治县水宽乡委员会");
+        assert!(committee.is_some(), "{:?}", agency_names(&x));
+        let x = run("水宽乡2025年度法治政府建设报告\n2025年,指导各村党委开展学法。\n");
+        let names = agency_names(&x);
+        assert!(!names.iter().any(|n| n.starts_with("中共")), "{names:?}");
+    }
+
     /// A body's unit named right after it (禁毒大队, 文城大队) is a body of its own under the body's
     /// full name; an act (组建禁毒大队) names no unit. A unit's report is its body's place.
     #[test]

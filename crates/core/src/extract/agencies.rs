@@ -635,7 +635,15 @@ fn is_class_of_committees(
     if entry.short != v.names.township_committee_form {
         return false;
     }
-    let inside_word = previous.is_some_and(|c| is_han(c) && !v.agencies.list_joiners.contains(c));
+    let before = &cx.text[..start];
+    let after_verb = v
+        .names
+        .committee_free_before
+        .iter()
+        .any(|w| before.ends_with(w.as_str()))
+        || cx.knowledge.rule_words.action_verbs.is_suffix_of(before);
+    let inside_word =
+        previous.is_some_and(|c| is_han(c) && !v.agencies.list_joiners.contains(c) && !after_verb);
     let class_before = v
         .names
         .committee_class_before
