@@ -1009,6 +1009,21 @@ mod tests {
         assert!(!names.iter().any(|n| n.starts_with("中共")), "{names:?}");
     }
 
+    /// A county of one character (成县) after another word's character and before a form is
+    /// that word's end and a level (完成县政府常务会议题); after a place it is the county.
+    #[test]
+    fn a_one_character_county_inside_a_word_is_a_level() {
+        let x = run("阳城县人民政府关于2024年法治政府建设情况的报告\n\
+                     全年共完成县政府常务会议题42件。\n");
+        let names = agency_names(&x);
+        assert!(!names.contains(&"成县人民政府".to_string()), "{names:?}");
+        let government = x.agencies.iter().find(|a| a.canonical == "阳城县人民政府");
+        assert!(government.is_some_and(|a| a.mentions.contains(&"县政府".to_string())));
+        let x = run("陇南市人民政府2024年法治政府建设年度报告\n指导陇南市成县政府开展复议。\n");
+        let names = agency_names(&x);
+        assert!(names.contains(&"成县人民政府".to_string()), "{names:?}");
+    }
+
     /// A body's unit named right after it (禁毒大队, 文城大队) is a body of its own under the body's
     /// full name; an act (组建禁毒大队) names no unit. A unit's report is its body's place.
     #[test]

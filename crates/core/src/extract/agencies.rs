@@ -141,6 +141,7 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
     while i < hits.len() && !cx.budget.spent() {
         let (start, end, entry) = hits[i];
         match entry {
+            Entry::Place(_) if is_level_inside_word(cx, start, end, hits.get(i + 1)) => {}
             Entry::Place(place) => {
                 if let Some(&(next_start, next_end, Entry::AgencyForm(form))) = hits.get(i + 1) {
                     // 上海市第十五届人民代表大会常务委员会: a term number may stand between.
@@ -407,6 +408,31 @@ fn other_nameplates(cx: &Context<'_>, out: &mut [Mention]) {
         }
         i += 1;
     }
+}
+
+/// A county written with one character and its level (成县) right after another Chinese
+/// character and right before a form: the first character ends a word and the level stands
+/// alone (完成县政府常务会议题 is 完成 + 县政府). After a place or a level (三明市沙县政府) it is
+/// the county.
+fn is_level_inside_word(
+    cx: &Context<'_>,
+    start: usize,
+    end: usize,
+    next: Option<&(usize, usize, Entry)>,
+) -> bool {
+    let v = &cx.knowledge.vocabulary;
+    let mut written = cx.text[start..end].chars();
+    let short_with_level = matches!(
+        (written.next(), written.next(), written.next()),
+        (Some(_), Some(level), None) if v.is_level_char(level)
+    );
+    let before_form =
+        matches!(next, Some(&(next_start, _, Entry::AgencyForm(_))) if next_start == end);
+    let after_word = cx.text[..start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| is_han(c) && !v.is_level_char(c) && !v.agencies.list_joiners.contains(c));
+    short_with_level && before_form && after_word
 }
 
 /// 第十五届, 第十四届 …

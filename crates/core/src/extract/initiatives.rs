@@ -225,7 +225,7 @@ fn brand_around(cx: &Context<'_>, part: Span) -> Option<Mention> {
     let inner = cx.slice(quote.inner);
     let written = cx.slice(part);
     let is_part =
-        inner.len() > written.len() && inner.split(BRAND_JOINERS).any(|p| p.trim() == written);
+        inner.len() > written.len() && inner.split(is_brand_joiner).any(|p| p.trim() == written);
     is_part.then(|| Mention {
         span: quote.inner,
         referent: Referent::Initiative(InitiativeRef::Named(inner.trim().to_string())),
@@ -234,6 +234,12 @@ fn brand_around(cx: &Context<'_>, part: Span) -> Option<Mention> {
 
 /// The marks that join the two parts of a brand (法治讲堂·逢九必讲).
 const BRAND_JOINERS: [char; 2] = ['·', '・'];
+
+/// A brand's joining mark, or the space a brand of two parts may be written with instead
+/// (以案释法\u{2002}月月学法).
+fn is_brand_joiner(c: char) -> bool {
+    BRAND_JOINERS.contains(&c) || c.is_whitespace()
+}
 
 /// Unquoted names ending in a programme word (营商环境提升专项行动, 东丽区营商环境大讲堂). The name
 /// starts after the nearest action verb (落实, 举办…); without one, jieba's segmentation decides how
