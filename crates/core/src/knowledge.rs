@@ -214,6 +214,9 @@ pub struct InitiativeRules {
     pub completing_max_chars: usize,
     /// The most characters between an action verb and a quote that join its name.
     pub lead_in_max_chars: usize,
+    /// The most characters before a known name inside a quote that make the quote a narrower
+    /// name of its own (“一次性接诉即办”).
+    pub narrowing_max_chars: usize,
     /// The numeral that starts each part of a set of one-per rules (一企一策).
     pub one_per_marker: char,
     pub one_per_part_max_chars: usize,

@@ -20,8 +20,11 @@ pub fn find(cx: &Context<'_>) -> Vec<Mention> {
                 Some(_) => (start + '“'.len_utf8(), end - '”'.len_utf8()),
                 None => (start, end),
             };
-            // A known name that is one part of a quoted brand (“蒙速办·帮您办”): the brand.
-            if let Some(brand) = brand_around(cx, Span::new(start, end)) {
+            // A known name that is one part of a quoted brand (“蒙速办·帮您办”), or the head of
+            // a quoted name that a few words narrow (“一次性接诉即办”): the quoted name.
+            if let Some(brand) = brand_around(cx, Span::new(start, end))
+                .or_else(|| narrowed_name_around(cx, Span::new(start, end)))
+            {
                 out.push(brand);
                 continue;
             }
@@ -229,6 +232,21 @@ fn brand_around(cx: &Context<'_>, part: Span) -> Option<Mention> {
     is_part.then(|| Mention {
         span: quote.inner,
         referent: Referent::Initiative(InitiativeRef::Named(inner.trim().to_string())),
+    })
+}
+
+/// The quoted name (“一次性接诉即办”) that ends with the known name `head` and starts with at
+/// most `narrowing_max_chars` Chinese characters before it.
+fn narrowed_name_around(cx: &Context<'_>, head: Span) -> Option<Mention> {
+    let quote = cx.quote_containing(head)?;
+    let narrowing = cx.text.get(quote.inner.start..head.start)?;
+    let count = narrowing.chars().count();
+    let fits = quote.inner.end == head.end
+        && (1..=cx.knowledge.rules.narrowing_max_chars).contains(&count)
+        && narrowing.chars().all(super::is_han);
+    fits.then(|| Mention {
+        span: quote.inner,
+        referent: Referent::Initiative(InitiativeRef::Named(cx.slice(quote.inner).to_string())),
     })
 }
 
@@ -941,6 +959,29 @@ mod tests {
         assert_eq!(
             canonicals("优化“蒙速办·帮您办”,建设工作站。"),
             vec!["蒙速办·帮您办"]
+        );
+    }
+
+    #[test]
+    fn a_known_name_in_a_brand_written_with_a_space_is_the_brand() {
+        assert_eq!(
+            canonicals("开展“以案释法\u{2002}月月学法”学习培训。"),
+            vec!["以案释法\u{2002}月月学法"]
+        );
+    }
+
+    /// A quote ending with a known name that a few words narrow is a name of its own; the
+    /// known name alone, or one a long description goes before, is the known name.
+    #[test]
+    fn a_quote_that_narrows_a_known_name_is_a_name_of_its_own() {
+        assert_eq!(
+            canonicals("推行“一次性接诉即办”,群众满意。"),
+            vec!["一次性接诉即办"]
+        );
+        assert_eq!(canonicals("推行“接诉即办”,群众满意。"), vec!["接诉即办"]);
+        assert_eq!(
+            canonicals("推行“全面推行全域全量接诉即办”。"),
+            vec!["接诉即办"]
         );
     }
 
