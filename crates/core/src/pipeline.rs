@@ -1004,6 +1004,14 @@ mod tests {
             .iter()
             .find(|a| a.canonical == "中共芷江侗族自治县水宽乡委员会");
         assert!(committee.is_some(), "{:?}", agency_names(&x));
+        // So is a bare 党组 after a function word, in a department's report (通过党组中心组学习).
+        let x = run("西双版纳州人民政府办公室2024年法治政府建设年度报告\n\
+                     通过党组中心组学习、专题讲座等形式学习习近平法治思想。\n");
+        let names = agency_names(&x);
+        assert!(
+            names.contains(&"中共西双版纳傣族自治州人民政府办公室党组".to_string()),
+            "{names:?}"
+        );
         let x = run("水宽乡2025年度法治政府建设报告\n2025年,指导各村党委开展学法。\n");
         let names = agency_names(&x);
         assert!(!names.iter().any(|n| n.starts_with("中共")), "{names:?}");

@@ -235,8 +235,8 @@ pub struct NameWords {
     pub township_committee_form: String,
     /// Words before such a 党委 that make it a class (各级党委, 基层党委).
     pub committee_class_before: Vec<String>,
-    /// Verbs and function words after which a bare 党委 stands alone (召开党委会议).
-    pub committee_free_before: Vec<String>,
+    /// Verbs and function words after which a bare 党委 or 党组 stands alone (召开党委会议).
+    pub party_body_free_before: Vec<String>,
     pub national_agency_prefix: String,
     /// With `{J}`.
     pub party_group: String,

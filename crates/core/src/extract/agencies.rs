@@ -661,15 +661,9 @@ fn is_class_of_committees(
     if entry.short != v.names.township_committee_form {
         return false;
     }
-    let before = &cx.text[..start];
-    let after_verb = v
-        .names
-        .committee_free_before
-        .iter()
-        .any(|w| before.ends_with(w.as_str()))
-        || cx.knowledge.rule_words.action_verbs.is_suffix_of(before);
-    let inside_word =
-        previous.is_some_and(|c| is_han(c) && !v.agencies.list_joiners.contains(c) && !after_verb);
+    let inside_word = previous.is_some_and(|c| {
+        is_han(c) && !v.agencies.list_joiners.contains(c) && !stands_alone_after(cx, start)
+    });
     let class_before = v
         .names
         .committee_class_before
@@ -719,14 +713,11 @@ fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Menti
         }
         let previous = cx.text[..start].chars().next_back();
         if previous.is_some_and(|c| is_han(c) && c != office) && start == at {
-            // Part of a longer word (机关党组…) we do not know; not after a list joiner or an
-            // action verb (组织党组理论中心组学习).
-            let after_verb = cx
-                .knowledge
-                .rule_words
-                .action_verbs
-                .is_suffix_of(&cx.text[..at]);
-            if !previous.is_some_and(|c| words.list_joiners.contains(c)) && !after_verb {
+            // Part of a longer word (机关党组…) we do not know; not after a list joiner, an
+            // action verb (组织党组理论中心组学习) or a function word (通过党组中心组学习).
+            if !previous.is_some_and(|c| words.list_joiners.contains(c))
+                && !stands_alone_after(cx, at)
+            {
                 continue;
             }
         }
@@ -735,6 +726,19 @@ fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Menti
             referent: Referent::Agency(AgencyRef::PartyGroupOf(Box::new(AgencyRef::Author))),
         });
     }
+}
+
+/// Whether a bare party body (党委, 党组) at `at` follows an action verb or one of the verbs and
+/// function words after which it stands alone (召开党委会议, 通过党组中心组学习).
+fn stands_alone_after(cx: &Context<'_>, at: usize) -> bool {
+    let before = &cx.text[..at];
+    cx.knowledge
+        .vocabulary
+        .names
+        .party_body_free_before
+        .iter()
+        .any(|w| before.ends_with(w.as_str()))
+        || cx.knowledge.rule_words.action_verbs.is_suffix_of(before)
 }
 
 /// Where a government's form (政府, 人民政府) written with no place or level before it ends at
