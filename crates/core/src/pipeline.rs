@@ -1032,6 +1032,24 @@ mod tests {
         assert!(names.contains(&"成县人民政府".to_string()), "{names:?}");
     }
 
+    /// A report that calls itself only 我局 is the bureau whose full name opens a title it says
+    /// it issued; its lead sentence (…报告如下:) is no title. A superior's title it only
+    /// carries out (贯彻《…》) names no author.
+    #[test]
+    fn a_body_named_only_in_its_own_titles_is_the_author() {
+        let x = run("根据工作安排,现将我局2024年法治政府建设工作情况报告如下:\n\
+                     一、主要举措和成效\n\
+                     我局制定了《六盘水市文体广电旅游局2024年法治政府建设工作要点》,推进依法行政。\n");
+        assert_eq!(x.title, None);
+        assert_eq!(x.author.as_deref(), Some("六盘水市文体广电旅游局"));
+        let x = run(
+            "根据工作安排,现将我局2024年法治政府建设工作情况报告如下:\n\
+                     一、主要举措和成效\n\
+                     我局贯彻《六盘水市文体广电旅游局2024年法治政府建设工作要点》,推进依法行政。\n",
+        );
+        assert_eq!(x.author, None);
+    }
+
     /// A body's unit named right after it (禁毒大队, 文城大队) is a body of its own under the body's
     /// full name; an act (组建禁毒大队) names no unit. A unit's report is its body's place.
     #[test]

@@ -144,6 +144,8 @@ pub struct AgencyWords {
 #[serde(deny_unknown_fields)]
 pub struct MetadataWords {
     pub title_endings: Vec<String>,
+    /// Endings of a line that leads into the body (…报告如下:): never a title.
+    pub lead_sentence_endings: Vec<String>,
     /// The mark that ends a sentence (。): a headingless report may name itself in its second.
     pub sentence_end: String,
     /// A government written bare after a party body (巴州党委、政府).

@@ -109,6 +109,10 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
         // A section heading (一、…, (一)…) is the body's start, never the title.
         let is_body = cleaned.chars().count() > 60
             || cleaned.ends_with('。')
+            || words
+                .lead_sentence_endings
+                .iter()
+                .any(|e| cleaned.ends_with(e.as_str()))
             || is_section_heading(&cleaned, cx.knowledge.vocabulary.enumeration().numerals);
         // A portal may put a slogan or a lead line above the heading: look on for a complete
         // title in the first lines, but take nothing else after body text.
@@ -217,7 +221,51 @@ pub fn read(cx: &Context<'_>, agencies_and_places: &[Mention]) -> Metadata {
     if meta.author.is_none() && meta.title_place.is_none() {
         meta.author = publisher(cx, agencies_and_places);
     }
+    if matches!(meta.author, None | Some(AgencyRef::Author)) && meta.title_place.is_none() {
+        if let Some(body) = body_of_own_titles(cx, agencies_and_places) {
+            meta.author = Some(body);
+        }
+    }
     meta
+}
+
+/// A report that names itself only 我局 and nothing else: the body whose full name opens a
+/// title the report says it issued (制定了《六盘水市文体广电旅游局2024年…工作要点》), when that name
+/// ends with the self-reference's last character (局).
+fn body_of_own_titles(cx: &Context<'_>, found: &[Mention]) -> Option<AgencyRef> {
+    let own_endings: Vec<char> = found
+        .iter()
+        .filter(|m| m.referent == Referent::Agency(AgencyRef::Author))
+        .filter_map(|m| cx.slice(m.span).chars().next_back())
+        .collect();
+    if own_endings.is_empty() {
+        return None;
+    }
+    let verbs = &cx.knowledge.vocabulary.laws.issuing_verbs;
+    found.iter().find_map(|m| {
+        let Referent::Agency(
+            agency @ (AgencyRef::Form {
+                jurisdiction: JurisdictionRef::Named(_),
+                ..
+            }
+            | AgencyRef::Department {
+                jurisdiction: JurisdictionRef::Named(_),
+                ..
+            }),
+        ) = &m.referent
+        else {
+            return None;
+        };
+        let title = cx.title_containing(m.span)?;
+        let before = cx.text[..title.outer.start].trim_end_matches('了');
+        let issued = verbs.iter().any(|v| before.ends_with(v.as_str()));
+        let own = cx
+            .slice(m.span)
+            .chars()
+            .next_back()
+            .is_some_and(|c| own_endings.contains(&c));
+        (title.inner.start == m.span.start && issued && own).then(|| agency.clone())
+    })
 }
 
 /// A letterhead spaced out one character at a time (青 海 省 卫 生 健 康 委) in the heading lines:
