@@ -1012,6 +1012,14 @@ mod tests {
             names.contains(&"中共西双版纳傣族自治州人民政府办公室党组".to_string()),
             "{names:?}"
         );
+        // And 政府党组 after 召开, in a government's report.
+        let x =
+            run("乌审旗人民政府2024年法治政府建设年度报告\n多次召开政府党组会议研究法治工作。\n");
+        let names = agency_names(&x);
+        assert!(
+            names.contains(&"中共乌审旗人民政府党组".to_string()),
+            "{names:?}"
+        );
         let x = run("水宽乡2025年度法治政府建设报告\n2025年,指导各村党委开展学法。\n");
         let names = agency_names(&x);
         assert!(!names.iter().any(|n| n.starts_with("中共")), "{names:?}");

@@ -728,8 +728,8 @@ fn bare_party_groups(cx: &Context<'_>, at_party_group: &[usize], out: &mut Menti
     }
 }
 
-/// Whether a bare party body (党委, 党组) at `at` follows an action verb or one of the verbs and
-/// function words after which it stands alone (召开党委会议, 通过党组中心组学习).
+/// Whether a bare party body (党委, 党组, 政府党组) at `at` follows an action verb or one of the
+/// verbs and function words after which it stands alone (召开党委会议, 通过党组中心组学习).
 fn stands_alone_after(cx: &Context<'_>, at: usize) -> bool {
     let before = &cx.text[..at];
     cx.knowledge
@@ -760,7 +760,7 @@ fn bare_government_before(cx: &Context<'_>, at: usize) -> Option<usize> {
         !is_han(c)
             || words.list_joiners.contains(c)
             || words.bare_form_after.contains(c)
-            || k.rule_words.action_verbs.is_suffix_of(&cx.text[..start])
+            || stands_alone_after(cx, start)
     });
     stands_alone.then_some(start)
 }
