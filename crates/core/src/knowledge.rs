@@ -1684,16 +1684,19 @@ mod tests {
             chain_names(&k, "屈原管理区")[..2],
             ["岳阳市屈原管理区", "岳阳市"]
         );
-        // places_townships.tsv: every township under a county (or a city without counties).
-        assert_eq!(count(PlaceLevel::Township), 38322);
+        // places_townships.tsv: every township under a county, a zone that governs townships
+        // (屈原管理区), or a city without counties.
+        assert_eq!(count(PlaceLevel::Township), 38674);
         assert!(k
             .places
             .iter()
             .filter(|p| p.level == PlaceLevel::Township)
             .all(|p| p.parent.is_some_and(|q| matches!(
                 k.places[q].level,
-                PlaceLevel::District | PlaceLevel::Prefectural
+                PlaceLevel::District | PlaceLevel::Zone | PlaceLevel::Prefectural
             ))));
+        // An ethnic township is also named without its groups (铁石乡).
+        assert_eq!(chain_names(&k, "铁石乡")[0], "黔西市铁石苗族彝族乡");
         assert_eq!(
             chain_names(&k, "西翥街道"),
             [
