@@ -1058,6 +1058,27 @@ mod tests {
         assert_eq!(x.author, None);
     }
 
+    /// A department no table knows that writes the author's own name short (政数局 of 政务服务和
+    /// 数字化建设管理局) is the author; another body of the place is not.
+    #[test]
+    fn the_authors_name_written_short_is_the_author() {
+        let x = run(
+            "梨树县政务服务和数字化建设管理局2025年法治政府建设年度报告\n\
+                     2025年,梨树县政数局坚持依法行政,梨树县民宗局配合。\n",
+        );
+        let names = agency_names(&x);
+        assert!(!names.contains(&"梨树县政数局".to_string()), "{names:?}");
+        let author = x
+            .agencies
+            .iter()
+            .find(|a| a.canonical == "梨树县政务服务和数字化建设管理局");
+        assert!(author.is_some_and(|a| a.mentions.contains(&"梨树县政数局".to_string())));
+        assert!(
+            names.contains(&"梨树县民族宗教事务局".to_string()),
+            "{names:?}"
+        );
+    }
+
     /// A body's unit named right after it (禁毒大队, 文城大队) is a body of its own under the body's
     /// full name; an act (组建禁毒大队) names no unit. A unit's report is its body's place.
     #[test]

@@ -1043,7 +1043,11 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
             }
         }
         AgencyRef::Department { name, jurisdiction } => {
-            named_body_of_place(k, cx, jurisdiction, name, None)?
+            let body = named_body_of_place(k, cx, jurisdiction, name, None)?;
+            match &cx.author {
+                Some(author) if abbreviates_author(k, author, &body, name) => author.clone(),
+                _ => body,
+            }
         }
         AgencyRef::Branch {
             of,
@@ -1089,6 +1093,35 @@ fn resolve_agency(k: &Knowledge, cx: &ReportContext, agency: &AgencyRef) -> Opti
 
 /// A government body named after its place (华新街道, 荷塘区城市更新服务中心): the place's
 /// canonical name and `name`, at `level` or else the place's own.
+/// Whether a department no table knows (梨树县政数局) is the author's own name written short
+/// (政务服务和数字化建设管理局): of the same place, with the same first and last characters, and the
+/// rest in the same order.
+fn abbreviates_author(
+    k: &Knowledge,
+    author: &ResolvedAgency,
+    body: &ResolvedAgency,
+    name: &str,
+) -> bool {
+    let Some(place) = body
+        .jurisdiction
+        .filter(|&p| author.jurisdiction == Some(p))
+    else {
+        return false;
+    };
+    let Some(full) = author
+        .canonical
+        .strip_prefix(k.places[place].canonical.as_str())
+    else {
+        return false;
+    };
+    let mut rest = full.chars();
+    let in_order = name.chars().all(|c| rest.any(|f| f == c));
+    name.len() < full.len()
+        && in_order
+        && name.chars().next() == full.chars().next()
+        && name.chars().next_back() == full.chars().next_back()
+}
+
 fn named_body_of_place(
     k: &Knowledge,
     cx: &ReportContext,
