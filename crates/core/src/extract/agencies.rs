@@ -435,41 +435,40 @@ fn is_level_inside_word(
     short_with_level && before_form && after_word
 }
 
-/// 第十五届, 第十四届 …
+/// 第十五届, 第十四届 … (the whole of `s`, with its ordinal prefix).
 fn is_term_number(cx: &Context<'_>, s: &str) -> bool {
-    let v = &cx.knowledge.vocabulary;
-    let words = &v.agencies;
-    let inner = s
-        .strip_prefix(words.ordinal_prefix)
-        .and_then(|r| r.strip_suffix(words.term_suffix));
-    inner.is_some_and(|n| {
-        !n.is_empty()
-            && n.chars().all(|c| {
-                v.is_numeral(c) || words.term_numeral_extra.contains(c) || c.is_ascii_digit()
-            })
-    })
+    term_number_at_end(cx, s) == Some((0, true))
 }
 
 /// Where a term number (七届, 第十五届) ending at `at` starts, or `at` when none does.
 fn term_number_start(cx: &Context<'_>, at: usize) -> usize {
+    term_number_at_end(cx, &cx.text[..at]).map_or(at, |(start, _)| start)
+}
+
+/// The term number that ends `s` (七届, 第十五届): where it starts in `s`, and whether it is
+/// written with its ordinal prefix (第).
+fn term_number_at_end(cx: &Context<'_>, s: &str) -> Option<(usize, bool)> {
     let v = &cx.knowledge.vocabulary;
     let words = &v.agencies;
-    let Some(without_suffix) = cx.text[..at].strip_suffix(words.term_suffix) else {
-        return at;
-    };
+    let without_suffix = s.strip_suffix(words.term_suffix)?;
     let numerals = without_suffix
         .chars()
         .rev()
-        .take_while(|&c| v.is_numeral(c) || words.term_numeral_extra.contains(c))
+        .take_while(|&c| {
+            v.is_numeral(c) || words.term_numeral_extra.contains(c) || c.is_ascii_digit()
+        })
         .map(char::len_utf8)
         .sum::<usize>();
     if numerals == 0 {
-        return at;
+        return None;
     }
     let numbers_start = without_suffix.len() - numerals;
-    cx.text[..numbers_start]
-        .strip_suffix(words.ordinal_prefix)
-        .map_or(numbers_start, str::len)
+    Some(
+        match without_suffix[..numbers_start].strip_suffix(words.ordinal_prefix) {
+            Some(before) => (before.len(), true),
+            None => (numbers_start, false),
+        },
+    )
 }
 
 /// A form after a level character, or standing alone when the table allows it.
