@@ -376,7 +376,7 @@ fn other_nameplates(cx: &Context<'_>, out: &mut [Mention]) {
             continue;
         };
         at += open.len_utf8();
-        let kind = super::metadata::agency_kind(k, body);
+        let kind = body.kind(k);
         // The run of same-kind bodies that fills the brackets, joined by list joiners.
         let mut j = i + 1;
         let closed = loop {
@@ -387,8 +387,7 @@ fn other_nameplates(cx: &Context<'_>, out: &mut [Mention]) {
             else {
                 break false;
             };
-            if span.start != at || kind.is_none() || super::metadata::agency_kind(k, other) != kind
-            {
+            if span.start != at || kind.is_none() || other.kind(k) != kind {
                 break false;
             }
             at = span.end;

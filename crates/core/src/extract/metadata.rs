@@ -682,7 +682,7 @@ fn joint_author(cx: &Context<'_>, run: &[Mention]) -> Option<AgencyRef> {
     let (joint, end) = joint_bodies(cx, run);
     let government = joint
         .iter()
-        .find(|a| agency_kind(cx.knowledge, a) == Some("government"));
+        .find(|a| a.kind(cx.knowledge) == Some("government"));
     // 巴州党委、政府: a bare government word after the bodies is the government of their place.
     if let (None, Some(AgencyRef::Form { jurisdiction, .. })) = (government, joint.first()) {
         if names_bare_government(cx, end) {
@@ -874,22 +874,7 @@ fn party_then_government(cx: &Context<'_>, previous: Option<&&AgencyRef>, next: 
     let Referent::Agency(next) = &next.referent else {
         return false;
     };
-    previous.and_then(|a| agency_kind(k, a)) == Some("party")
-        && agency_kind(k, next) == Some("government")
-}
-
-/// The kind (government, party, ...) of a body before it is resolved, where it is known.
-pub(super) fn agency_kind<'k>(
-    k: &'k crate::knowledge::Knowledge,
-    agency: &'k AgencyRef,
-) -> Option<&'k str> {
-    match agency {
-        AgencyRef::National(n) => Some(k.national_agencies[*n].kind.as_str()),
-        AgencyRef::Form { form, .. } => Some(k.agency_forms[*form].kind.as_str()),
-        AgencyRef::Named { kind, .. } => Some(kind),
-        AgencyRef::Branch { of, .. } | AgencyRef::Unit { of, .. } => agency_kind(k, of),
-        _ => None,
-    }
+    previous.and_then(|a| a.kind(k)) == Some("party") && next.kind(k) == Some("government")
 }
 
 /// Length of an opening time phrase (2023年, / 2024年以来,) with its comma, or without one

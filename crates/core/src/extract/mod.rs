@@ -94,6 +94,17 @@ impl AgencyRef {
             other => other,
         }
     }
+
+    /// The kind (government, party, ...) of a body before it is resolved, where it is known.
+    pub fn kind<'k>(&'k self, k: &'k Knowledge) -> Option<&'k str> {
+        match self {
+            Self::National(n) => Some(k.national_agencies[*n].kind.as_str()),
+            Self::Form { form, .. } => Some(k.agency_forms[*form].kind.as_str()),
+            Self::Named { kind, .. } => Some(kind),
+            Self::Branch { of, .. } | Self::Unit { of, .. } => of.kind(k),
+            _ => None,
+        }
+    }
 }
 
 /// What a law mention refers to.
